@@ -1,0 +1,39 @@
+/**
+ * One error type for everything that comes from outside (files, configs, weights) or fails at run
+ * time in a way the user must hear about. `file` names the file at fault when there is one; the
+ * CLI prints `message` without a stack trace, the app shows it next to the file.
+ */
+export type FwiErrorCode =
+  | 'npy-magic'
+  | 'npy-version'
+  | 'npy-header'
+  | 'npy-dtype'
+  | 'npy-size'
+  | 'npy-shape'
+  | 'annotation-empty'
+  | 'annotation-missing'
+  | 'annotation-ambiguous'
+  | 'dataset-mismatch'
+  | 'safetensors'
+  | 'weights'
+  | 'config'
+  | 'training-nan'
+  | 'device-lost'
+  | 'cancelled'
+  | 'usage'
+  | 'io';
+
+export class FwiError extends Error {
+  readonly code: FwiErrorCode;
+  readonly file?: string;
+  constructor(code: FwiErrorCode, message: string, file?: string) {
+    super(file ? `${file}: ${message}` : message);
+    this.name = 'FwiError';
+    this.code = code;
+    this.file = file;
+  }
+}
+
+export function isFwiError(e: unknown): e is FwiError {
+  return e instanceof FwiError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'FwiError');
+}
