@@ -1,0 +1,108 @@
+/**
+ * What the trainer tells the world: a small typed union, the same in the worker, the CLI and
+ * tests. The worker forwards these (throttled) to the page; the CLI prints and logs them.
+ */
+import type { TrainConfig } from '../config.ts';
+
+/** One critic step's numbers (WGAN-GP). wasserstein = mean D(real) − mean D(fake). */
+export interface CriticStepEvent {
+  type: 'critic-step';
+  epoch: number;
+  /** Batch index within the epoch. */
+  iteration: number;
+  /** Critic steps so far in the run (1-based after this step). */
+  criticStep: number;
+  loss: number;
+  lossReal: number;
+  lossFake: number;
+  wasserstein: number;
+  gp: number;
+  /** λ_gp·GP, the penalty's share of the critic loss. */
+  gpWeighted: number;
+}
+
+/** One generator step's numbers: the content terms and the adversarial term apart. */
+export interface GeneratorStepEvent {
+  type: 'generator-step';
+  epoch: number;
+  iteration: number;
+  generatorStep: number;
+  loss: number;
+  l1: number;
+  l2: number;
+  adv: number;
+}
+
+/** Throughput and position, at most a few times a second. */
+export interface ProgressEvent {
+  type: 'progress';
+  epoch: number;
+  epochs: number;
+  iteration: number;
+  iterationsPerEpoch: number;
+  samplesPerSecond: number;
+  /** Estimated seconds left for the whole run, excluding pauses; null until measurable. */
+  secondsLeft: number | null;
+  /** Seconds of training so far, excluding pauses. */
+  elapsed: number;
+}
+
+/** Validation of G on the validation set (no critic), on the normalised scale and in m/s. */
+export interface ValidationEvent {
+  type: 'validation';
+  epoch: number;
+  generatorStep: number;
+  /** λ_g1v·L1 + λ_g2v·MSE, OpenFWI's validation loss. */
+  loss: number;
+  mae: number;
+  rmse: number;
+  ssim: number;
+  maeMs: number;
+  rmseMs: number;
+}
+
+/** Predicted velocity maps of the fixed validation samples (m/s), with their truth. */
+export interface SnapshotEvent {
+  type: 'snapshot';
+  epoch: number;
+  generatorStep: number;
+  /** Dataset indices of the samples shown, the same at every snapshot. */
+  indices: number[];
+  height: number;
+  width: number;
+  /** (n, H, W) in m/s, row-major, depth first. */
+  predicted: Float32Array;
+  truth: Float32Array | null;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  epoch: number;
+  criticStep: number;
+  generatorStep: number;
+  reason: 'interval' | 'stop' | 'epoch' | 'end';
+}
+
+export type RunState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+
+export interface StateEvent {
+  type: 'state';
+  state: RunState;
+  /** Why the run stopped or failed, in words for the user. */
+  message?: string;
+}
+
+export interface ConfigEvent {
+  type: 'config';
+  config: TrainConfig;
+}
+
+export type TrainerEvent =
+  | CriticStepEvent
+  | GeneratorStepEvent
+  | ProgressEvent
+  | ValidationEvent
+  | SnapshotEvent
+  | CheckpointEvent
+  | StateEvent
+  | ConfigEvent;
