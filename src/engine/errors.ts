@@ -20,6 +20,7 @@ export type FwiErrorCode =
   | 'training-nan'
   | 'device-lost'
   | 'cancelled'
+  | 'velocity'
   | 'usage'
   | 'io';
 
