@@ -1,0 +1,131 @@
+/**
+ * The engine's byte sources and sinks over Node file paths, and the recursive file listing the
+ * CLI resolves annotation lists against. Shared by every `fwi` command.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FwiError } from '../engine/errors.ts';
+import { checkRange, type ByteSink, type ByteSource } from '../engine/io/byteSource.ts';
+
+function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'no such file';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
+  if (err?.code === 'EISDIR') return 'is a folder, not a file';
+  return err instanceof Error ? err.message : String(e);
+}
+
+function readAt(fd: number, buffer: Uint8Array, offset: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buffer, offset, buffer.length - offset, position, (err, n) => (err ? reject(err) : resolve(n)));
+  });
+}
+
+/** A byte source over a file path; the file is opened on the first read and kept open until `close()`. */
+export function fileSource(filePath: string, name: string = filePath): ByteSource & { close(): Promise<void> } {
+  let size: number;
+  try {
+    const st = fs.statSync(filePath);
+    if (st.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    throw new FwiError('io', `cannot open: ${describe(e)}`, name);
+  }
+  let fd: number | null = null;
+  return {
+    name,
+    size,
+    async read(offset, length) {
+      checkRange(name, size, offset, length);
+      try {
+        fd ??= fs.openSync(filePath, 'r');
+        // A plain Uint8Array (not a pooled Buffer) so typed-array views on it are aligned.
+        const out = new Uint8Array(length);
+        let got = 0;
+        while (got < length) {
+          const n = await readAt(fd, out, got, offset + got);
+          if (n === 0) throw new Error(`the file ended after ${offset + got} bytes (changed while reading?)`);
+          got += n;
+        }
+        return out;
+      } catch (e) {
+        throw new FwiError('io', `cannot read: ${describe(e)}`, name);
+      }
+    },
+    async close() {
+      if (fd !== null) fs.closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
+/** A byte sink writing to a file path (created or truncated on the first write or close). */
+export function fileSink(filePath: string): ByteSink {
+  let handle: fs.promises.FileHandle | null = null;
+  let closed = false;
+  const open = async () => {
+    try {
+      handle ??= await fs.promises.open(filePath, 'w');
+    } catch (e) {
+      throw new FwiError('io', `cannot write: ${describe(e)}`, filePath);
+    }
+    return handle;
+  };
+  return {
+    async write(chunk) {
+      if (closed) throw new FwiError('io', 'write after close', filePath);
+      const h = await open();
+      try {
+        let done = 0;
+        while (done < chunk.byteLength) done += (await h.write(chunk, done, chunk.byteLength - done)).bytesWritten;
+      } catch (e) {
+        throw new FwiError('io', `cannot write: ${describe(e)}`, filePath);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const h = await open();
+      await h.close();
+    },
+  };
+}
+
+/** A file found under a root folder: its path relative to that root (with `/`) and its absolute path. */
+export interface ListedFile {
+  readonly relativePath: string;
+  readonly absolutePath: string;
+}
+
+/** Every file under `root`, recursively (hidden folders and node_modules skipped), relative paths with `/`. */
+export function listFiles(root: string): ListedFile[] {
+  const out: ListedFile[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new FwiError('io', `cannot list folder: ${describe(e)}`, dir);
+    }
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        walk(abs, r);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && isFile(abs))) {
+        out.push({ relativePath: r, absolutePath: abs });
+      }
+    }
+  };
+  walk(path.resolve(root), '');
+  return out;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
