@@ -1,0 +1,114 @@
+/**
+ * The pure part of a live curve chart: from full-resolution series to what Plotly draws. Order
+ * matters and is the one TensorBoard uses: smooth the whole series first, then downsample both the
+ * raw and the smoothed curve (min/max-preserving, ≤ maxPoints each), then choose a robust y-range
+ * from the smoothed curves (the raw ones are drawn faintly behind and may exceed it). Series are
+ * told apart by dash pattern and marker symbol as well as colour.
+ */
+import { downsampleMinMax } from './downsample.ts';
+import { robustRange } from './robustRange.ts';
+import { smoothSeries } from './smoothing.ts';
+
+export interface CurveSeries {
+  /** Legend and column name ("Critic loss"). */
+  name: string;
+  y: ArrayLike<number>;
+}
+
+export interface CurveOptions {
+  /** TensorBoard smoothing weight, 0 (off) to 0.999. */
+  smoothing: number;
+  logY: boolean;
+  /** Points per drawn curve at most. */
+  maxPoints: number;
+  /** Manual y-limits in data units; when given they replace the robust range. */
+  yLimits?: [number, number] | null;
+}
+
+/** Line styles cycled through series, so no two are told apart by colour alone. */
+export const SERIES_STYLES: readonly { color: string; dash: string; symbol: string }[] = [
+  { color: '#1f5fbf', dash: 'solid', symbol: 'circle' },
+  { color: '#c2410c', dash: 'dash', symbol: 'square' },
+  { color: '#15803d', dash: 'dot', symbol: 'diamond' },
+  { color: '#7c3aed', dash: 'dashdot', symbol: 'triangle-up' },
+  { color: '#b91c1c', dash: 'longdash', symbol: 'x' },
+  { color: '#0e7490', dash: 'longdashdot', symbol: 'star' },
+];
+
+export interface CurveTrace {
+  type: 'scatter';
+  mode: 'lines' | 'lines+markers';
+  name: string;
+  x: Float64Array;
+  y: Float64Array;
+  line: { color: string; dash: string; width: number };
+  marker?: { symbol: string; size: number; color: string; maxdisplayed?: number };
+  opacity: number;
+  showlegend: boolean;
+  legendgroup: string;
+  hoverinfo?: 'skip';
+  connectgaps: false;
+}
+
+export interface CurveFigure {
+  traces: CurveTrace[];
+  /** y-axis range to draw, in axis units (log10 on a log axis); null = let Plotly autorange. */
+  yRange: [number, number] | null;
+  /** Points outside yRange per series (non-positive ones on a log axis included). */
+  offScale: number[];
+  offScaleTotal: number;
+  /** Full-resolution smoothed series, for tables and export. */
+  smoothed: Float64Array[];
+  /** Points drawn per curve after downsampling. */
+  drawnPoints: number;
+}
+
+/** Traces (faint raw behind, smoothed in front) and the y-range for a set of series on one x. */
+export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], opts: CurveOptions): CurveFigure {
+  const traces: CurveTrace[] = [];
+  const smoothed: Float64Array[] = [];
+  const smoothing = opts.smoothing > 0;
+  let drawnPoints = 0;
+  series.forEach((s, k) => {
+    const style = SERIES_STYLES[k % SERIES_STYLES.length];
+    const sm = smoothing ? smoothSeries(s.y, opts.smoothing) : Float64Array.from(s.y as ArrayLike<number>);
+    smoothed.push(sm);
+    const group = `s${k}`;
+    // A handful of markers per curve carry the shape cue without hiding the line.
+    const marker = { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
+    if (smoothing) {
+      const raw = downsampleMinMax(x, s.y, opts.maxPoints);
+      traces.push({
+        type: 'scatter', mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: raw.y,
+        line: { color: style.color, dash: 'solid', width: 1 }, opacity: 0.25, showlegend: false,
+        legendgroup: group, hoverinfo: 'skip', connectgaps: false,
+      });
+    }
+    const d = downsampleMinMax(x, sm, opts.maxPoints);
+    drawnPoints = Math.max(drawnPoints, d.x.length);
+    traces.push({
+      type: 'scatter', mode: 'lines+markers', name: s.name, x: d.x, y: d.y,
+      line: { color: style.color, dash: style.dash, width: 2 }, marker, opacity: 1, showlegend: true,
+      legendgroup: group, connectgaps: false,
+    });
+  });
+  if (opts.yLimits && opts.yLimits[1] > opts.yLimits[0]) {
+    const [lo, hi] = opts.yLimits;
+    const range: [number, number] = opts.logY ? [Math.log10(Math.max(lo, 1e-300)), Math.log10(Math.max(hi, 1e-300))] : [lo, hi];
+    const offScale = smoothed.map((s) => countOutside(s, range, opts.logY));
+    return { traces, yRange: range, offScale, offScaleTotal: offScale.reduce((a, b) => a + b, 0), smoothed, drawnPoints };
+  }
+  const r = robustRange(smoothed, opts.logY);
+  return { traces, yRange: r.range, offScale: r.offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints };
+}
+
+function countOutside(s: ArrayLike<number>, range: [number, number], log: boolean): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (!Number.isFinite(v)) continue;
+    const a = log ? (v > 0 ? Math.log10(v) : -Infinity) : v;
+    if (a < range[0] || a > range[1]) n++;
+  }
+  return n;
+}

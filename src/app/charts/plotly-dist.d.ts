@@ -1,0 +1,6 @@
+// The partial bundle ships no types; it exposes the same API as the full plotly.js.
+declare module 'plotly.js-cartesian-dist-min' {
+  import type * as Plotly from 'plotly.js';
+  const plotly: typeof Plotly;
+  export default plotly;
+}
