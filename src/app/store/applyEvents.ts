@@ -1,0 +1,181 @@
+/**
+ * Folds a batch of worker events into the store in one update, so a batch costs one render
+ * however many steps it carries. Pure: takes the current state, returns the changed fields.
+ */
+import type { StudioEvent } from '../../worker/protocol.ts';
+import type { CriticSeries, GeneratorSeries, StudioState } from './slices.ts';
+import { emptyCritic, emptyGenerator } from './slices.ts';
+
+/** Snapshots kept for the step scrubber; older ones are dropped first. */
+export const MAX_SNAPSHOTS = 200;
+/** Log lines kept. */
+export const MAX_LOG = 500;
+
+let alertId = 0;
+
+function truncateCritic(s: CriticSeries, lastStep: number): CriticSeries {
+  const n = s.step.findIndex((x) => x > lastStep);
+  if (n < 0) return s;
+  return { step: s.step.slice(0, n), epoch: s.epoch.slice(0, n), loss: s.loss.slice(0, n), wasserstein: s.wasserstein.slice(0, n), gp: s.gp.slice(0, n), gpWeighted: s.gpWeighted.slice(0, n) };
+}
+
+function truncateGenerator(s: GeneratorSeries, lastStep: number): GeneratorSeries {
+  const n = s.step.findIndex((x) => x > lastStep);
+  if (n < 0) return s;
+  return {
+    step: s.step.slice(0, n),
+    criticStep: s.criticStep.slice(0, n),
+    epoch: s.epoch.slice(0, n),
+    loss: s.loss.slice(0, n),
+    l1: s.l1.slice(0, n),
+    l2: s.l2.slice(0, n),
+    adv: s.adv.slice(0, n),
+  };
+}
+
+function copyCritic(c: CriticSeries): CriticSeries {
+  return { step: [...c.step], epoch: [...c.epoch], loss: [...c.loss], wasserstein: [...c.wasserstein], gp: [...c.gp], gpWeighted: [...c.gpWeighted] };
+}
+
+function copyGenerator(g: GeneratorSeries): GeneratorSeries {
+  return { step: [...g.step], criticStep: [...g.criticStep], epoch: [...g.epoch], loss: [...g.loss], l1: [...g.l1], l2: [...g.l2], adv: [...g.adv] };
+}
+
+/** The state changes a batch of events makes. */
+export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<StudioState> {
+  const out: Partial<StudioState> = {};
+  let critic: CriticSeries | null = null;
+  let generator: GeneratorSeries | null = null;
+  const get = <K extends keyof StudioState>(k: K): StudioState[K] => (k in out ? (out[k] as StudioState[K]) : state[k]);
+  // Appends go into fresh arrays once per batch, then in place for the rest of the batch.
+  const criticRw = () => {
+    if (!critic) {
+      critic = copyCritic(get('critic'));
+      out.critic = critic;
+    }
+    return critic;
+  };
+  const generatorRw = () => {
+    if (!generator) {
+      generator = copyGenerator(get('generator'));
+      out.generator = generator;
+    }
+    return generator;
+  };
+  const pushAlert = (message: string) => {
+    out.alerts = [...get('alerts'), { id: ++alertId, message }];
+  };
+  const pushLog = (level: 'info' | 'warn' | 'error', message: string, time = Date.now()) => {
+    const log = [...get('log'), { time, level, message }];
+    out.log = log.length > MAX_LOG ? log.slice(log.length - MAX_LOG) : log;
+  };
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'critic-step': {
+        const c = criticRw();
+        c.step.push(e.criticStep);
+        c.epoch.push(e.epoch);
+        c.loss.push(e.loss);
+        c.wasserstein.push(e.wasserstein);
+        c.gp.push(e.gp);
+        c.gpWeighted.push(e.gpWeighted);
+        break;
+      }
+      case 'generator-step': {
+        const g = generatorRw();
+        const c = critic ?? get('critic');
+        g.step.push(e.generatorStep);
+        g.criticStep.push(c.step.length ? c.step[c.step.length - 1] : 0);
+        g.epoch.push(e.epoch);
+        g.loss.push(e.loss);
+        g.l1.push(e.l1);
+        g.l2.push(e.l2);
+        g.adv.push(e.adv);
+        break;
+      }
+      case 'run-start': {
+        critic = e.criticStep === 0 ? emptyCritic() : copyCritic(truncateCritic(get('critic'), e.criticStep));
+        out.critic = critic;
+        generator = e.generatorStep === 0 ? emptyGenerator() : copyGenerator(truncateGenerator(get('generator'), e.generatorStep));
+        out.generator = generator;
+        if (e.generatorStep === 0) {
+          out.validation = [];
+          out.snapshots = [];
+          out.snapshotCursor = null;
+          out.evaluation = null;
+        } else {
+          out.validation = get('validation').filter((v) => v.generatorStep <= e.generatorStep);
+          out.snapshots = get('snapshots').filter((s) => s.generatorStep <= e.generatorStep);
+          out.snapshotCursor = null;
+        }
+        out.progress = null;
+        pushLog('info', e.resumed ? `Run resumed at critic step ${e.criticStep}` : 'Run started');
+        break;
+      }
+      case 'progress':
+        out.progress = e;
+        break;
+      case 'validation':
+        out.validation = [...get('validation').filter((v) => v.generatorStep !== e.generatorStep), e];
+        pushLog('info', `Validation after epoch ${e.epoch + 1}: MAE ${e.mae.toFixed(4)}, RMSE ${e.rmse.toFixed(4)}, SSIM ${e.ssim.toFixed(4)}`);
+        break;
+      case 'snapshot': {
+        let list = [...get('snapshots'), e];
+        let cursor = get('snapshotCursor');
+        if (list.length > MAX_SNAPSHOTS) {
+          const drop = list.length - MAX_SNAPSHOTS;
+          list = list.slice(drop);
+          if (cursor !== null) cursor = Math.max(0, cursor - drop);
+        }
+        out.snapshots = list;
+        out.snapshotCursor = cursor;
+        break;
+      }
+      case 'checkpoint':
+        out.lastCheckpoint = e;
+        pushLog('info', `Checkpoint saved (${e.reason}) at critic step ${e.criticStep}`);
+        break;
+      case 'state':
+        out.runState = e.state;
+        out.runMessage = e.message ?? null;
+        if (e.state === 'failed') pushAlert(e.message ?? 'Training failed.');
+        pushLog(e.state === 'failed' ? 'error' : 'info', `Run ${e.state}${e.message ? `: ${e.message}` : ''}`);
+        break;
+      case 'config':
+        out.config = e.config;
+        out.configErrors = {};
+        break;
+      case 'backend':
+        out.backend = e.report;
+        out.backendError = null;
+        break;
+      case 'data':
+        out.data = e.report;
+        break;
+      case 'task':
+        out.tasks = { ...get('tasks'), [e.task]: e };
+        if (e.state === 'failed') pushAlert(e.message);
+        if (e.state !== 'running') pushLog(e.state === 'failed' ? 'error' : 'info', e.message);
+        break;
+      case 'evaluation':
+        out.evaluation = e.report;
+        break;
+      case 'saved-run':
+        out.savedRun = e.info;
+        break;
+      case 'weights':
+        out.weightsSource = e.source;
+        out.generatorStep = e.generatorStep;
+        break;
+      case 'log':
+        pushLog(e.level, e.message, e.time);
+        break;
+      case 'alert':
+        pushAlert(e.message);
+        pushLog('error', e.message);
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * The page's side of the worker protocol: starts the worker, routes its event batches into the
+ * store, and offers the commands components call. No component talks to the worker directly;
+ * a command that fails raises an alert instead of throwing into React.
+ */
+import * as Comlink from 'comlink';
+import type { TrainConfig } from '../../engine/config.ts';
+import type { DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
+import { downloadBlob as saveBlob } from '../charts/download.ts';
+import { raiseAlert, receiveEvents, setBackendError, useStudio } from './studioStore.ts';
+
+let api: Comlink.Remote<StudioApi> | null = null;
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/^Error: /, '') : String(e);
+}
+
+/** Starts the worker and its backend; the backend report arrives through the store. */
+export async function startStudio(options: { prefer?: StudioBackend } = {}): Promise<void> {
+  if (api) return;
+  const worker = new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'velocitygan-engine' });
+  worker.addEventListener('error', (e) => setBackendError(`The engine worker failed: ${e.message}`));
+  api = Comlink.wrap<StudioApi>(worker);
+  const sink = Comlink.proxy((events: StudioEvent[]) => receiveEvents(events));
+  try {
+    const report = await api.connect(sink, options);
+    receiveEvents([{ type: 'backend', report }]);
+  } catch (e) {
+    setBackendError(errorText(e));
+  }
+}
+
+function remote(): Comlink.Remote<StudioApi> {
+  if (!api) throw new Error('the engine is not started yet');
+  return api;
+}
+
+async function guarded<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (e) {
+    raiseAlert(`${what} failed: ${errorText(e)}`);
+    return undefined;
+  }
+}
+
+/** Hands dropped or picked files to the worker (the File objects, not their bytes). */
+export function addFiles(files: DroppedFile[]): Promise<void | undefined> {
+  return guarded('Adding files', () => remote().addFiles(files));
+}
+
+export function removeFile(path: string): Promise<void | undefined> {
+  return guarded('Removing a file', () => remote().removeFile(path));
+}
+
+export function setListRole(path: string, role: ListRole): Promise<void | undefined> {
+  return guarded('Changing a list’s role', () => remote().setListRole(path, role));
+}
+
+/** Sends a valid configuration to the worker (invalid drafts stay in the form). */
+export function applyConfig(config: TrainConfig): Promise<void | undefined> {
+  return guarded('Applying the configuration', () => remote().setConfig(config));
+}
+
+/** Starts training with the form's configuration. */
+export async function train(): Promise<void> {
+  const { config } = useStudio.getState();
+  await guarded('Starting training', async () => {
+    await remote().setConfig(config);
+    await remote().train();
+  });
+}
+
+export const pause = () => guarded('Pausing', () => remote().pause());
+export const resume = () => guarded('Resuming', () => remote().resume());
+export const stop = () => guarded('Stopping', () => remote().stop());
+export const cancelTask = () => guarded('Cancelling', () => remote().cancel());
+
+export async function evaluate(physicsSamples: number): Promise<EvaluationReport | undefined> {
+  const { config } = useStudio.getState();
+  return guarded('Evaluation', async () => {
+    await remote().setConfig(config);
+    return remote().evaluate({ physicsSamples });
+  });
+}
+
+/** Predicts velocities for a seismic-only list and downloads them as .npy. */
+export async function predict(listPath: string): Promise<void> {
+  const blob = await guarded('Inference', () => remote().predict(listPath));
+  if (blob) saveBlob(blob, `${listPath.replace(/^.*\//, '').replace(/\.txt$/i, '')}-predicted-velocity.npy`);
+}
+
+export async function exportWeights(): Promise<void> {
+  const blob = await guarded('Exporting weights', () => remote().exportWeights());
+  if (blob) saveBlob(blob, `velocitygan-generator-step${useStudio.getState().generatorStep ?? 0}.safetensors`);
+}
+
+export async function exportCheckpoint(): Promise<void> {
+  const blob = await guarded('Exporting the checkpoint', () => remote().exportCheckpoint());
+  if (blob) saveBlob(blob, `velocitygan-checkpoint-step${useStudio.getState().generatorStep ?? 0}.fwickpt`);
+}
+
+export function importWeights(file: File): Promise<ImportReport | undefined> {
+  return guarded(`Importing ${file.name}`, () => remote().importWeights(file));
+}
+
+export function makeDemoDataset(options: DemoOptions): Promise<void | undefined> {
+  return guarded('Making the demo dataset', () => remote().makeDemoDataset(options));
+}
+
+export async function downloadDemoZip(): Promise<void> {
+  const blob = await guarded('Zipping the demo dataset', () => remote().demoZip());
+  if (blob) saveBlob(blob, 'velocitygan-demo-dataset.zip');
+}
+
+export function shotGather(index: number) {
+  return guarded('Reading the shot gather', () => remote().shotGather(index));
+}
+
+export const resumeSavedRun = () => guarded('Resuming the saved run', () => remote().resumeSavedRun());
+export const discardSavedRun = () => guarded('Discarding the saved run', () => remote().discardSavedRun());

@@ -1,0 +1,104 @@
+/**
+ * The studio store's slices: one interface per concern, so components subscribe to what they
+ * show with selectors and a change in one concern re-renders only its readers. The store holds
+ * state only; the worker computes, `applyEvents` folds its events in, `commands` sends requests.
+ */
+import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
+import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
+import type { BackendReport, DataReport, EvaluationReport, SavedRunInfo, TaskEvent } from '../../worker/protocol.ts';
+
+export interface DataSlice {
+  data: DataReport | null;
+}
+
+export interface ConfigSlice {
+  /** The configuration as the form holds it (may be invalid while the user types). */
+  config: TrainConfig;
+  configErrors: ConfigErrors;
+}
+
+export interface LogEntry {
+  time: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface RunSlice {
+  runState: RunState | 'idle';
+  runMessage: string | null;
+  progress: ProgressEvent | null;
+  log: LogEntry[];
+  /** Failures the user must see now (role="alert"); dismissed one by one. */
+  alerts: { id: number; message: string }[];
+  tasks: Partial<Record<TaskEvent['task'], TaskEvent>>;
+  /** Where the generator's current weights came from; null before any training or import. */
+  weightsSource: string | null;
+  generatorStep: number | null;
+}
+
+/** Per-step losses, one column per quantity, indexed alike (critic steps and generator steps apart). */
+export interface CriticSeries {
+  step: number[];
+  epoch: number[];
+  loss: number[];
+  wasserstein: number[];
+  gp: number[];
+  gpWeighted: number[];
+}
+
+export interface GeneratorSeries {
+  step: number[];
+  /** The critic step count when this generator step ran, to draw both on one iteration axis. */
+  criticStep: number[];
+  epoch: number[];
+  loss: number[];
+  l1: number[];
+  l2: number[];
+  adv: number[];
+}
+
+export interface MetricsSlice {
+  critic: CriticSeries;
+  generator: GeneratorSeries;
+  validation: ValidationEvent[];
+}
+
+export interface SnapshotsSlice {
+  snapshots: SnapshotEvent[];
+  /** The snapshot the user looks at; null follows the latest. */
+  snapshotCursor: number | null;
+  /** Which of a snapshot's fixed samples is shown. */
+  sampleCursor: number;
+}
+
+export interface EvaluationSlice {
+  evaluation: EvaluationReport | null;
+}
+
+export interface BackendSlice {
+  backend: BackendReport | null;
+  backendError: string | null;
+}
+
+export interface PersistenceSlice {
+  savedRun: SavedRunInfo | null;
+  resumeOfferDismissed: boolean;
+  lastCheckpoint: CheckpointEvent | null;
+}
+
+export type StudioState = DataSlice &
+  ConfigSlice &
+  RunSlice &
+  MetricsSlice &
+  SnapshotsSlice &
+  EvaluationSlice &
+  BackendSlice &
+  PersistenceSlice;
+
+export function emptyCritic(): CriticSeries {
+  return { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] };
+}
+
+export function emptyGenerator(): GeneratorSeries {
+  return { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] };
+}

@@ -1,0 +1,75 @@
+/**
+ * The one zustand store of the studio, made of the slices in `slices.ts`. Components read it
+ * with selectors (`useStudio((s) => s.progress)`); only `applyEvents` (worker events) and the
+ * small setters below write to it.
+ */
+import { create } from 'zustand';
+import { defaultConfig, validateConfig, type TrainConfig } from '../../engine/config.ts';
+import type { StudioEvent } from '../../worker/protocol.ts';
+import { applyEvents } from './applyEvents.ts';
+import { emptyCritic, emptyGenerator, type StudioState } from './slices.ts';
+
+/** The state of a fresh page. */
+export function initialState(): StudioState {
+  return {
+    data: null,
+    config: defaultConfig(),
+    configErrors: {},
+    runState: 'idle',
+    runMessage: null,
+    progress: null,
+    log: [],
+    alerts: [],
+    tasks: {},
+    weightsSource: null,
+    generatorStep: null,
+    critic: emptyCritic(),
+    generator: emptyGenerator(),
+    validation: [],
+    snapshots: [],
+    snapshotCursor: null,
+    sampleCursor: 0,
+    evaluation: null,
+    backend: null,
+    backendError: null,
+    savedRun: null,
+    resumeOfferDismissed: false,
+    lastCheckpoint: null,
+  };
+}
+
+export const useStudio = create<StudioState>()(() => initialState());
+
+/** Folds a batch of worker events into the store (one update). */
+export function receiveEvents(events: StudioEvent[]): void {
+  useStudio.setState((s) => applyEvents(s, events));
+}
+
+/** Sets the form's configuration and its per-field errors. */
+export function setConfigDraft(config: TrainConfig): void {
+  useStudio.setState({ config, configErrors: validateConfig(config).errors });
+}
+
+export function setSnapshotCursor(cursor: number | null): void {
+  useStudio.setState({ snapshotCursor: cursor });
+}
+
+export function setSampleCursor(cursor: number): void {
+  useStudio.setState({ sampleCursor: cursor });
+}
+
+export function dismissAlert(id: number): void {
+  useStudio.setState((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) }));
+}
+
+export function raiseAlert(message: string): void {
+  receiveEvents([{ type: 'alert', message }]);
+}
+
+export function dismissResumeOffer(): void {
+  useStudio.setState({ resumeOfferDismissed: true });
+}
+
+export function setBackendError(message: string): void {
+  useStudio.setState({ backendError: message });
+}

@@ -1,0 +1,189 @@
+/**
+ * The studio's worker protocol: the only way the page and the engine talk. Commands go in as a
+ * few typed calls (Comlink); everything the engine has to say comes back as a typed, throttled
+ * event stream delivered in batches to the one callback the page registers with `connect`.
+ * Both sides import this file; it holds types only (no engine code reaches the page).
+ */
+import type { TrainConfig } from '../engine/config.ts';
+import type { TrainerEvent } from '../engine/train/events.ts';
+
+export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Which tf.js backend runs the engine, on what adapter, and why faster ones were passed over. */
+export interface BackendReport {
+  name: StudioBackend;
+  /** The WebGPU adapter's self-description (vendor, architecture, device), or null off WebGPU. */
+  adapter: string | null;
+  /** Every faster backend that was tried and failed, with the reason in words. */
+  fallbacks: { backend: StudioBackend; reason: string }[];
+}
+
+/** A file the user dropped or picked, with its path inside the dropped folder (or its name). */
+export interface DroppedFile {
+  file: File;
+  path: string;
+}
+
+/** What an annotation list is used for; the studio guesses from the name, the user may change it. */
+export type ListRole = 'train' | 'validation' | 'inference' | 'unused';
+
+/** One row of the data panel: a file, what it is, and every problem found with it. */
+export interface FileRow {
+  path: string;
+  size: number;
+  kind: 'seismic' | 'velocity' | 'npy' | 'annotation' | 'other';
+  /** The array's shape for .npy files whose header could be read. */
+  shape: number[] | null;
+  dtype: string | null;
+  /** Role of an annotation list; null for other files. */
+  role: ListRole | null;
+  /** Seismic/velocity pairs (or seismic-only lines) an annotation list resolved to. */
+  pairs: { seismic: string; velocity: string | null; samples: number }[];
+  /** Samples the list (or the .npy) holds. */
+  samples: number | null;
+  problems: string[];
+}
+
+/** What one role's annotation lists add up to, ready to train on (or why not). */
+export interface SplitSummary {
+  role: Exclude<ListRole, 'unused'>;
+  lists: string[];
+  samples: number;
+  files: number;
+  bytes: number;
+  /** 'memory' when the split is loaded whole, 'stream' when rows are read from the files per batch. */
+  memoryMode: 'memory' | 'stream';
+  labelled: boolean;
+}
+
+/** The data panel's whole state, sent again after every change. */
+export interface DataReport {
+  files: FileRow[];
+  splits: SplitSummary[];
+  totalBytes: number;
+  /** The OpenFWI preset the data looks like, with why; null when nothing fits. */
+  detectedPreset: { name: string; reason: string } | null;
+  /** True when a train split and a validation split are both usable. */
+  ready: boolean;
+  /** Problems that stop training but belong to no single file. */
+  problems: string[];
+}
+
+/** Results of evaluating the generator on the validation split. */
+export interface EvaluationReport {
+  samples: number;
+  /** Normalised scale ([−1, 1]), as OpenFWI publishes them. */
+  mae: number;
+  rmse: number;
+  ssim: number;
+  /** MAE and RMSE in m/s. */
+  maeMs: number;
+  rmseMs: number;
+  preset: string;
+  generatorStep: number;
+  /** Relative L2 misfit of forward-modelled seismic to the input seismic, for a few samples. */
+  physics: PhysicsCheck | null;
+  /** Where the weights came from, in words ("training run, step 40", "imported file.safetensors"). */
+  weightsSource: string;
+  time: string;
+}
+
+export interface PhysicsCheck {
+  indices: number[];
+  /** ‖F(predicted) − d‖ / ‖d‖ per sample. */
+  predicted: number[];
+  /** ‖F(true) − d‖ / ‖d‖ per sample: near zero for synthetic data. */
+  truth: number[];
+}
+
+/** A long task's progress (demo generation, evaluation, prediction, physics check, import). */
+export interface TaskEvent {
+  type: 'task';
+  task: 'demo' | 'evaluate' | 'predict' | 'physics' | 'import' | 'resume';
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  done: number;
+  total: number;
+  message: string;
+}
+
+/** A saved run in browser storage that can be resumed. */
+export interface SavedRunInfo {
+  savedAt: string;
+  epoch: number;
+  criticStep: number;
+  generatorStep: number;
+  epochs: number;
+  config: TrainConfig;
+  /** Dataset files the run trained on, as paths; whether the studio kept copies of them. */
+  files: string[];
+  dataStored: boolean;
+}
+
+/** Options for the synthetic demo dataset; 'tiny' is for a quick look (and the browser tests). */
+export interface DemoOptions {
+  size: 'tiny' | 'small' | 'standard';
+  family: 'flat' | 'curve' | 'fault';
+  seed: number;
+}
+
+/** What an imported weights or checkpoint file turned out to be. */
+export interface ImportReport {
+  kind: 'weights' | 'checkpoint';
+  name: string;
+  generatorStep: number | null;
+  /** The imported checkpoint's configuration, which the studio adopts. */
+  config: TrainConfig | null;
+  message: string;
+}
+
+/** The input seismic of one sample, for the shot-gather view. */
+export interface ShotGather {
+  index: number;
+  /** (5, nt, receivers) float32, raw amplitudes. */
+  seismic: Float32Array;
+  shots: number;
+  timeSamples: number;
+  receivers: number;
+}
+
+export type StudioEvent =
+  | TrainerEvent
+  | { type: 'backend'; report: BackendReport }
+  | { type: 'data'; report: DataReport }
+  | TaskEvent
+  | { type: 'evaluation'; report: EvaluationReport }
+  | { type: 'saved-run'; info: SavedRunInfo | null }
+  | { type: 'weights'; source: string | null; generatorStep: number | null }
+  /** A run (re)starts at this critic step: the page drops curve points after it (0: a fresh run). */
+  | { type: 'run-start'; criticStep: number; generatorStep: number; resumed: boolean }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }
+  | { type: 'alert'; message: string };
+
+/** The page's view of the worker. Results that take time also arrive as events. */
+export interface StudioApi {
+  /** Registers the page's event sink; resolves once a backend runs, with which one. */
+  connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend }): Promise<BackendReport>;
+  addFiles(files: DroppedFile[]): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  setListRole(path: string, role: ListRole): Promise<void>;
+  setConfig(config: TrainConfig): Promise<void>;
+  /** Starts training: from scratch, or on from the imported checkpoint when one was imported. */
+  train(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  evaluate(options: { physicsSamples: number }): Promise<EvaluationReport>;
+  /** Predicted velocities (m/s) for every sample of an annotation list, as a `(n, 1, 70, 70)` .npy. */
+  predict(listPath: string): Promise<Blob>;
+  exportWeights(): Promise<Blob>;
+  exportCheckpoint(): Promise<Blob>;
+  importWeights(file: File): Promise<ImportReport>;
+  makeDemoDataset(options: DemoOptions): Promise<void>;
+  /** The demo dataset as a zip of .npy files and annotation lists. */
+  demoZip(): Promise<Blob>;
+  /** Cancels the running long task (demo generation, evaluation, prediction). */
+  cancel(): Promise<void>;
+  shotGather(index: number): Promise<ShotGather | null>;
+  resumeSavedRun(): Promise<void>;
+  discardSavedRun(): Promise<void>;
+}
