@@ -13,6 +13,7 @@ export type FwiErrorCode =
   | 'annotation-empty'
   | 'annotation-missing'
   | 'annotation-ambiguous'
+  | 'annotation-syntax'
   | 'dataset-mismatch'
   | 'safetensors'
   | 'weights'
