@@ -1,0 +1,44 @@
+/**
+ * BatchNorm2d as PyTorch computes it, on NHWC maps (statistics per channel over N, H, W).
+ * Training mode normalises with the biased batch variance and moves the running statistics by
+ * `running ← (1 − momentum)·running + momentum·batch`, using the UNBIASED batch variance for
+ * `running_var`; evaluation mode normalises with the running statistics.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
+export interface BatchNormState {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+}
+
+/** Train-mode BatchNorm; moves the running statistics as a side effect (outside any gradient). */
+export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const [batch, h, w] = x.shape;
+  const n = batch * h * w;
+  // PyTorch refuses n = 1 in training mode (the unbiased variance divides by zero).
+  if (n < 2) throw new Error(`BatchNorm in training mode needs more than one value per channel, got ${x.shape}`);
+  tf.tidy(() => {
+    const m = BN_MOMENTUM;
+    // Not on the path to the output, so a surrounding gradient tape never differentiates it.
+    const unbiased = tf.mul(variance, n / (n - 1));
+    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - m), tf.mul(mean, m)));
+    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - m), tf.mul(unbiased, m)));
+  });
+  return normalise(x, mean, variance, bn);
+}
+
+/** Eval-mode BatchNorm: normalises with the running statistics, changes nothing. */
+export function batchNormEval(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
+  return normalise(x, bn.runningMean, bn.runningVar, bn);
+}
+
+function normalise(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor, bn: BatchNormState): tf.Tensor4D {
+  const scale = tf.mul(tf.rsqrt(tf.add(variance, BN_EPS)), bn.weight);
+  return tf.add(tf.mul(tf.sub(x, mean), scale), bn.bias);
+}

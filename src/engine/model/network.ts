@@ -1,0 +1,127 @@
+/**
+ * A network as the studio holds it: a list of reference-table steps, its variables keyed by
+ * PyTorch state-dict names (TF layouts inside), and a forward pass in either BatchNorm mode.
+ *
+ * - `params`: `<block>.layers.0.weight|bias` (conv), `<block>.layers.1.weight|bias` (BN affine),
+ *   trainable, in PyTorch's state-dict order.
+ * - `buffers`: `<block>.layers.1.running_mean|running_var`, not trainable.
+ * - `batchesTracked`: `<block>.layers.1.num_batches_tracked`, plain counts (int64 in PyTorch).
+ * - `apply(x, training)`: NHWC in, NHWC out (the critic flattens to `(N, 1)`). With
+ *   `training = true` BatchNorm uses batch statistics and moves the running statistics and the
+ *   counts, exactly once per call, as PyTorch's forward does.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchNormEval, batchNormTrain, type BatchNormState } from './batchNorm.ts';
+import { initBlock, InitRandom } from './init.ts';
+import { conv2d, convTranspose2d, crop, leakyReluSecondOrder, LEAKY_SLOPE, weightShape, type BlockSpec, type Step } from './layers.ts';
+
+export interface Network {
+  readonly kind: 'generator' | 'critic';
+  readonly widths: readonly number[];
+  readonly steps: readonly Step[];
+  readonly params: Map<string, tf.Variable>;
+  readonly buffers: Map<string, tf.Variable>;
+  readonly batchesTracked: Map<string, number>;
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor;
+  /** Number of trainable values (PyTorch's `sum(p.numel() for p in parameters())`). */
+  paramCount(): number;
+  dispose(): void;
+}
+
+export interface NetworkOptions {
+  kind: 'generator' | 'critic';
+  widths: readonly number[];
+  steps: readonly Step[];
+  seed: number;
+  /** Use the LeakyReLU whose gradient is differentiable (needed by the critic's gradient penalty). */
+  secondOrder: boolean;
+  /** Reshape the final `(N, 1, 1, 1)` map to `(N, 1)` as the critic's flatten does. */
+  flatten: boolean;
+}
+
+export const convKey = (block: string, what: 'weight' | 'bias'): string => `${block}.layers.0.${what}`;
+export const bnKey = (block: string, what: 'weight' | 'bias' | 'running_mean' | 'running_var' | 'num_batches_tracked'): string =>
+  `${block}.layers.1.${what}`;
+
+class SequentialNetwork implements Network {
+  readonly kind: 'generator' | 'critic';
+  readonly widths: readonly number[];
+  readonly steps: readonly Step[];
+  readonly params = new Map<string, tf.Variable>();
+  readonly buffers = new Map<string, tf.Variable>();
+  readonly batchesTracked = new Map<string, number>();
+  private readonly options: NetworkOptions;
+
+  constructor(options: NetworkOptions) {
+    this.options = options;
+    this.kind = options.kind;
+    this.widths = [...options.widths];
+    this.steps = options.steps;
+    const random = new InitRandom(options.seed);
+    for (const step of options.steps) {
+      if (!('block' in step)) continue;
+      const spec = step.block;
+      const init = initBlock(spec, random);
+      this.params.set(convKey(spec.name, 'weight'), tf.variable(tf.tensor4d(init.weight, weightShape(spec)), true));
+      this.params.set(convKey(spec.name, 'bias'), tf.variable(tf.tensor1d(init.bias), true));
+      this.params.set(bnKey(spec.name, 'weight'), tf.variable(tf.tensor1d(init.bnWeight), true));
+      this.params.set(bnKey(spec.name, 'bias'), tf.variable(tf.tensor1d(init.bnBias), true));
+      this.buffers.set(bnKey(spec.name, 'running_mean'), tf.variable(tf.tensor1d(init.runningMean), false));
+      this.buffers.set(bnKey(spec.name, 'running_var'), tf.variable(tf.tensor1d(init.runningVar), false));
+      this.batchesTracked.set(bnKey(spec.name, 'num_batches_tracked'), 0);
+    }
+  }
+
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor {
+    return tf.tidy(() => {
+      let y = x;
+      for (const step of this.steps) {
+        y = 'block' in step ? this.applyBlock(step.block, y, training) : crop(y, step.crop);
+      }
+      return this.options.flatten ? tf.reshape(y, [y.shape[0], -1]) : y;
+    });
+  }
+
+  private applyBlock(spec: BlockSpec, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    const weight = this.params.get(convKey(spec.name, 'weight')) as tf.Tensor4D;
+    const bias = this.params.get(convKey(spec.name, 'bias')) as tf.Tensor1D;
+    const conv =
+      spec.kind === 'conv'
+        ? conv2d(x, weight, bias, spec.stride, spec.padding)
+        : convTranspose2d(x, weight, bias, spec.stride, spec.padding);
+    const bn: BatchNormState = {
+      weight: this.params.get(bnKey(spec.name, 'weight'))!,
+      bias: this.params.get(bnKey(spec.name, 'bias'))!,
+      runningMean: this.buffers.get(bnKey(spec.name, 'running_mean'))!,
+      runningVar: this.buffers.get(bnKey(spec.name, 'running_var'))!,
+    };
+    let y: tf.Tensor4D;
+    if (training) {
+      y = batchNormTrain(conv, bn);
+      const countKey = bnKey(spec.name, 'num_batches_tracked');
+      this.batchesTracked.set(countKey, (this.batchesTracked.get(countKey) ?? 0) + 1);
+    } else {
+      y = batchNormEval(conv, bn);
+    }
+    if (spec.activation === 'tanh') return tf.tanh(y);
+    return this.options.secondOrder ? (leakyReluSecondOrder(y) as tf.Tensor4D) : tf.leakyRelu(y, LEAKY_SLOPE);
+  }
+
+  paramCount(): number {
+    let total = 0;
+    for (const v of this.params.values()) total += v.size;
+    return total;
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    for (const v of this.buffers.values()) v.dispose();
+    this.params.clear();
+    this.buffers.clear();
+  }
+}
+
+/** A freshly initialised network of the given table (PyTorch default init from `seed`). */
+export function createNetwork(options: NetworkOptions): Network {
+  return new SequentialNetwork(options);
+}
