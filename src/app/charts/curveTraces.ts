@@ -23,6 +23,8 @@ export interface CurveOptions {
   maxPoints: number;
   /** Manual y-limits in data units; when given they replace the robust range. */
   yLimits?: [number, number] | null;
+  /** 'sparse': a dozen shape markers per curve (long step series); 'all': one per point (per-epoch series). */
+  markers?: 'sparse' | 'all';
 }
 
 /** Line styles cycled through series, so no two are told apart by colour alone. */
@@ -75,7 +77,7 @@ export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], op
     smoothed.push(sm);
     const group = `s${k}`;
     // A handful of markers per curve carry the shape cue without hiding the line.
-    const marker = { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
+    const marker = opts.markers === 'all' ? { symbol: style.symbol, size: 7, color: style.color } : { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
     if (smoothing) {
       const raw = downsampleMinMax(x, s.y, opts.maxPoints);
       traces.push({
@@ -111,4 +113,31 @@ function countOutside(s: ArrayLike<number>, range: [number, number], log: boolea
     if (a < range[0] || a > range[1]) n++;
   }
   return n;
+}
+
+/** A short number for summaries and tables: 4 significant digits, exponent form when tiny or huge. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  const s = a >= 1e5 || a < 1e-3 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  return s.replace('-', '−');
+}
+
+/** A one-sentence text alternative for a chart: its size, each series' latest value, and what is off-scale. */
+export function curveSummary(title: string, xTitle: string, x: ArrayLike<number>, series: CurveSeries[], offScaleTotal: number): string {
+  const n = x.length;
+  if (n === 0) return `${title}: no data yet.`;
+  const latest = series.map((s) => `${s.name} ${formatValue(s.y[s.y.length - 1])}`).join(', ');
+  const off = offScaleTotal > 0 ? ` ${offScaleTotal} point${offScaleTotal === 1 ? '' : 's'} off-scale.` : '';
+  return `${title}: ${n} point${n === 1 ? '' : 's'}, ${xTitle.toLowerCase()} ${formatValue(x[0])} to ${formatValue(x[n - 1])}. Latest: ${latest}.${off}`;
+}
+
+/** Row indices for a table view of at most `maxRows` rows: evenly strided, always ending at the last row. */
+export function tableRows(n: number, maxRows: number): number[] {
+  if (n <= maxRows) return Array.from({ length: n }, (_, i) => i);
+  const stride = Math.ceil(n / maxRows);
+  const rows: number[] = [];
+  for (let i = (n - 1) % stride; i < n; i += stride) rows.push(i);
+  return rows;
 }

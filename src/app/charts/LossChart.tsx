@@ -1,0 +1,142 @@
+/**
+ * "Loss curves": the WGAN-GP quantities worth watching, in two charts on one x-axis.
+ * Critic: critic loss, Wasserstein estimate mean D(real) − mean D(fake), GP and λ·GP.
+ * Generator: generator loss, its L1 (content) term and its adversarial term, apart.
+ *
+ * Props (LossChartProps):
+ * - critic: CriticColumns ({ step, epoch, loss, wasserstein, gp, gpWeighted, generatorStep?, seconds? }).
+ * - generator: GeneratorColumns ({ step, criticStep, epoch, loss, l1, adv, seconds? }).
+ *   Columns may be replaced (new arrays) or appended in place; in the latter case bump:
+ * - revision?: number.
+ * - logY: Record<string, boolean>, onLogYChange(chartId, on): per-chart log-y, remembered by the
+ *   parent; chart ids are 'critic' and 'generator'.
+ * - smoothing?: number (default 0.6), onSmoothingChange?(w): controlled when given, else internal.
+ * - xAxis?: XAxisKind (default 'criticStep'), onXAxisChange?(k): likewise. Only the axes the
+ *   columns support are offered (generator step needs critic.generatorStep, time needs seconds).
+ *
+ * "Pause live updates" freezes what is drawn (WCAG 2.2.2) while data keeps arriving.
+ */
+import { useId, useMemo, useState } from 'react';
+import { CurveChart } from './CurveChart.tsx';
+import { availableXAxes, criticX, generatorX, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
+
+export interface LossChartProps {
+  critic: CriticColumns;
+  generator: GeneratorColumns;
+  revision?: number;
+  logY: Record<string, boolean>;
+  onLogYChange: (chartId: string, on: boolean) => void;
+  smoothing?: number;
+  onSmoothingChange?: (weight: number) => void;
+  xAxis?: XAxisKind;
+  onXAxisChange?: (kind: XAxisKind) => void;
+}
+
+const X_NAMES: Record<XAxisKind, string> = { criticStep: 'critic_step', generatorStep: 'generator_step', epoch: 'epoch', seconds: 'seconds' };
+
+export function LossChart(props: LossChartProps) {
+  const { critic, generator, revision = 0, logY, onLogYChange } = props;
+  const id = useId();
+  const [ownSmoothing, setOwnSmoothing] = useState(0.6);
+  const [ownXAxis, setOwnXAxis] = useState<XAxisKind>('criticStep');
+  const [frozen, setFrozen] = useState<{ critic: CriticColumns; generator: GeneratorColumns; revision: number } | null>(null);
+  const smoothing = props.smoothing ?? ownSmoothing;
+  const setSmoothing = props.onSmoothingChange ?? setOwnSmoothing;
+  const axes = availableXAxes(critic, generator);
+  const requested = props.xAxis ?? ownXAxis;
+  const xAxis = axes.includes(requested) ? requested : 'criticStep';
+  const setXAxis = props.onXAxisChange ?? setOwnXAxis;
+
+  // Paused: draw copies taken at the moment of pausing, so in-place appends do not show.
+  const shown = frozen ?? { critic, generator, revision };
+  const togglePause = () => {
+    if (frozen) setFrozen(null);
+    else setFrozen({ critic: copyColumns(critic), generator: copyColumns(generator), revision });
+  };
+
+  const cX = useMemo(() => criticX(shown.critic, xAxis) ?? shown.critic.step, [shown.critic, shown.revision, xAxis]);
+  const gX = useMemo(() => generatorX(shown.generator, xAxis) ?? shown.generator.step, [shown.generator, shown.revision, xAxis]);
+  const criticSeries = useMemo(
+    () => [
+      { name: 'Critic loss', y: shown.critic.loss },
+      { name: 'Wasserstein (real − fake)', y: shown.critic.wasserstein },
+      { name: 'GP', y: shown.critic.gp },
+      { name: 'λ·GP', y: shown.critic.gpWeighted },
+    ],
+    [shown.critic, shown.revision],
+  );
+  const generatorSeries = useMemo(
+    () => [
+      { name: 'Generator loss', y: shown.generator.loss },
+      { name: 'L1 term', y: shown.generator.l1 },
+      { name: 'Adversarial term', y: shown.generator.adv },
+    ],
+    [shown.generator, shown.revision],
+  );
+  // Identity of the raw columns changes when the store replaces them; revision when appended in place.
+  const dataRevision = shown.revision * 1_000_003 + shown.critic.step.length * 7 + shown.generator.step.length;
+  const xTitle = X_AXIS_LABELS[xAxis];
+  const headingId = `${id}-h`;
+
+  return (
+    <section className="vg-card vg-loss" aria-labelledby={headingId}>
+      <div className="vg-card-head">
+        <h2 id={headingId}>Loss curves</h2>
+        <div className="vg-toolbar">
+          <label className="vg-inline-field">
+            X-axis{' '}
+            <select value={xAxis} onChange={(e) => setXAxis(e.target.value as XAxisKind)}>
+              {axes.map((k) => (
+                <option key={k} value={k}>{X_AXIS_LABELS[k]}</option>
+              ))}
+            </select>
+          </label>
+          <label className="vg-inline-field vg-slider-field">
+            Smoothing
+            <input type="range" min={0} max={0.999} step={0.001} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(3)} />
+            <output className="vg-num">{smoothing.toFixed(3)}</output>
+          </label>
+          <button type="button" className="vg-btn" aria-pressed={frozen !== null} onClick={togglePause}>
+            {frozen ? 'Resume live updates' : 'Pause live updates'}
+          </button>
+        </div>
+      </div>
+      <p className="vg-hint">
+        The Wasserstein estimate is the quantity to watch: it should shrink toward 0 as the critic stops telling real from
+        predicted maps. Warning signs: GP collapsing to 0 then exploding, losses of order 10⁶, NaN.
+      </p>
+      <div className="vg-chart-grid">
+        <CurveChart
+          title="Critic"
+          x={cX}
+          xTitle={xTitle}
+          xName={X_NAMES[xAxis]}
+          series={criticSeries}
+          revision={dataRevision}
+          smoothing={smoothing}
+          logY={!!logY.critic}
+          onLogYChange={(on) => onLogYChange('critic', on)}
+          filename="velocitygan-critic-losses"
+        />
+        <CurveChart
+          title="Generator"
+          x={gX}
+          xTitle={xTitle}
+          xName={X_NAMES[xAxis]}
+          series={generatorSeries}
+          revision={dataRevision}
+          smoothing={smoothing}
+          logY={!!logY.generator}
+          onLogYChange={(on) => onLogYChange('generator', on)}
+          filename="velocitygan-generator-losses"
+        />
+      </div>
+    </section>
+  );
+}
+
+function copyColumns<T extends object>(cols: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(cols)) out[k] = v && typeof v === 'object' && 'length' in v ? Array.from(v as ArrayLike<number>) : v;
+  return out as T;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { availableXAxes, criticX, fractionalEpochs, generatorX, validationColumns } from '../../../src/app/charts/lossHistory.ts';
+
+describe('loss history axes', () => {
+  it('spreads each epoch evenly over [e, e + 1), the running one at the longest length', () => {
+    expect(Array.from(fractionalEpochs([0, 0, 0, 0, 1, 1]))).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+    expect(Array.from(fractionalEpochs([2, 2]))).toEqual([2, 2.5]);
+    expect(Array.from(fractionalEpochs([]))).toEqual([]);
+  });
+
+  it('offers only the axes both histories carry', () => {
+    const c = { step: [1, 2], epoch: [0, 0], loss: [0, 0], wasserstein: [0, 0], gp: [0, 0], gpWeighted: [0, 0] };
+    const g = { step: [1], criticStep: [2], epoch: [0], loss: [0], l1: [0], adv: [0] };
+    expect(availableXAxes(c, g)).toEqual(['criticStep', 'epoch']);
+    expect(criticX(c, 'generatorStep')).toBeNull();
+    expect(generatorX(g, 'criticStep')).toEqual([2]);
+    expect(availableXAxes({ ...c, generatorStep: [0, 1], seconds: [1, 2] }, { ...g, seconds: [2] })).toEqual(['criticStep', 'generatorStep', 'epoch', 'seconds']);
+  });
+
+  it('turns validation events into columns with epochs completed as x', () => {
+    const v = validationColumns([{ epoch: 0, generatorStep: 4, loss: 2, mae: 0.1, rmse: 0.2, ssim: 0.5, maeMs: 150, rmseMs: 300 }]);
+    expect(v).toEqual({ epoch: [1], loss: [2], mae: [0.1], rmse: [0.2], ssim: [0.5], maeMs: [150], rmseMs: [300] });
+  });
+});
