@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FwiError } from '../engine/errors.ts';
 import { checkRange, type ByteSink, type ByteSource } from '../engine/io/byteSource.ts';
+import { parseAnnotation, type SuppliedFile } from '../engine/io/annotation.ts';
+import { openAnnotatedDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
+import type { ResolvedPair } from '../engine/io/annotation.ts';
 
 function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -128,4 +131,60 @@ function isFile(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** How the CLI shows a file: relative to the working folder when it lies below it, else absolute. */
+export function displayPath(absolutePath: string): string {
+  const rel = path.relative(process.cwd(), absolutePath);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolutePath;
+}
+
+/** Reads a text file whole (annotation lists), as a FwiError naming it when it cannot. */
+export function readTextFile(filePath: string): string {
+  try {
+    return fs.readFileSync(filePath, 'utf8');
+  } catch (e) {
+    throw new FwiError('io', `cannot open: ${describe(e)}`, filePath);
+  }
+}
+
+/**
+ * The files an annotation list is resolved against in the CLI: every file under the list's folder
+ * and under each `--root` (relative to that folder), plus any absolute path the list names that
+ * exists on this machine (so a list written on this cluster works as is). Files are identified
+ * by absolute path.
+ */
+export function suppliedFilesFor(listPath: string, text: string, roots: readonly string[] = []): SuppliedFile<string>[] {
+  const out: SuppliedFile<string>[] = [];
+  for (const root of [path.dirname(path.resolve(listPath)), ...roots.map((r) => path.resolve(r))]) {
+    for (const f of listFiles(root)) out.push({ path: f.relativePath, file: f.absolutePath });
+  }
+  let entries: ReturnType<typeof parseAnnotation> = [];
+  try {
+    entries = parseAnnotation(text, listPath);
+  } catch {
+    return out; // the caller parses again and reports the problem
+  }
+  for (const e of entries) {
+    for (const p of [e.seismic, e.velocity]) {
+      if (p && path.isAbsolute(p) && isFile(p)) out.push({ path: p, file: path.resolve(p) });
+    }
+  }
+  return out;
+}
+
+/** Opens the dataset an annotation list names (see `suppliedFilesFor` for where its paths are looked up). */
+export async function openAnnotationList(
+  listPath: string,
+  options: DatasetOptions & { roots?: readonly string[] } = {},
+): Promise<Dataset & { pairs: ResolvedPair<string>[] }> {
+  const text = readTextFile(listPath);
+  return openAnnotatedDataset({
+    ...options,
+    text,
+    listName: displayPath(path.resolve(listPath)),
+    listPath: path.basename(listPath),
+    files: suppliedFilesFor(listPath, text, options.roots),
+    source: (abs) => fileSource(abs, displayPath(abs)),
+  });
 }

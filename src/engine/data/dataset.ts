@@ -12,10 +12,10 @@ import { readAnnotation, type ResolvedPair, type SuppliedFile } from '../io/anno
 import type { ValueRanges } from './presets.ts';
 import { epochPermutation } from './random.ts';
 
-/** Default cache budget: 256 MiB of float32 samples. */
-export const DEFAULT_MEMORY_BUDGET = 256 * 2 ** 20;
+/** Default cache budget: 256 MB (decimal, as file sizes are quoted) of float32 samples. */
+export const DEFAULT_MEMORY_BUDGET = 256e6;
 /** Rows fetched per read while scanning, so a scan holds at most this much at once. */
-const SCAN_CHUNK_BYTES = 32 * 2 ** 20;
+const SCAN_CHUNK_BYTES = 32e6;
 
 /** One line of the dataset: a seismic file and its velocity file (null for seismic-only data). */
 export interface DatasetPairSource {

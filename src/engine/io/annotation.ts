@@ -107,6 +107,8 @@ export function resolvePath<T>(
       matches = [i];
     } else if (n === best && n > 0) matches.push(i);
   });
+  // The same file reachable under two roots is one candidate, not an ambiguity.
+  matches = matches.filter((i, k) => matches.findIndex((j) => files[j].file === files[i].file) === k);
   if (matches.length > 1) {
     const local = matches.filter((i) => isUnder(listDir, segs[i]));
     if (listDir.length && local.length === 1) matches = local;

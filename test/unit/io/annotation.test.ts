@@ -98,3 +98,13 @@ describe('annotation resolution', () => {
     expect(e.message).toMatch(/^train\.txt: line 2: no supplied file matches "data2\.npy".*\(and 1 more problem\)$/);
   });
 });
+
+describe('annotation resolution with overlapping roots', () => {
+  it('one file listed under two roots is not ambiguous', () => {
+    const files: SuppliedFile<string>[] = [
+      { path: 'data1.npy', file: '/d/flatvel/data1.npy' },
+      { path: 'flatvel/data1.npy', file: '/d/flatvel/data1.npy' },
+    ];
+    expect(resolvePath('/cluster/x/data1.npy', files, { listName: 't.txt', line: 1 }).file).toBe('/d/flatvel/data1.npy');
+  });
+});

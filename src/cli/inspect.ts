@@ -1,0 +1,176 @@
+/**
+ * `fwi inspect <annotation.txt | file.npy ...>`: what the data layer sees in each file, before a
+ * long run finds out the hard way. For a `.npy`: format version, dtype, byte order, shape,
+ * sample count and size. For an annotation list: the resolved pairs, the total sample count and
+ * the memory mode a run would use. `--scan` adds value ranges and the closest preset.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FwiError, isFwiError } from '../engine/errors.ts';
+import { openNpy, type NpyFile } from '../engine/io/npy.ts';
+import { DEFAULT_MEMORY_BUDGET, type Dataset } from '../engine/data/dataset.ts';
+import { closestPreset, type ValueRanges } from '../engine/data/presets.ts';
+import { displayPath, fileSource, openAnnotationList } from './nodeFiles.ts';
+
+const HELP = `usage: fwi inspect <annotation.txt | file.npy> ... [options]
+
+Describes .npy files (format version, dtype, byte order, shape, samples, size) and annotation
+lists (resolved file pairs, total samples, memory mode). Exit status 1 if any input has a problem.
+
+options:
+  --root DIR            also resolve annotation paths against the files under DIR (repeatable)
+  --memory-budget MB    cache budget that decides preload vs streaming (default ${DEFAULT_MEMORY_BUDGET / 1e6})
+  --scan                read every value: seismic/velocity ranges and the closest dataset preset
+  -h, --help            this text`;
+
+const SCAN_CHUNK_BYTES = 32 * 2 ** 20;
+
+/** Bytes in decimal units, as OpenFWI quotes its file sizes ("700 MB"). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let u = 0;
+  let v = n;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+function dtypeWords(f: NpyFile): string {
+  const kinds = { f: 'float', i: 'int', u: 'uint', b: 'bool' } as const;
+  return f.dtype.kind === 'b' ? 'bool' : `${kinds[f.dtype.kind]}${f.dtype.itemSize * 8}`;
+}
+
+function describeNpy(f: NpyFile, indent = ''): string[] {
+  const order = f.byteOrder === 'not-applicable' ? 'byte order n/a' : `${f.byteOrder}-endian`;
+  return [
+    `${indent}${f.name}`,
+    `${indent}  .npy ${f.version}, ${f.descr} (${dtypeWords(f)}, ${order}${f.fortranOrder ? ', Fortran order' : ''})`,
+    `${indent}  shape (${f.shape.join(', ')}): ${f.rows} sample${f.rows === 1 ? '' : 's'} of (${f.rowShape.join(', ')}), ${formatBytes(f.source.size)}`,
+  ];
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x);
+}
+
+/** Streams one file's rows and returns its value range and non-finite count. */
+async function scanNpy(f: NpyFile): Promise<{ min: number; max: number; nonFinite: number }> {
+  let min = Infinity;
+  let max = -Infinity;
+  let nonFinite = 0;
+  const rowsPerRead = Math.max(1, Math.floor(SCAN_CHUNK_BYTES / Math.max(1, f.rowLength * 4)));
+  for (let i = 0; i < f.rows; i += rowsPerRead) {
+    const chunk = await f.readRows(i, Math.min(f.rows, i + rowsPerRead));
+    for (let e = 0; e < chunk.length; e++) {
+      const x = chunk[e];
+      if (x - x !== 0) nonFinite++;
+      else {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+    }
+  }
+  return { min, max, nonFinite };
+}
+
+function presetLine(r: { dataMin: number; dataMax: number }): string {
+  const { preset, relativeGap } = closestPreset(r);
+  const how = relativeGap < 0.005 ? 'matches' : `closest, limits within ${(relativeGap * 100).toFixed(1)}%`;
+  return `suggested preset: ${preset.name} (${how}: data ${preset.dataMin}…${preset.dataMax}); the auto preset would use the scanned limits`;
+}
+
+async function inspectNpy(file: string, scan: boolean): Promise<string[]> {
+  const src = fileSource(file, displayPath(path.resolve(file)));
+  try {
+    const f = await openNpy(src);
+    const lines = describeNpy(f);
+    if (scan) {
+      const r = await scanNpy(f);
+      lines.push(`  values: ${fmt(r.min)} … ${fmt(r.max)}${r.nonFinite ? `, ${r.nonFinite} NaN/infinite` : ''}`);
+      const looksSeismic = f.shape.length === 4 && f.shape[1] > 1;
+      if (looksSeismic && Number.isFinite(r.min)) lines.push(`  ${presetLine({ dataMin: r.min, dataMax: r.max })}`);
+    }
+    return lines;
+  } finally {
+    await src.close();
+  }
+}
+
+function describeDataset(ds: Dataset & { pairs: { line: number }[] }, list: string): string[] {
+  const total = ds.length * ds.sampleBytes;
+  const lines = [`${list}: annotation list, ${ds.files.length} file pair${ds.files.length === 1 ? '' : 's'}${ds.hasLabels ? '' : ' (seismic only: inference)'}`];
+  ds.files.forEach((info, k) => {
+    lines.push(`  line ${ds.pairs[k].line}: ${info.samples} samples`);
+    lines.push(...describeNpy(info.seismic, '    '));
+    if (info.velocity) lines.push(...describeNpy(info.velocity, '    '));
+  });
+  lines.push(
+    `  total: ${ds.length} samples; seismic (${ds.seismicShape.join(', ')})${ds.velocityShape ? `, velocity (${ds.velocityShape.join(', ')})` : ''}`,
+    `  memory: ${ds.memoryMode} (${formatBytes(total)} as float32 ${ds.memoryMode === 'preload' ? '≤' : '>'} budget ${formatBytes(ds.memoryBudgetBytes)})`,
+  );
+  return lines;
+}
+
+function describeRanges(r: ValueRanges & { nonFinite: number }): string[] {
+  const lines = [`  seismic values: ${fmt(r.dataMin)} … ${fmt(r.dataMax)}`];
+  if (r.labelMin !== null && r.labelMax !== null) lines.push(`  velocity values: ${fmt(r.labelMin)} … ${fmt(r.labelMax)} m/s`);
+  if (r.nonFinite) lines.push(`  warning: ${r.nonFinite} NaN/infinite values`);
+  if (Number.isFinite(r.dataMin)) lines.push(`  ${presetLine(r)}`);
+  return lines;
+}
+
+async function inspectList(file: string, opts: { roots: string[]; budget: number; scan: boolean }): Promise<string[]> {
+  const ds = await openAnnotationList(file, { roots: opts.roots, memoryBudgetBytes: opts.budget });
+  try {
+    const lines = describeDataset(ds, displayPath(path.resolve(file)));
+    if (opts.scan) lines.push(...describeRanges(await ds.scanRanges()));
+    return lines;
+  } finally {
+    await ds.close();
+  }
+}
+
+/** Runs `fwi inspect`; 0 when every input is sound, 1 when any has a problem (each one printed). */
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        root: { type: 'string', multiple: true },
+        'memory-budget': { type: 'string' },
+        scan: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new FwiError('usage', `nothing to inspect\n\n${HELP}`);
+  const budgetMb = values['memory-budget'] === undefined ? DEFAULT_MEMORY_BUDGET / 1e6 : Number(values['memory-budget']);
+  if (!(budgetMb >= 0) || !Number.isFinite(budgetMb)) throw new FwiError('usage', `--memory-budget must be a number of MB, got "${values['memory-budget']}"`);
+  const opts = { roots: values.root ?? [], budget: budgetMb * 1e6, scan: values.scan ?? false };
+
+  let failed = 0;
+  let printed = 0;
+  for (const file of positionals) {
+    try {
+      const lines = /\.npy$/i.test(file) ? await inspectNpy(file, opts.scan) : await inspectList(file, opts);
+      if (printed++ > 0) console.log('');
+      console.log(lines.join('\n'));
+    } catch (e) {
+      if (!isFwiError(e)) throw e;
+      failed++;
+      console.error(`fwi: ${e.message}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
