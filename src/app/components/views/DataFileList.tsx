@@ -1,0 +1,197 @@
+/**
+ * The dataset as the studio understood it: one row per supplied file (name, kind, shape, samples,
+ * size; a train/validation/inference/unused switch for annotation lists; every problem inline next
+ * to its file, as an alert), then a summary (resolved pairs, samples per split, total size, memory
+ * mode, detected preset) and problems that belong to no single file.
+ *
+ * Props (DataFileListProps):
+ * - report: DataFileReport | null ({ files: [{ path, size, kind: 'seismic'|'velocity'|'npy'|
+ *   'annotation'|'other', shape: number[] | null, dtype?, role: 'train'|'validation'|'inference'|
+ *   'unused' | null, pairs?: { seismic, velocity | null, samples }[], samples: number | null,
+ *   problems: string[] }], splits: [{ role, lists, samples, files, bytes, memoryMode:
+ *   'memory'|'stream', labelled }], totalBytes, detectedPreset: { name, reason } | null, ready,
+ *   problems: string[] }: the worker's DataReport fits).
+ * - onRoleChange(path, role): the user reassigned an annotation list.
+ * - onRemove?(path): shows a "Remove" button per file when given.
+ * - disabled?: boolean: a run is active (switches locked).
+ */
+import { useId } from 'react';
+import { formatBytes } from './byteSize.ts';
+
+export type ListRole = 'train' | 'validation' | 'inference' | 'unused';
+
+export interface DataFileEntry {
+  path: string;
+  size: number;
+  kind: 'seismic' | 'velocity' | 'npy' | 'annotation' | 'other';
+  shape: number[] | null;
+  dtype?: string | null;
+  role: ListRole | null;
+  pairs?: { seismic: string; velocity: string | null; samples: number }[];
+  samples: number | null;
+  problems: string[];
+}
+
+export interface DataSplitEntry {
+  role: Exclude<ListRole, 'unused'>;
+  lists: string[];
+  samples: number;
+  files: number;
+  bytes: number;
+  memoryMode: 'memory' | 'stream';
+  labelled: boolean;
+}
+
+export interface DataFileReport {
+  files: DataFileEntry[];
+  splits: DataSplitEntry[];
+  totalBytes: number;
+  detectedPreset: { name: string; reason: string } | null;
+  ready: boolean;
+  problems: string[];
+}
+
+export interface DataFileListProps {
+  report: DataFileReport | null;
+  onRoleChange: (path: string, role: ListRole) => void;
+  onRemove?: (path: string) => void;
+  disabled?: boolean;
+}
+
+const ROLE_LABELS: Record<ListRole, string> = { train: 'Train', validation: 'Validation', inference: 'Inference', unused: 'Unused' };
+const SPLIT_LABELS: Record<DataSplitEntry['role'], string> = { train: 'Train', validation: 'Validation', inference: 'Inference' };
+
+function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+export function DataFileList({ report, onRoleChange, onRemove, disabled = false }: DataFileListProps) {
+  const id = useId();
+  if (!report || report.files.length === 0) {
+    return <p className="vg-empty">No files yet. Add .npy files and annotation lists (.txt), or a folder.</p>;
+  }
+  const pairs = report.files.filter((f) => f.kind === 'annotation' && f.role !== 'unused').reduce((n, f) => n + (f.pairs?.length ?? 0), 0);
+  const samples = report.splits.reduce((n, s) => n + s.samples, 0);
+  const problemCount = report.files.reduce((n, f) => n + f.problems.length, 0) + report.problems.length;
+
+  return (
+    <div className="vg-files">
+      <div className="vg-table-wrap vg-table-plain">
+        <table className="vg-table">
+          <caption className="vg-sr-only">Dataset files</caption>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Shape</th>
+              <th scope="col" className="vg-right">Samples</th>
+              <th scope="col" className="vg-right">Size</th>
+              <th scope="col">Use</th>
+              {onRemove && <th scope="col"><span className="vg-sr-only">Remove</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {report.files.map((f, i) => {
+              const problemId = `${id}-p${i}`;
+              const name = baseName(f.path);
+              return (
+                <tr key={f.path} className={f.problems.length ? 'vg-row-bad' : undefined}>
+                  <td>
+                    <span className="vg-file-name" title={f.path}>{f.path}</span>
+                    {f.problems.length > 0 && (
+                      <div id={problemId}>
+                        {f.problems.map((p, k) => (
+                          <p key={k} className="vg-alert" role="alert">{p}</p>
+                        ))}
+                      </div>
+                    )}
+                  </td>
+                  <td><span className={`vg-kind vg-kind-${f.kind}`}>{f.kind === 'npy' ? '.npy' : f.kind === 'other' ? 'other' : f.kind}</span></td>
+                  <td>{f.shape ? `(${f.shape.join(', ')})` : '—'}{f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</td>
+                  <td className="vg-right">{f.samples ?? '—'}</td>
+                  <td className="vg-right">{formatBytes(f.size)}</td>
+                  <td>
+                    {f.kind === 'annotation' && f.role ? (
+                      <select
+                        aria-label={`Use of ${name}`}
+                        aria-describedby={f.problems.length ? problemId : undefined}
+                        value={f.role}
+                        disabled={disabled}
+                        onChange={(e) => onRoleChange(f.path, e.target.value as ListRole)}
+                      >
+                        {(Object.keys(ROLE_LABELS) as ListRole[]).map((r) => (
+                          <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+                        ))}
+                      </select>
+                    ) : (
+                      <span className="vg-muted">—</span>
+                    )}
+                  </td>
+                  {onRemove && (
+                    <td>
+                      <button type="button" className="vg-btn" aria-label={`Remove ${name}`} disabled={disabled} onClick={() => onRemove(f.path)}>
+                        ✕
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {report.problems.map((p, k) => (
+        <p key={k} className="vg-alert" role="alert">{p}</p>
+      ))}
+      <dl className="vg-summary" aria-label="Dataset summary">
+        <div>
+          <dt>Resolved pairs</dt>
+          <dd>{pairs}</dd>
+        </div>
+        {report.splits.map((s) => (
+          <div key={s.role}>
+            <dt>{SPLIT_LABELS[s.role]} samples</dt>
+            <dd>
+              {s.samples} <span className="vg-muted">({s.memoryMode === 'memory' ? 'in memory' : 'streamed'}{s.labelled ? '' : ', no labels'})</span>
+            </dd>
+          </div>
+        ))}
+        <div>
+          <dt>Total samples</dt>
+          <dd>{samples}</dd>
+        </div>
+        <div>
+          <dt>Total size</dt>
+          <dd>{formatBytes(report.totalBytes)}</dd>
+        </div>
+        <div>
+          <dt>Memory mode</dt>
+          <dd>{memoryModeText(report.splits)}</dd>
+        </div>
+        <div>
+          <dt>Detected preset</dt>
+          <dd title={report.detectedPreset?.reason}>{report.detectedPreset ? report.detectedPreset.name : 'none'}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>
+            {report.ready ? (
+              <span className="vg-ok">Ready to train</span>
+            ) : (
+              <span>{problemCount ? `${problemCount} problem${problemCount === 1 ? '' : 's'}` : 'Needs a train and a validation list'}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {report.detectedPreset && <p className="vg-hint">Preset {report.detectedPreset.name}: {report.detectedPreset.reason}</p>}
+    </div>
+  );
+}
+
+function memoryModeText(splits: DataSplitEntry[]): string {
+  if (splits.length === 0) return '—';
+  const modes = new Set(splits.map((s) => s.memoryMode));
+  if (modes.size === 1) return modes.has('memory') ? 'All in memory' : 'Streamed from files';
+  return splits.map((s) => `${SPLIT_LABELS[s.role]}: ${s.memoryMode === 'memory' ? 'memory' : 'streamed'}`).join(', ');
+}

@@ -1,0 +1,105 @@
+/**
+ * The views rendered to static HTML (react-dom/server, no DOM): the labels, headings and ARIA the
+ * studio's users and its browser tests rely on are present.
+ */
+import { createElement as h } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../src/engine/config.ts';
+import { LossChart } from '../../../src/app/charts/LossChart.tsx';
+import { MetricsChart } from '../../../src/app/charts/MetricsChart.tsx';
+import { ConfigForm } from '../../../src/app/components/views/ConfigForm.tsx';
+import { DataFileList } from '../../../src/app/components/views/DataFileList.tsx';
+import { EvaluationReport } from '../../../src/app/components/views/EvaluationReport.tsx';
+import { LogView, StatusLine } from '../../../src/app/components/views/LogView.tsx';
+import { ShotGather } from '../../../src/app/components/views/ShotGather.tsx';
+import { VelocityMaps } from '../../../src/app/components/views/VelocityMaps.tsx';
+
+const noop = () => {};
+const H = 70;
+const W = 70;
+
+function snapshot(step: number, withTruth: boolean) {
+  const truth = new Float32Array(2 * H * W).map((_, i) => 1500 + Math.floor((i % (H * W)) / W) * 40);
+  return { epoch: 0, generatorStep: step, indices: [3, 8], height: H, width: W, predicted: truth.map((v) => v + 10), truth: withTruth ? truth : null };
+}
+
+describe('views markup', () => {
+  it('VelocityMaps: three labelled panels, canvases with role img, axes and colour bar', () => {
+    const html = renderToStaticMarkup(h(VelocityMaps, { snapshots: [snapshot(10, true), snapshot(20, false)] }));
+    for (const text of ['Predicted velocity', 'True velocity', 'Difference', 'Offset (m)', 'Depth (m)', 'Velocity (m/s)', 'Follow latest', 'Previous', 'Next']) expect(html).toContain(text);
+    expect(html.match(/<canvas[^>]*role="img"/g)?.length).toBe(3);
+    expect(html).toMatch(/aria-label="Predicted velocity map, sample 3, generator step 20; colour from 1500 m\/s to 4260 m\/s\."/);
+    // ticks every 100 m over 700 m
+    expect(html).toContain('>700<');
+    expect(html).toMatch(/type="range"[^>]*aria-valuetext="Generator step 20, epoch 1, snapshot 2 of 2"/);
+  });
+
+  it('VelocityMaps stays on a pinned snapshot', () => {
+    const html = renderToStaticMarkup(h(VelocityMaps, { snapshots: [snapshot(10, true), snapshot(20, false), snapshot(30, false)], snapshotCursor: 0, onSnapshotCursorChange: noop }));
+    expect(html).toContain('generator step 10;');
+    expect(html).not.toMatch(/checked=""[^>]*> Follow latest/);
+  });
+
+  it('ShotGather: grey canvas with time and receiver axes and five sources', () => {
+    const seismic = new Float32Array(5 * 1000 * 70).map((_, i) => Math.sin(i));
+    const html = renderToStaticMarkup(h(ShotGather, { gather: { index: 4, seismic, shots: 5, timeSamples: 1000, receivers: 70 } }));
+    for (const text of ['Receiver (m)', 'Time (ms)', 'Shot gather', '(340 m)']) expect(html).toContain(text);
+    expect(html.match(/type="radio"/g)?.length).toBe(5);
+    expect(html).toMatch(/<canvas[^>]*role="img"[^>]*aria-label="Shot gather of sample 4, shot 1, source at 0 m/);
+  });
+
+  it('ConfigForm: every input labelled, external errors shown at the field', () => {
+    const html = renderToStaticMarkup(
+      h(ConfigForm, { config: defaultConfig(), onChange: noop, presets: [{ name: 'flatvel-a', transform: { dataMin: -26.95, dataMax: 52.77, labelMin: 1500, labelMax: 4500 } }], errors: { batchSize: 'must be at least 2' } }),
+    );
+    const ids = [...html.matchAll(/<input[^>]*\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(25);
+    for (const i of ids) expect(html).toContain(`for="${i}"`);
+    expect(html).toMatch(/aria-invalid="true" aria-describedby="[^"]*batchSize-err"/);
+    expect(html).toContain('must be at least 2');
+    for (const text of ['Reset to defaults', 'Export JSON', 'Import configuration (JSON)', 'auto (scan the data)', 'custom limits', 'PaddleScience']) expect(html).toContain(text);
+  });
+
+  it('EvaluationReport: metrics beside the published rows, downloads', () => {
+    const report = { samples: 10, mae: 0.05, rmse: 0.08, ssim: 0.9, maeMs: 75, rmseMs: 120, preset: 'flatvel-a', generatorStep: 7, physics: { indices: [1], predicted: [0.3], truth: [0.01] }, weightsSource: 'training run', time: 't' };
+    const html = renderToStaticMarkup(h(EvaluationReport, { report }));
+    for (const text of ['OpenFWI VelocityGAN (ℓ1)', 'OpenFWI InversionNet (ℓ1)', 'PaddleScience VelocityGAN', '0.0118', '17.7', 'Download JSON', 'Download CSV', 'Physics check', '75.0']) expect(html).toContain(text);
+  });
+
+  it('DataFileList: problems inline as alerts, role switch for lists, summary', () => {
+    const report = {
+      files: [
+        { path: 'data/data1.npy', size: 700_000_128, kind: 'seismic' as const, shape: [500, 5, 1000, 70], role: null, samples: 500, problems: [] },
+        { path: 'model/bad.npy', size: 10, kind: 'npy' as const, shape: null, role: null, samples: null, problems: ['not a .npy file (bad magic)'] },
+        { path: 'train.txt', size: 40, kind: 'annotation' as const, shape: null, role: 'train' as const, pairs: [{ seismic: 'a', velocity: 'b', samples: 500 }], samples: 500, problems: [] },
+      ],
+      splits: [{ role: 'train' as const, lists: ['train.txt'], samples: 500, files: 2, bytes: 709_800_256, memoryMode: 'stream' as const, labelled: true }],
+      totalBytes: 709_800_266,
+      detectedPreset: { name: 'flatvel-a', reason: 'data range matches' },
+      ready: false,
+      problems: ['no validation list'],
+    };
+    const html = renderToStaticMarkup(h(DataFileList, { report, onRoleChange: noop }));
+    expect(html).toMatch(/role="alert">not a \.npy file \(bad magic\)/);
+    expect(html).toMatch(/aria-label="Use of train.txt"/);
+    for (const text of ['(500, 5, 1000, 70)', '668 MiB', 'Resolved pairs', 'Streamed from files', 'flatvel-a', 'no validation list']) expect(html).toContain(text);
+  });
+
+  it('LogView and StatusLine carry their roles', () => {
+    const html = renderToStaticMarkup(h('div', null, h(LogView, { entries: [{ time: 0, level: 'error', message: 'NaN loss' }] }), h(StatusLine, { text: 'Training', tone: 'running' })));
+    expect(html).toContain('role="log"');
+    expect(html).toContain('role="status"');
+    expect(html).toContain('Error: </strong>NaN loss');
+  });
+
+  it('LossChart and MetricsChart: headings, summaries and controls around the lazy plot', () => {
+    const critic = { step: [1, 2, 3], epoch: [0, 0, 0], loss: [-5, -4, -3], wasserstein: [6, 5, 4], gp: [0.1, 0.2, 0.1], gpWeighted: [1, 2, 1] };
+    const generator = { step: [1], criticStep: [3], epoch: [0], loss: [40], l1: [0.4], adv: [0.2] };
+    const html = renderToStaticMarkup(h(LossChart, { critic, generator, logY: {}, onLogYChange: noop }));
+    for (const text of ['Loss curves', 'Critic', 'Generator', 'Smoothing', 'Log scale', 'Fit', 'Table', 'PNG', 'SVG', 'CSV', 'JSON', 'Pause live updates']) expect(html).toContain(text);
+    expect(html).toContain('Critic: 3 points, critic step 1 to 3. Latest: Critic loss −3, Wasserstein (real − fake) 4, GP 0.1, λ·GP 1.');
+    const m = renderToStaticMarkup(h(MetricsChart, { validation: [{ epoch: 0, generatorStep: 1, loss: 3, mae: 0.1, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 }], logY: {}, onLogYChange: noop }));
+    for (const text of ['Validation metrics', 'MAE and RMSE (normalised)', 'SSIM', 'Validation loss']) expect(m).toContain(text);
+  });
+});
