@@ -35,25 +35,32 @@ export function fileSource(filePath: string, name: string = filePath): ByteSourc
     throw new FwiError('io', `cannot open: ${describe(e)}`, name);
   }
   let fd: number | null = null;
+  const readFully = async (target: Uint8Array, offset: number) => {
+    try {
+      fd ??= fs.openSync(filePath, 'r');
+      let got = 0;
+      while (got < target.byteLength) {
+        const n = await readAt(fd, target, got, offset + got);
+        if (n === 0) throw new Error(`the file ended after ${offset + got} bytes (changed while reading?)`);
+        got += n;
+      }
+    } catch (e) {
+      throw new FwiError('io', `cannot read: ${describe(e)}`, name);
+    }
+  };
   return {
     name,
     size,
     async read(offset, length) {
       checkRange(name, size, offset, length);
-      try {
-        fd ??= fs.openSync(filePath, 'r');
-        // A plain Uint8Array (not a pooled Buffer) so typed-array views on it are aligned.
-        const out = new Uint8Array(length);
-        let got = 0;
-        while (got < length) {
-          const n = await readAt(fd, out, got, offset + got);
-          if (n === 0) throw new Error(`the file ended after ${offset + got} bytes (changed while reading?)`);
-          got += n;
-        }
-        return out;
-      } catch (e) {
-        throw new FwiError('io', `cannot read: ${describe(e)}`, name);
-      }
+      // A plain Uint8Array (not a pooled Buffer) so typed-array views on it are aligned.
+      const out = new Uint8Array(length);
+      await readFully(out, offset);
+      return out;
+    },
+    async readInto(offset, target) {
+      checkRange(name, size, offset, target.byteLength);
+      await readFully(target, offset);
     },
     async close() {
       if (fd !== null) fs.closeSync(fd);

@@ -67,6 +67,12 @@ export interface BatchOptions {
   dropLast?: boolean;
   /** Start at this batch of the epoch (resuming mid-epoch). */
   startBatch?: number;
+  /**
+   * Double-buffer the batch arrays: a batch's arrays are overwritten once the next batch is
+   * requested, so an epoch holds two batches of memory, not one per step until the garbage
+   * collector runs. For loops that copy each batch (into a tensor) before asking for the next.
+   */
+  reuseBuffers?: boolean;
 }
 
 export interface CacheStats {
@@ -91,8 +97,8 @@ export interface Dataset {
   readonly memoryBudgetBytes: number;
   /** Bytes of one sample (seismic and velocity) as float32. */
   readonly sampleBytes: number;
-  /** Raw samples at `indices`, in that order, in fresh arrays. */
-  read(indices: readonly number[]): Promise<DatasetSamples>;
+  /** Raw samples at `indices`, in that order, in fresh arrays (or in `into`, when given and large enough). */
+  read(indices: readonly number[], into?: DatasetSamples): Promise<DatasetSamples>;
   /** The batches of one epoch; the next batch is read while the caller works on the current one. */
   batches(opts: BatchOptions): AsyncGenerator<DatasetBatch>;
   /** Number of batches an epoch has with these options. */
@@ -220,10 +226,15 @@ class FileDataset implements Dataset {
     return [lo, i - this.starts[lo]];
   }
 
-  async read(indices: readonly number[]): Promise<DatasetSamples> {
+  async read(indices: readonly number[], into?: DatasetSamples): Promise<DatasetSamples> {
     const n = indices.length;
-    const seismic = new Float32Array(n * this.seismicLength);
-    const velocity = this.hasLabels ? new Float32Array(n * this.velocityLength) : null;
+    const fits = (a: Float32Array | null | undefined, len: number): a is Float32Array => !!a && a.length >= n * len;
+    const seismic = fits(into?.seismic, this.seismicLength) ? into.seismic.subarray(0, n * this.seismicLength) : new Float32Array(n * this.seismicLength);
+    const velocity = !this.hasLabels
+      ? null
+      : fits(into?.velocity, this.velocityLength)
+        ? into.velocity.subarray(0, n * this.velocityLength)
+        : new Float32Array(n * this.velocityLength);
     const place = (k: number, s: Float32Array, sOffset: number, v: Float32Array | null, vOffset: number) => {
       seismic.set(s.subarray(sOffset, sOffset + this.seismicLength), k * this.seismicLength);
       if (velocity && v) velocity.set(v.subarray(vOffset, vOffset + this.velocityLength), k * this.velocityLength);
@@ -268,6 +279,12 @@ class FileDataset implements Dataset {
         if (r < rows.length && rows[r].row === rows[r - 1].row + 1) continue;
         const run = rows.slice(start, r);
         start = r;
+        const k0 = run[0].slots[0];
+        if (run.every((x, j) => x.slots.length === 1 && x.slots[0] === k0 + j)) {
+          // The run lands in consecutive batch slots: read it straight into the batch, no buffer between.
+          reads.push(this.readRunInto(f, run[0].row, run[run.length - 1].row + 1, seismic, velocity, k0));
+          continue;
+        }
         reads.push(
           this.readRun(f, run[0].row, run[run.length - 1].row + 1).then(({ seismic: s, velocity: v }) => {
             run.forEach(({ row, slots }, j) => {
@@ -292,6 +309,22 @@ class FileDataset implements Dataset {
     const [s, v] = await Promise.all([info.seismic.readRows(i, j), info.velocity ? info.velocity.readRows(i, j) : Promise.resolve(null)]);
     this.bytesRead += (j - i) * (info.seismic.rowLength * info.seismic.dtype.itemSize + (info.velocity ? info.velocity.rowLength * info.velocity.dtype.itemSize : 0));
     return { seismic: s, velocity: v };
+  }
+
+  private async readRunInto(f: number, i: number, j: number, seismic: Float32Array, velocity: Float32Array | null, k0: number): Promise<void> {
+    const info = this.files[f];
+    const S = this.seismicLength;
+    const V = this.velocityLength;
+    await Promise.all([info.seismic.readRowsInto(i, j, seismic, k0 * S), info.velocity && velocity ? info.velocity.readRowsInto(i, j, velocity, k0 * V) : null]);
+    this.bytesRead += (j - i) * (info.seismic.rowLength * info.seismic.dtype.itemSize + (info.velocity ? info.velocity.rowLength * info.velocity.dtype.itemSize : 0));
+    if (this.sampleBytes > this.memoryBudgetBytes) return;
+    for (let r = 0; r < j - i; r++) {
+      const k = k0 + r;
+      this.remember(info.firstSample + i + r, {
+        seismic: seismic.slice(k * S, (k + 1) * S),
+        velocity: velocity ? velocity.slice(k * V, (k + 1) * V) : null,
+      });
+    }
   }
 
   private remember(index: number, sample: CachedSample): void {
@@ -331,15 +364,26 @@ class FileDataset implements Dataset {
   }
 
   async *batches(opts: BatchOptions): AsyncGenerator<DatasetBatch> {
-    const { batchSize, epoch = 0, seed = 0, shuffle = true, dropLast = true, startBatch = 0 } = opts;
+    const { batchSize, epoch = 0, seed = 0, shuffle = true, dropLast = true, startBatch = 0, reuseBuffers = false } = opts;
     const count = this.batchCount({ batchSize, dropLast });
     const order = shuffle ? epochPermutation(this.length, seed, epoch) : Array.from({ length: this.length }, (_, i) => i);
     const indicesOf = (b: number) => order.slice(b * batchSize, Math.min(this.length, (b + 1) * batchSize));
-    let next: Promise<DatasetSamples> | null = startBatch < count ? this.read(indicesOf(startBatch)) : null;
+    const buffers: DatasetSamples[] = [];
+    const bufferFor = (b: number): DatasetSamples | undefined => {
+      if (!reuseBuffers) return undefined;
+      const slot = b % 2;
+      buffers[slot] ??= {
+        seismic: new Float32Array(batchSize * this.seismicLength),
+        velocity: this.hasLabels ? new Float32Array(batchSize * this.velocityLength) : null,
+      };
+      return buffers[slot];
+    };
+    let next: Promise<DatasetSamples> | null = startBatch < count ? this.read(indicesOf(startBatch), bufferFor(startBatch)) : null;
     for (let b = startBatch; b < count; b++) {
       const samples = await next!;
       // Start the next read before handing this batch out, so it overlaps the caller's step.
-      next = b + 1 < count ? this.read(indicesOf(b + 1)) : null;
+      // With reuseBuffers it fills the other buffer: the one the caller gave back by asking for this batch.
+      next = b + 1 < count ? this.read(indicesOf(b + 1), bufferFor(b + 1)) : null;
       // A pending prefetch whose consumer stopped early must not surface as an unhandled rejection.
       next?.catch(() => undefined);
       yield { ...samples, indices: indicesOf(b), batchIndex: b, batchCount: count };

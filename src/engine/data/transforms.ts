@@ -50,14 +50,14 @@ function getLog1pTable(): Float64Array {
  * over float32 bit patterns (1024 points per octave), which keeps the absolute error of the
  * logarithm below 1.2e-7, under float32 rounding of the normalised result, at a few ns an element.
  */
-function scaledLogTransform(raw: Float32Array, k: number, scale: number, offset: number): Float32Array {
+function scaledLogTransform(raw: Float32Array, k: number, scale: number, offset: number, out: Float32Array): Float32Array {
   const table = getLog1pTable();
-  const out = new Float32Array(raw.length);
   let source = raw;
   if (k !== 1) {
     // The table is of ln(1 + x); k·x goes through float32 first (relative error 6e-8).
     source = new Float32Array(raw.length);
-    for (let i = 0; i < raw.length; i++) source[i] = raw[i] * k;
+    const ak = Math.abs(k);
+    for (let i = 0; i < raw.length; i++) source[i] = raw[i] * ak;
   }
   const bits = new Int32Array(source.buffer, source.byteOffset, source.length);
   const mask = (1 << TABLE_SHIFT) - 1;
@@ -71,7 +71,7 @@ function scaledLogTransform(raw: Float32Array, k: number, scale: number, offset:
       const t0 = table[j];
       v = t0 + (table[j + 1] - t0) * ((a & mask) * step);
     } else {
-      v = Math.log1p(Math.abs(raw[i] * k)); // NaN, infinity, or k·x beyond float32
+      v = Math.log1p(Math.abs(raw[i] * k)); // NaN, infinity, or k·x beyond float32 (raw[i] is read before out[i] is written)
     }
     out[i] = scale * (b < 0 ? -v : v) + offset;
   }
@@ -83,11 +83,21 @@ export function seismicLogLimits(t: TransformConfig): { lo: number; hi: number }
   return { lo: logTransform(t.dataMin, t.k), hi: logTransform(t.dataMax, t.k) };
 }
 
-/** Raw seismic → network input: log transform with `k`, then min-max to [−1, 1] (no clipping). A new array. */
-export function normalizeSeismic(raw: Float32Array, t: TransformConfig): Float32Array {
+function output(raw: Float32Array, out: Float32Array | undefined): Float32Array {
+  if (!out) return new Float32Array(raw.length);
+  if (out.length !== raw.length) throw new RangeError(`output has ${out.length} elements, input ${raw.length}`);
+  return out;
+}
+
+/**
+ * Raw seismic → network input: log transform with `k`, then min-max to [−1, 1] (no clipping).
+ * A new array, or `out`, which may be `raw` itself when the caller owns it (a batch from
+ * `Dataset.read` is a fresh copy; the dataset's cache is never handed out).
+ */
+export function normalizeSeismic(raw: Float32Array, t: TransformConfig, out?: Float32Array): Float32Array {
   const { lo, hi } = seismicLogLimits(t);
   const scale = 2 / (hi - lo);
-  return scaledLogTransform(raw, t.k, scale, -lo * scale - 1);
+  return scaledLogTransform(raw, t.k, scale, -lo * scale - 1, output(raw, out));
 }
 
 /** Normalised seismic → raw amplitudes (the inverse of `normalizeSeismic`). A new array. */
@@ -98,10 +108,10 @@ export function denormalizeSeismic(norm: Float32Array, t: TransformConfig): Floa
   return out;
 }
 
-/** Velocity in m/s → [−1, 1] between the label limits. A new array. */
-export function normalizeVelocity(raw: Float32Array, t: TransformConfig): Float32Array {
+/** Velocity in m/s → [−1, 1] between the label limits. A new array, or `out` (which may be `raw` when the caller owns it). */
+export function normalizeVelocity(raw: Float32Array, t: TransformConfig, into?: Float32Array): Float32Array {
   const scale = 2 / (t.labelMax - t.labelMin);
-  const out = new Float32Array(raw.length);
+  const out = output(raw, into);
   for (let i = 0; i < raw.length; i++) out[i] = (raw[i] - t.labelMin) * scale - 1;
   return out;
 }

@@ -10,6 +10,8 @@ export interface ByteSource {
   readonly name: string;
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Reads `target.length` bytes at `offset` straight into `target`, where the source can do so without a copy. */
+  readInto?(offset: number, target: Uint8Array): Promise<void>;
   /** Releases an open file handle, where the source holds one. */
   close?(): Promise<void>;
 }
@@ -51,6 +53,10 @@ export function bytesSource(bytes: Uint8Array, name: string): ByteSource {
     async read(offset, length) {
       checkRange(name, bytes.byteLength, offset, length);
       return bytes.slice(offset, offset + length);
+    },
+    async readInto(offset, target) {
+      checkRange(name, bytes.byteLength, offset, target.byteLength);
+      target.set(bytes.subarray(offset, offset + target.byteLength));
     },
   };
 }

@@ -55,6 +55,11 @@ export interface NpyFile extends NpyHeader {
   readRows(i: number, j: number): Promise<Float32Array>;
   /** The whole array as float32 in C order. */
   readAll(): Promise<Float32Array>;
+  /**
+   * Rows [i, j) as float32 in C order written into `out` from element `outOffset`; little-endian
+   * float32 files are read straight into it when the source allows, with no intermediate buffer.
+   */
+  readRowsInto(i: number, j: number, out: Float32Array, outOffset?: number): Promise<void>;
 }
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -423,6 +428,19 @@ export async function openNpy(src: ByteSource): Promise<NpyFile> {
     },
     readAll() {
       return file.readRows(0, rows);
+    },
+    async readRowsInto(i, j, out, outOffset = 0) {
+      checkRows(i, j);
+      const count = (j - i) * rowLength;
+      if (outOffset < 0 || outOffset + count > out.length) {
+        throw new FwiError('npy-shape', `rows [${i}, ${j}) do not fit the output array at element ${outOffset}`, name);
+      }
+      const direct = src.readInto && !header.fortranOrder && header.dtype.kind === 'f' && header.dtype.itemSize === 4 && (header.byteOrder === 'little') === littleEndianHost;
+      if (direct && count > 0) {
+        await src.readInto!(header.dataOffset + i * rowLength * 4, new Uint8Array(out.buffer, out.byteOffset + outOffset * 4, count * 4));
+        return;
+      }
+      out.set(await file.readRows(i, j), outOffset);
     },
   };
   return file;

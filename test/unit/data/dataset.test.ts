@@ -220,6 +220,20 @@ describe('epoch batches', () => {
     expect(() => ds.batchCount({ batchSize: 0 })).toThrow(/positive integer/);
   });
 
+  it('with reuseBuffers, alternates between two batch buffers and still delivers the right samples', async () => {
+    const ds = await openDataset(unequalPairs(), { memoryMode: 'stream', memoryBudgetBytes: 0 });
+    const buffers = new Set<ArrayBuffer>();
+    const seen: number[] = [];
+    for await (const b of ds.batches({ batchSize: 3, seed: 2, dropLast: false, reuseBuffers: true })) {
+      expectSamples(b.seismic, b.velocity, b.indices);
+      expect(b.seismic.length).toBe(b.indices.length * seisLen);
+      buffers.add(b.seismic.buffer as ArrayBuffer);
+      seen.push(...b.indices);
+    }
+    expect(buffers.size).toBe(2);
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('starts reading the next batch before the caller asks for it', async () => {
     const src = seismicFile(0, 12, 'data1.npy');
     let reads = 0;

@@ -39,6 +39,21 @@ describe('seismic transform', () => {
     expect(maxAbsDiff(raw, copy)).toBe(0); // never in place
   });
 
+  it('writes into a caller-owned output, including the input itself, with the same values', async () => {
+    const raw = await (await parity('data_raw.npy')).readRows(1, 2);
+    const fresh = normalizeSeismic(raw, t);
+    const inPlace = raw.slice();
+    expect(normalizeSeismic(inPlace, t, inPlace)).toBe(inPlace);
+    expect(maxAbsDiff(inPlace, fresh)).toBe(0);
+    const k2 = { ...t, k: 2 };
+    const in2 = raw.slice();
+    normalizeSeismic(in2, k2, in2);
+    expect(maxAbsDiff(in2, normalizeSeismic(raw, k2))).toBe(0);
+    const v = Float32Array.from([1500, 3000]);
+    expect(Array.from(normalizeVelocity(v, t, v))).toEqual([-1, 0]);
+    expect(() => normalizeSeismic(raw, t, new Float32Array(3))).toThrow(RangeError);
+  });
+
   it('maps data_min to −1 and data_max to +1 without clipping beyond', () => {
     const out = normalizeSeismic(Float32Array.from([t.dataMin, t.dataMax, 0, 2 * t.dataMax]), t);
     expect(out[0]).toBeCloseTo(-1, 6);

@@ -54,6 +54,16 @@ describe('npy reader: headers of every version, dtype and byte order', () => {
     }
   }
 
+  it('readRowsInto fills a slice of a larger array, directly for <f4 and by conversion otherwise', async () => {
+    for (const descr of ['<f4', '>f4', '<i2']) {
+      const file = await open(npyBytes({ header: headerDict(descr, [3, 2]), data: encodeValues(descr, [1, 2, 3, -4, 5, 6]) }));
+      const out = new Float32Array(8).fill(9);
+      await file.readRowsInto(1, 3, out, 2);
+      expect(Array.from(out)).toEqual([9, 9, 3, -4, 5, 6, 9, 9]);
+      await expect(file.readRowsInto(0, 3, out, 4)).rejects.toThrow(/do not fit/);
+    }
+  });
+
   it('reads f2 subnormals and large values exactly', async () => {
     const values = [5.960464477539063e-8, 65504, 3];
     const file = await open(npyBytes({ header: headerDict('<f2', [3]), data: encodeValues('<f2', values) }));

@@ -1,0 +1,132 @@
+/**
+ * Data layer benchmark: one epoch of random-order reads plus the seismic transform over a
+ * FlatVel-A-sized seismic file (500 × 5 × 1000 × 70 float32, 700 MB, made here and deleted
+ * after), in batches of 64 as OpenFWI trains. Prints samples per second and the peak resident
+ * memory above the baseline, then the same for numpy (`np.load(mmap_mode='r')` and OpenFWI's
+ * transform) when `python3` with numpy is available. The file is freshly written, so both read
+ * it from the page cache.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { NpyWriter } from '../src/engine/io/npy.ts';
+import { fileSink, fileSource } from '../src/cli/nodeFiles.ts';
+import { openDataset } from '../src/engine/data/dataset.ts';
+import { normalizeSeismic } from '../src/engine/data/transforms.ts';
+import { getPreset } from '../src/engine/data/presets.ts';
+import { createRng } from '../src/engine/data/random.ts';
+
+const SHAPE = [500, 5, 1000, 70] as const;
+const BATCH = 64;
+const SEED = 1;
+const CACHE_BUDGETS = [0, 64e6];
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+async function makeFile(path: string): Promise<void> {
+  const rowLength = SHAPE[1] * SHAPE[2] * SHAPE[3];
+  const rng = createRng(7);
+  const base = new Float32Array(rowLength);
+  // Amplitudes spread like FlatVel-A's: mostly small, a long tail to the limits.
+  for (let i = 0; i < rowLength; i++) base[i] = (rng.next() - 0.34) * 79.7 * rng.next() ** 6;
+  const w = new NpyWriter(fileSink(path), SHAPE);
+  const rowsPerChunk = 10;
+  for (let r = 0; r < SHAPE[0]; r += rowsPerChunk) {
+    const chunk = new Float32Array(rowsPerChunk * rowLength);
+    for (let k = 0; k < rowsPerChunk; k++) chunk.set(base, k * rowLength);
+    chunk[0] = r; // rows differ
+    await w.writeRows(chunk);
+  }
+  await w.close();
+}
+
+async function nodeEpoch(path: string, budget: number): Promise<{ samplesPerSecond: number; peakAboveBaselineMB: number; checksum: number }> {
+  gc();
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 2);
+  const transform = getPreset('flatvel-a');
+  const ds = await openDataset([{ seismic: fileSource(path), velocity: null }], { memoryBudgetBytes: budget });
+  const start = performance.now();
+  let samples = 0;
+  let checksum = 0;
+  for await (const batch of ds.batches({ batchSize: BATCH, seed: SEED, epoch: 0, dropLast: false, reuseBuffers: true })) {
+    // In place: a batch is the caller's own copy (the trainer does the same before making a tensor).
+    const norm = normalizeSeismic(batch.seismic, transform, batch.seismic);
+    checksum += norm[norm.length >> 1];
+    samples += batch.indices.length;
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(timer);
+  await ds.close();
+  return { samplesPerSecond: samples / seconds, peakAboveBaselineMB: (peak - baseline) / 1e6, checksum };
+}
+
+const PYTHON = `
+import sys, time, resource, numpy as np
+path, batch = sys.argv[1], int(sys.argv[2])
+def rss():
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'): return int(line.split()[1]) * 1024
+    return 0
+k, dmin, dmax = 1.0, -26.95, 52.77
+log = lambda x: np.sign(x) * np.log1p(np.abs(k * x))  # OpenFWI LogTransform
+lo, hi = log(dmin), log(dmax)
+base = rss(); peak = base
+mm = np.load(path, mmap_mode='r')
+order = np.random.default_rng(1).permutation(mm.shape[0])
+t = time.perf_counter(); n = 0
+for b in range(0, len(order), batch):
+    idx = order[b:b + batch]
+    x = mm[idx]                                  # random-order read through the memory map
+    y = (log(x) - lo) / (hi - lo) * 2 - 1        # OpenFWI MinMaxNormalize to [-1, 1]
+    n += len(idx); peak = max(peak, rss())
+s = time.perf_counter() - t
+print(n / s, (peak - base) / 1e6)
+`;
+
+function numpyEpoch(path: string): { samplesPerSecond: number; peakAboveBaselineMB: number } | string {
+  try {
+    const out = execFileSync('python3', ['-c', PYTHON, path, String(BATCH)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [sps, mb] = out.trim().split(/\s+/).map(Number);
+    return { samplesPerSecond: sps, peakAboveBaselineMB: mb };
+  } catch (e) {
+    return `numpy comparison skipped (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  }
+}
+
+/** Prints samples/s and peak RSS above baseline for the studio's reader and for numpy. */
+export async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fwi-data-bench-'));
+  const path = join(dir, 'data1.npy');
+  try {
+    const t0 = performance.now();
+    await makeFile(path);
+    console.log(`made ${path}: (${SHAPE.join(', ')}) float32, ${(fileSource(path).size / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`one epoch, random order, batch ${BATCH}, read + flatvel-a transform (log1p + min-max):`);
+    for (const budget of CACHE_BUDGETS) {
+      const r = await nodeEpoch(path, budget);
+      console.log(
+        `  studio (Node ${process.version}, cache budget ${budget / 1e6} MB): ${r.samplesPerSecond.toFixed(1)} samples/s, peak RSS +${r.peakAboveBaselineMB.toFixed(0)} MB above baseline`,
+      );
+    }
+    const np = numpyEpoch(path);
+    if (typeof np === 'string') console.log(`  ${np}`);
+    else {
+      console.log(`  numpy (np.load mmap_mode='r' + same transform): ${np.samplesPerSecond.toFixed(1)} samples/s, peak RSS +${np.peakAboveBaselineMB.toFixed(0)} MB above baseline (mapped file pages count as resident)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `tsx bench/data.bench.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) await main();
