@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesSource, type ByteSource } from '../../../src/engine/io/byteSource.ts';
+import { blobSource, bytesSource, type ByteSource } from '../../../src/engine/io/byteSource.ts';
 import { encodeNpy } from '../../../src/engine/io/npy.ts';
 import { openAnnotatedDataset, openDataset, type DatasetPairSource } from '../../../src/engine/data/dataset.ts';
 import { FwiError } from '../../../src/engine/errors.ts';
@@ -87,6 +87,17 @@ describe('dataset over files of unequal sizes', () => {
     expect(ds.sampleBytes).toBe(sampleBytes);
     await ds.read([0, 4]);
     expect(ds.cacheStats().bytes).toBe(8 * sampleBytes); // files 1 and 2, whole
+  });
+
+  it('reads dropped browser files (Blob sources, read by slice) the same way', async () => {
+    const asBlob = async (src: ByteSource) => blobSource(new Blob([(await src.read(0, src.size)) as Uint8Array<ArrayBuffer>]), src.name);
+    const pairs = await Promise.all(unequalPairs().map(async (p) => ({ seismic: await asBlob(p.seismic), velocity: await asBlob(p.velocity!) })));
+    for (const memoryMode of ['preload', 'stream'] as const) {
+      const ds = await openDataset(pairs, { memoryMode });
+      const indices = [9, 3, 4, 5, 0];
+      const { seismic, velocity } = await ds.read(indices);
+      expectSamples(seismic, velocity, indices);
+    }
   });
 
   it('reads seismic-only data (no velocity files)', async () => {
