@@ -1,0 +1,197 @@
+/**
+ * Checkpoints: everything a run needs to continue exactly where it stopped, in files PyTorch can
+ * read. Two equivalent forms:
+ *
+ * - a folder (the CLI's `--out`): `generator.safetensors` and `critic.safetensors` (PyTorch
+ *   state dicts, loadable with `load_state_dict` into OpenFWI's InversionNet / Discriminator),
+ *   `optimizer_generator.safetensors` and `optimizer_critic.safetensors` (AdamW moments as
+ *   `m.<param>` / `v.<param>` in PyTorch layouts) and `checkpoint.json` (the rest);
+ * - one bundle file (what the studio downloads and imports): a single safetensors file with the
+ *   same tensors under the prefixes `generator.`, `critic.`, `optG.`, `optD.` and the JSON in the
+ *   metadata entry `checkpoint`.
+ *
+ * Where the bytes go is the caller's business: a `CheckpointStore` (files in the CLI, OPFS in the
+ * worker, memory in tests).
+ */
+import type { TrainConfig } from '../config.ts';
+import { validateConfig } from '../config.ts';
+import { FwiError } from '../errors.ts';
+import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
+import type { CheckpointEvent, ValidationEvent } from './events.ts';
+import type { SchedulePosition } from './schedule.ts';
+
+export const CHECKPOINT_FORMAT = 'velocitygan-studio-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** The JSON half of a checkpoint. */
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  config: TrainConfig;
+  /** The next batch to train. */
+  position: SchedulePosition;
+  criticStep: number;
+  generatorStep: number;
+  /** AdamW step counts (PyTorch's `state['step']`), generator and critic. */
+  optimizerSteps: { generator: number; critic: number };
+  /** State of the run's seeded generator (gradient-penalty α draws). */
+  rngState: number;
+  /** Seconds of training so far, pauses excluded. */
+  elapsedSeconds: number;
+  /** Every validation so far, for the charts of a resumed run. */
+  validation: ValidationEvent[];
+  savedAt: string;
+}
+
+export type TensorMap = Map<string, SafeTensor>;
+
+/** A complete checkpoint in memory. Weights and moments are in PyTorch names and layouts. */
+export interface Checkpoint {
+  meta: CheckpointMeta;
+  generator: TensorMap;
+  critic: TensorMap;
+  /** `m.<param>` and `v.<param>` for every generator parameter. */
+  optimizerGenerator: TensorMap;
+  optimizerCritic: TensorMap;
+}
+
+/** Where the trainer puts its checkpoints; `save` must not leave a half-written checkpoint as the latest. */
+export interface CheckpointStore {
+  save(checkpoint: Checkpoint, reason: CheckpointEvent['reason']): Promise<void>;
+}
+
+/** A store that keeps the latest checkpoint in memory (tests, and the worker before it persists). */
+export function memoryCheckpointStore(): CheckpointStore & { latest: Checkpoint | null; saves: CheckpointEvent['reason'][] } {
+  const store = {
+    latest: null as Checkpoint | null,
+    saves: [] as CheckpointEvent['reason'][],
+    async save(checkpoint: Checkpoint, reason: CheckpointEvent['reason']) {
+      store.latest = checkpoint;
+      store.saves.push(reason);
+    },
+  };
+  return store;
+}
+
+export const CHECKPOINT_FILES = {
+  generator: 'generator.safetensors',
+  critic: 'critic.safetensors',
+  optimizerGenerator: 'optimizer_generator.safetensors',
+  optimizerCritic: 'optimizer_critic.safetensors',
+  meta: 'checkpoint.json',
+} as const;
+
+const BUNDLE_PREFIX = { generator: 'generator.', critic: 'critic.', optimizerGenerator: 'optG.', optimizerCritic: 'optD.' } as const;
+type TensorPart = keyof typeof BUNDLE_PREFIX;
+const TENSOR_PARTS = Object.keys(BUNDLE_PREFIX) as TensorPart[];
+
+function entries(map: TensorMap, prefix = ''): Record<string, SafeTensorEntry> {
+  const out: Record<string, SafeTensorEntry> = {};
+  for (const [k, t] of map) out[prefix + k] = { dtype: t.dtype as SafetensorsDtype, shape: t.shape, data: t.data };
+  return out;
+}
+
+/** The checkpoint as the files of a checkpoint folder, by file name. */
+export function encodeCheckpointFiles(c: Checkpoint): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  for (const part of TENSOR_PARTS) files[CHECKPOINT_FILES[part]] = encodeSafetensors(entries(c[part]), { format: 'pt' });
+  files[CHECKPOINT_FILES.meta] = new TextEncoder().encode(JSON.stringify(c.meta, null, 1));
+  return files;
+}
+
+/** The checkpoint as one safetensors file (tensors prefixed by part, the JSON in the metadata). */
+export function encodeCheckpointBundle(c: Checkpoint): Uint8Array {
+  const all: Record<string, SafeTensorEntry> = {};
+  for (const part of TENSOR_PARTS) Object.assign(all, entries(c[part], BUNDLE_PREFIX[part]));
+  return encodeSafetensors(all, { format: CHECKPOINT_FORMAT, checkpoint: JSON.stringify(c.meta) });
+}
+
+/** Checks the JSON half; throws FwiError('config') naming what is wrong. */
+export function parseCheckpointMeta(text: string, file: string): CheckpointMeta {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FwiError('config', `the checkpoint description is not valid JSON (${(e as Error).message})`, file);
+  }
+  const m = raw as Partial<CheckpointMeta>;
+  if (typeof m !== 'object' || m === null || m.format !== CHECKPOINT_FORMAT) {
+    throw new FwiError('config', `not a VelocityGAN Studio checkpoint (format is ${JSON.stringify(m?.format)})`, file);
+  }
+  if (m.version !== CHECKPOINT_VERSION) throw new FwiError('config', `checkpoint version ${m.version} is not supported (this build reads ${CHECKPOINT_VERSION})`, file);
+  const { config, errors } = validateConfig(m.config);
+  const bad = Object.entries(errors);
+  if (bad.length) throw new FwiError('config', `the checkpoint's configuration is invalid: ${bad.map(([k, v]) => `${k} ${v}`).join('; ')}`, file);
+  const whole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  const fields: [string, unknown][] = [
+    ['position.epoch', m.position?.epoch],
+    ['position.iteration', m.position?.iteration],
+    ['criticStep', m.criticStep],
+    ['generatorStep', m.generatorStep],
+    ['optimizerSteps.generator', m.optimizerSteps?.generator],
+    ['optimizerSteps.critic', m.optimizerSteps?.critic],
+    ['rngState', m.rngState],
+  ];
+  const wrong = fields.filter(([, v]) => !whole(v)).map(([k]) => k);
+  if (wrong.length) throw new FwiError('config', `the checkpoint lacks valid ${wrong.join(', ')}`, file);
+  return {
+    ...(m as CheckpointMeta),
+    config,
+    elapsedSeconds: typeof m.elapsedSeconds === 'number' ? m.elapsedSeconds : 0,
+    validation: Array.isArray(m.validation) ? m.validation : [],
+  };
+}
+
+/** Reads a checkpoint folder's files (by name, as `encodeCheckpointFiles` wrote them). */
+export function decodeCheckpointFiles(files: Record<string, Uint8Array>, folder = 'checkpoint'): Checkpoint {
+  const need = (name: string): Uint8Array => {
+    const bytes = files[name];
+    if (!bytes) throw new FwiError('io', `the checkpoint has no ${name}`, folder);
+    return bytes;
+  };
+  const meta = parseCheckpointMeta(new TextDecoder().decode(need(CHECKPOINT_FILES.meta)), `${folder}/${CHECKPOINT_FILES.meta}`);
+  const tensors = (part: TensorPart) => parseSafetensors(need(CHECKPOINT_FILES[part]), `${folder}/${CHECKPOINT_FILES[part]}`).tensors;
+  return {
+    meta,
+    generator: tensors('generator'),
+    critic: tensors('critic'),
+    optimizerGenerator: tensors('optimizerGenerator'),
+    optimizerCritic: tensors('optimizerCritic'),
+  };
+}
+
+/** True when the bytes are a checkpoint bundle (rather than, say, bare generator weights). */
+export function isCheckpointBundle(bytes: Uint8Array): boolean {
+  try {
+    return parseSafetensorsHeaderFormat(bytes) === CHECKPOINT_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+function parseSafetensorsHeaderFormat(bytes: Uint8Array): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n < 2 || 8 + n > bytes.byteLength) return undefined;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as { __metadata__?: { format?: string } };
+  return header.__metadata__?.format;
+}
+
+/** Reads a checkpoint bundle; throws FwiError naming `file` if it is not one or a part is missing. */
+export function decodeCheckpointBundle(bytes: Uint8Array, file = 'checkpoint.safetensors'): Checkpoint {
+  const { tensors, metadata } = parseSafetensors(bytes, file);
+  if (metadata.format !== CHECKPOINT_FORMAT || typeof metadata.checkpoint !== 'string') {
+    throw new FwiError('config', 'not a VelocityGAN Studio checkpoint bundle (its metadata has no checkpoint description); for bare generator weights use them as weights, not as a checkpoint', file);
+  }
+  const meta = parseCheckpointMeta(metadata.checkpoint, file);
+  const parts = Object.fromEntries(TENSOR_PARTS.map((p) => [p, new Map<string, SafeTensor>()])) as Record<TensorPart, TensorMap>;
+  const stray: string[] = [];
+  for (const [key, t] of tensors) {
+    const part = TENSOR_PARTS.find((p) => key.startsWith(BUNDLE_PREFIX[p]));
+    if (part) parts[part].set(key.slice(BUNDLE_PREFIX[part].length), t);
+    else stray.push(key);
+  }
+  if (stray.length) throw new FwiError('weights', `the bundle holds tensors outside its parts: ${stray.slice(0, 5).join(', ')}`, file);
+  for (const p of TENSOR_PARTS) if (parts[p].size === 0) throw new FwiError('weights', `the bundle has no ${BUNDLE_PREFIX[p]}* tensors`, file);
+  return { meta, ...parts };
+}

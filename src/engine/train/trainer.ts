@@ -1,0 +1,502 @@
+/**
+ * The trainer: one object that runs VelocityGAN's WGAN-GP loop on a dataset and tells the world
+ * through typed events (events.ts). The same object serves the studio's worker, the CLI and the
+ * tests; it never touches files itself (checkpoints go to a `CheckpointStore`, predictions to a
+ * `ByteSink`).
+ *
+ * Reproducibility: the batch order is a function of (seed, epoch) and every gradient-penalty α
+ * comes from one seeded generator whose state is checkpointed, so a run resumed from a
+ * checkpoint trains on the same batches with the same α as the uninterrupted run.
+ *
+ * A non-finite loss stops the run (state 'failed') with the step and the quantity named; the
+ * step that produced it does not update the weights, and nothing is saved over the store's last
+ * good checkpoint.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../config.ts';
+import type { Dataset, DatasetBatch } from '../data/dataset.ts';
+import { createRng, mixSeed, type Rng } from '../data/random.ts';
+import { denormalizeVelocity, normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
+import { FwiError } from '../errors.ts';
+import { MetricsAccumulator, type Metrics } from '../eval/metrics.ts';
+import type { ByteSink } from '../io/byteSource.ts';
+import { NpyWriter } from '../io/npy.ts';
+import type { SafeTensor, TensorData } from '../io/safetensors.ts';
+import { createCritic } from '../model/critic.ts';
+import { createGenerator } from '../model/generator.ts';
+import type { Network } from '../model/network.ts';
+import { loadStateDict, permute4d, stateDictOf, type StateDict } from '../model/stateDict.ts';
+import { AdamW, type AdamWState, type MomentArray } from './adamw.ts';
+import { initBackend, type BackendName } from './backend.ts';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore, type TensorMap } from './checkpoint.ts';
+import type { CheckpointEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
+import { batchesPerEpoch, nextPosition, planBatch, type SchedulePosition } from './schedule.ts';
+import { alphaTensor, criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from './steps.ts';
+
+export interface TrainerOptions {
+  config: TrainConfig;
+  train: Dataset;
+  /** Validation set (with labels): validation metrics and snapshots come from it. */
+  val?: Dataset;
+  /** Backend to start before building the networks; by default the one tf.js already uses. */
+  backendName?: BackendName;
+  onEvent?: (event: TrainerEvent) => void;
+  /** Where periodic, stop and end checkpoints go; none are saved without one. */
+  store?: CheckpointStore;
+  /** Validation samples shown in snapshots; by default up to four, evenly spaced. */
+  snapshotIndices?: number[];
+  /** Milliseconds clock, injectable so tests can trigger interval checkpoints. */
+  clock?: () => number;
+}
+
+/** Settings a resumed run may change without breaking exact continuation. */
+export type ResumeOverrides = Partial<Pick<TrainConfig, 'epochs' | 'valEvery' | 'snapshotEvery' | 'checkpointMinutes'>>;
+
+/** G on a labelled dataset: OpenFWI's validation loss and the reference metrics. */
+export interface Evaluation {
+  samples: number;
+  /** λ_g1v·L1 + λ_g2v·MSE on the normalised scale. */
+  loss: number;
+  mae: number;
+  mse: number;
+  rmse: number;
+  ssim: number;
+  maeMs: number;
+  rmseMs: number;
+}
+
+/** Thrown inside the loop when a loss is NaN or infinite; becomes the 'failed' state. */
+class NonFiniteLoss extends Error {}
+
+const CRITIC_TERMS = { loss: 'critic loss', lossReal: 'mean D(real)', lossFake: 'mean D(fake)', gp: 'gradient penalty' } as const;
+const GENERATOR_TERMS = { loss: 'generator loss', l1: 'L1 term', l2: 'MSE term', adv: 'adversarial term' } as const;
+const PROGRESS_INTERVAL_MS = 250;
+
+export class Trainer {
+  readonly config: TrainConfig;
+  private readonly train: Dataset;
+  private readonly val?: Dataset;
+  private readonly backendName?: BackendName;
+  private readonly onEvent: (event: TrainerEvent) => void;
+  private readonly store?: CheckpointStore;
+  private readonly clock: () => number;
+  private readonly snapshotIndices: number[];
+
+  private generator: Network | null = null;
+  private critic: Network | null = null;
+  private optG: AdamW | null = null;
+  private optD: AdamW | null = null;
+  private readonly rng: Rng;
+  private pending: Checkpoint | null = null;
+
+  private position: SchedulePosition = { epoch: 0, iteration: 0 };
+  private criticSteps = 0;
+  private generatorSteps = 0;
+  private validations: ValidationEvent[] = [];
+  private elapsedBefore = 0;
+  private runStartedAt = 0;
+  private samplesThisRun = 0;
+  private lastCheckpointAt = 0;
+  private lastSaved: { criticStep: number; generatorStep: number; epoch: number } | null = null;
+  private lastProgressAt = -Infinity;
+
+  private state: RunState | 'idle' = 'idle';
+  private stopRequested = false;
+  private pauseRequested = false;
+  private wake: (() => void) | null = null;
+
+  constructor(opts: TrainerOptions) {
+    this.config = opts.config;
+    this.train = opts.train;
+    this.val = opts.val;
+    this.backendName = opts.backendName;
+    this.onEvent = opts.onEvent ?? (() => undefined);
+    this.store = opts.store;
+    this.clock = opts.clock ?? (() => performance.now());
+    this.rng = createRng(mixSeed(opts.config.seed, 0x61706861));
+    const n = opts.val?.hasLabels ? opts.val.length : 0;
+    this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
+  }
+
+  /** A trainer that continues the checkpointed run exactly (same batches, α draws and optimiser state). */
+  static fromCheckpoint(checkpoint: Checkpoint, opts: Omit<TrainerOptions, 'config'> & { overrides?: ResumeOverrides }): Trainer {
+    const trainer = new Trainer({ ...opts, config: { ...checkpoint.meta.config, ...opts.overrides } });
+    trainer.pending = checkpoint;
+    return trainer;
+  }
+
+  /** Where the run stands: the next batch, steps so far, and the run state. */
+  get status(): { state: RunState | 'idle'; position: SchedulePosition; criticStep: number; generatorStep: number } {
+    return { state: this.state, position: { ...this.position }, criticStep: this.criticSteps, generatorStep: this.generatorSteps };
+  }
+
+  /** Trains until the last epoch, a stop or a non-finite loss; resolves to the final state. */
+  async run(): Promise<RunState> {
+    await this.ready();
+    const { config } = this;
+    const iterations = batchesPerEpoch(this.train.length, config.batchSize);
+    if (iterations === 0) throw new FwiError('usage', `the training set has ${this.train.length} samples, fewer than one batch of ${config.batchSize}`);
+    if (!this.train.hasLabels) throw new FwiError('usage', 'the training set has no velocity files (every annotation line needs seismic and velocity)');
+    this.emit({ type: 'config', config });
+    this.runStartedAt = this.lastCheckpointAt = this.clock();
+    this.samplesThisRun = 0;
+    this.setState('running');
+    try {
+      while (this.position.epoch < config.epochs) {
+        const { epoch, iteration } = this.position;
+        const batches = this.train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration });
+        for await (const batch of batches) {
+          if (await this.stopOrHold()) return await this.end('stopped', 'stop');
+          await this.trainBatch(batch);
+          if (batch.batchIndex === iterations - 1 && this.validationDue(epoch)) await this.validate();
+          this.position = nextPosition(this.position, iterations);
+          this.progress(iterations, batch.batchIndex === iterations - 1);
+          if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
+        }
+      }
+      return await this.end('finished', 'end');
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.setState('failed', message);
+      if (e instanceof NonFiniteLoss) return 'failed';
+      throw e;
+    }
+  }
+
+  /** Asks the loop to wait after the current batch. */
+  pause(): void {
+    if (this.state === 'running') this.pauseRequested = true;
+  }
+
+  /** Lets a paused loop continue. */
+  resume(): void {
+    this.pauseRequested = false;
+    this.wake?.();
+  }
+
+  /** Asks the loop to end after the current batch (a 'stop' checkpoint is saved). */
+  stop(): void {
+    this.stopRequested = true;
+    this.wake?.();
+  }
+
+  /** G in inference mode on a labelled dataset: validation loss, MAE, RMSE, SSIM (normalised and m/s). */
+  async evaluate(dataset: Dataset): Promise<Evaluation> {
+    await this.ready();
+    if (!dataset.hasLabels) throw new FwiError('usage', 'evaluation needs velocity labels (the annotation lines have seismic only)');
+    const t = this.config.transform;
+    const acc = new MetricsAccumulator();
+    let samples = 0;
+    for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
+      const n = batch.indices.length;
+      const pred = this.predictTensor(batch.seismic, n);
+      const label = nchwToNhwc(normalizeVelocity(batch.velocity!, t), [n, ...dataset.velocityShape!]);
+      try {
+        await acc.add(pred, label);
+      } finally {
+        tf.dispose([pred, label]);
+      }
+      samples += n;
+    }
+    return this.evaluation(acc.result(), samples);
+  }
+
+  /** Writes G's inference-mode predictions for every sample of `dataset` to `sink` as a `.npy` (n, 1, H, W) in m/s. */
+  async predict(dataset: Dataset, sink: ByteSink, onProgress?: (done: number, total: number) => void): Promise<void> {
+    await this.ready();
+    const [, , h, w] = this.outputShape(1);
+    const writer = new NpyWriter(sink, [dataset.length, 1, h, w], 'predictions.npy');
+    let done = 0;
+    for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
+      const pred = await this.predictBatch(batch.seismic, batch.indices.length);
+      await writer.writeRows(denormalizeVelocity(pred, this.config.transform));
+      done += batch.indices.length;
+      onProgress?.(done, dataset.length);
+    }
+    await writer.close();
+  }
+
+  /** A complete checkpoint of the run as it stands (between batches). */
+  async checkpoint(): Promise<Checkpoint> {
+    await this.ready();
+    const [g, d, og, od] = await Promise.all([stateDictOf(this.generator!), stateDictOf(this.critic!), this.optG!.getState(), this.optD!.getState()]);
+    return {
+      meta: {
+        format: CHECKPOINT_FORMAT,
+        version: CHECKPOINT_VERSION,
+        config: this.config,
+        position: { ...this.position },
+        criticStep: this.criticSteps,
+        generatorStep: this.generatorSteps,
+        optimizerSteps: { generator: og.step, critic: od.step },
+        rngState: this.rng.state,
+        elapsedSeconds: this.elapsedSeconds(),
+        validation: [...this.validations],
+        savedAt: new Date().toISOString(),
+      },
+      generator: tensorMap(g),
+      critic: tensorMap(d),
+      optimizerGenerator: momentsToTorch(og),
+      optimizerCritic: momentsToTorch(od),
+    };
+  }
+
+  /** Releases every tensor the trainer holds. */
+  dispose(): void {
+    for (const x of [this.generator, this.critic, this.optG, this.optD]) x?.dispose();
+    this.generator = this.critic = null;
+    this.optG = this.optD = null;
+  }
+
+  // ---- the loop's parts -------------------------------------------------------------------
+
+  private async trainBatch(batch: DatasetBatch): Promise<void> {
+    const { config } = this;
+    const plan = planBatch(config.schedule, config.nCritic, batch.batchIndex, batch.batchCount);
+    const n = batch.indices.length;
+    const data = nchwToNhwc(normalizeSeismic(batch.seismic, config.transform), [n, ...this.train.seismicShape]);
+    const label = nchwToNhwc(normalizeVelocity(batch.velocity!, config.transform), [n, ...this.train.velocityShape!]);
+    const at = { epoch: this.position.epoch, iteration: batch.batchIndex };
+    try {
+      if (plan.critic) {
+        const alpha = alphaTensor(() => this.rng.next(), n);
+        const r = await criticStep(this.generator!, this.critic!, this.optD!, data, label, alpha, config.lambda).finally(() => alpha.dispose());
+        this.criticSteps += 1;
+        this.checkFinite(r, CRITIC_TERMS, `critic step ${this.criticSteps}`, batch);
+        this.emit({ type: 'critic-step', ...at, criticStep: this.criticSteps, ...r, gpWeighted: config.lambda.gp * r.gp });
+      }
+      if (plan.generator) {
+        const r = await generatorStep(this.generator!, this.critic!, this.optG!, data, label, config.lambda);
+        this.generatorSteps += 1;
+        this.checkFinite(r, GENERATOR_TERMS, `generator step ${this.generatorSteps}`, batch);
+        this.emit({ type: 'generator-step', ...at, generatorStep: this.generatorSteps, ...r });
+        if (this.generatorSteps % config.snapshotEvery === 0) await this.snapshot();
+      }
+    } finally {
+      data.dispose();
+      label.dispose();
+    }
+    this.samplesThisRun += n;
+  }
+
+  private checkFinite<T extends object>(values: T, names: Partial<Record<keyof T, string>>, step: string, batch: DatasetBatch): void {
+    const bad = (Object.keys(names) as (keyof T & string)[]).find((k) => !Number.isFinite(values[k] as number));
+    if (bad === undefined) return;
+    const kept = this.lastSaved
+      ? `the last good checkpoint (epoch ${this.lastSaved.epoch + 1}, critic step ${this.lastSaved.criticStep}, generator step ${this.lastSaved.generatorStep}) is kept`
+      : 'no checkpoint had been saved yet';
+    throw new NonFiniteLoss(
+      `training stopped: the ${names[bad]} is ${String(values[bad])} at ${step} (epoch ${this.position.epoch + 1}, batch ${batch.batchIndex + 1} of ${batch.batchCount}); ` +
+        `that step did not update the weights and ${kept}. Lower the learning rate or check the data for NaN values.`,
+    );
+  }
+
+  private validationDue(epoch: number): boolean {
+    return !!this.val?.hasLabels && ((epoch + 1) % this.config.valEvery === 0 || epoch === this.config.epochs - 1);
+  }
+
+  private async validate(): Promise<void> {
+    const e = await this.evaluate(this.val!);
+    const event: ValidationEvent = {
+      type: 'validation',
+      epoch: this.position.epoch,
+      generatorStep: this.generatorSteps,
+      loss: e.loss,
+      mae: e.mae,
+      rmse: e.rmse,
+      ssim: e.ssim,
+      maeMs: e.maeMs,
+      rmseMs: e.rmseMs,
+    };
+    this.validations.push(event);
+    this.emit(event);
+  }
+
+  private async snapshot(): Promise<void> {
+    if (!this.val?.hasLabels || this.snapshotIndices.length === 0) return;
+    const samples = await this.val.read(this.snapshotIndices);
+    const pred = await this.predictBatch(samples.seismic, this.snapshotIndices.length);
+    const [, , height, width] = this.outputShape(1);
+    this.emit({
+      type: 'snapshot',
+      epoch: this.position.epoch,
+      generatorStep: this.generatorSteps,
+      indices: [...this.snapshotIndices],
+      height,
+      width,
+      predicted: denormalizeVelocity(pred, this.config.transform),
+      truth: samples.velocity,
+    });
+  }
+
+  /** Waits while paused; true when the run should stop now. */
+  private async stopOrHold(): Promise<boolean> {
+    if (this.pauseRequested && !this.stopRequested) {
+      const pausedAt = this.clock();
+      this.setState('paused');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        if (!this.pauseRequested || this.stopRequested) resolve();
+      });
+      this.wake = null;
+      this.runStartedAt += this.clock() - pausedAt;
+      this.lastCheckpointAt += this.clock() - pausedAt;
+      if (!this.stopRequested) this.setState('running');
+    }
+    return this.stopRequested;
+  }
+
+  private async end(state: 'stopped' | 'finished', reason: CheckpointEvent['reason']): Promise<RunState> {
+    await this.save(reason);
+    this.stopRequested = false;
+    this.setState(state);
+    return state;
+  }
+
+  private async save(reason: CheckpointEvent['reason']): Promise<void> {
+    this.lastCheckpointAt = this.clock();
+    if (!this.store) return;
+    const c = await this.checkpoint();
+    const bad = firstNonFinite(c);
+    if (bad) throw new NonFiniteLoss(`training stopped: ${bad} is not finite after critic step ${this.criticSteps}; the last good checkpoint is kept. Lower the learning rate.`);
+    await this.store.save(c, reason);
+    this.lastSaved = { criticStep: this.criticSteps, generatorStep: this.generatorSteps, epoch: this.position.epoch };
+    this.emit({ type: 'checkpoint', epoch: this.position.epoch, criticStep: this.criticSteps, generatorStep: this.generatorSteps, reason });
+  }
+
+  private progress(iterations: number, force: boolean): void {
+    const now = this.clock();
+    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    const seconds = (now - this.runStartedAt) / 1000;
+    const samplesPerSecond = seconds > 0 ? this.samplesThisRun / seconds : 0;
+    const batchesLeft = (this.config.epochs - this.position.epoch) * iterations - this.position.iteration;
+    this.emit({
+      type: 'progress',
+      epoch: this.position.epoch,
+      epochs: this.config.epochs,
+      iteration: this.position.iteration,
+      iterationsPerEpoch: iterations,
+      samplesPerSecond,
+      secondsLeft: samplesPerSecond > 0 ? (batchesLeft * this.config.batchSize) / samplesPerSecond : null,
+      elapsed: this.elapsedSeconds(),
+    });
+  }
+
+  // ---- set-up and small conversions ---------------------------------------------------------
+
+  private async ready(): Promise<void> {
+    if (this.generator) return;
+    if (this.backendName) await initBackend(this.backendName);
+    const c = this.config;
+    this.generator = createGenerator(c.generatorWidths, mixSeed(c.seed, 1));
+    this.critic = createCritic(c.criticWidths, mixSeed(c.seed, 2));
+    const adam = { betas: c.betas, eps: c.eps, weightDecay: c.weightDecay };
+    this.optG = new AdamW(this.generator.params, { ...adam, lr: c.lrGenerator });
+    this.optD = new AdamW(this.critic.params, { ...adam, lr: c.lrCritic });
+    const ck = this.pending;
+    if (!ck) return;
+    this.pending = null;
+    loadStateDict(this.generator, ck.generator, 'checkpoint generator');
+    loadStateDict(this.critic, ck.critic, 'checkpoint critic');
+    this.optG.setState(momentsFromTorch(ck.optimizerGenerator, ck.meta.optimizerSteps.generator));
+    this.optD.setState(momentsFromTorch(ck.optimizerCritic, ck.meta.optimizerSteps.critic));
+    this.position = { ...ck.meta.position };
+    this.criticSteps = ck.meta.criticStep;
+    this.generatorSteps = ck.meta.generatorStep;
+    this.rng.state = ck.meta.rngState;
+    this.elapsedBefore = ck.meta.elapsedSeconds;
+    this.validations = [...ck.meta.validation];
+    this.lastSaved = { criticStep: ck.meta.criticStep, generatorStep: ck.meta.generatorStep, epoch: ck.meta.position.epoch };
+  }
+
+  /** G(x) in inference mode for a raw NCHW seismic batch: normalised velocity, NHWC. */
+  private predictTensor(rawSeismic: Float32Array, n: number): tf.Tensor4D {
+    const shape = [n, ...this.train.seismicShape] as [number, number, number, number];
+    const data = nchwToNhwc(normalizeSeismic(rawSeismic, this.config.transform), shape);
+    try {
+      return tf.tidy(() => this.generator!.apply(data, false) as tf.Tensor4D);
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** The same as NCHW values. */
+  private async predictBatch(rawSeismic: Float32Array, n: number): Promise<Float32Array> {
+    const out = this.predictTensor(rawSeismic, n);
+    try {
+      return await nhwcToNchw(out);
+    } finally {
+      out.dispose();
+    }
+  }
+
+  private outputShape(n: number): [number, number, number, number] {
+    const v = this.train.velocityShape ?? this.val?.velocityShape ?? [1, 70, 70];
+    return [n, v[0], v[1], v[2]];
+  }
+
+  private evaluation(m: Metrics, samples: number): Evaluation {
+    const half = (this.config.transform.labelMax - this.config.transform.labelMin) / 2;
+    const { g1v, g2v } = this.config.lambda;
+    return { samples, loss: g1v * m.mae + g2v * m.mse, mae: m.mae, mse: m.mse, rmse: m.rmse, ssim: m.ssim, maeMs: m.mae * half, rmseMs: m.rmse * half };
+  }
+
+  private elapsedSeconds(): number {
+    return this.elapsedBefore + (this.state === 'running' || this.state === 'paused' ? (this.clock() - this.runStartedAt) / 1000 : 0);
+  }
+
+  private setState(state: RunState, message?: string): void {
+    this.state = state;
+    this.emit(message ? { type: 'state', state, message } : { type: 'state', state });
+  }
+
+  private emit(event: TrainerEvent): void {
+    this.onEvent(event);
+  }
+}
+
+function tensorMap(dict: StateDict): TensorMap {
+  const out: TensorMap = new Map();
+  for (const [k, e] of Object.entries(dict)) out.set(k, { dtype: e.dtype, shape: e.shape, data: e.data as TensorData });
+  return out;
+}
+
+// AdamW keeps its moments in the variables' TF layouts; checkpoints store them as PyTorch would.
+const TO_TORCH = [3, 2, 0, 1];
+const FROM_TORCH = [2, 3, 1, 0];
+
+function momentsToTorch(state: AdamWState): TensorMap {
+  const out: TensorMap = new Map();
+  for (const which of ['m', 'v'] as const) {
+    for (const [name, a] of Object.entries(state[which])) {
+      const t = a.shape.length === 4 ? permute4d(a.data, a.shape, TO_TORCH) : { data: a.data, shape: a.shape };
+      out.set(`${which}.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
+    }
+  }
+  return out;
+}
+
+function momentsFromTorch(tensors: TensorMap, step: number): AdamWState {
+  const state: AdamWState = { step, m: {}, v: {} };
+  for (const [key, t] of tensors) {
+    const dot = key.indexOf('.');
+    const which = key.slice(0, dot);
+    if (which !== 'm' && which !== 'v') throw new FwiError('weights', `optimiser state: unexpected tensor "${key}" (expected m.<param> or v.<param>)`);
+    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
+    const moment: MomentArray = t.shape.length === 4 ? permute4d(data, t.shape, FROM_TORCH) : { data, shape: [...t.shape] };
+    state[which][key.slice(dot + 1)] = moment;
+  }
+  return state;
+}
+
+/** The first tensor of a checkpoint holding NaN or ±Infinity, named for the user, or null. */
+function firstNonFinite(c: Checkpoint): string | null {
+  for (const [part, map] of [['generator', c.generator], ['critic', c.critic]] as const) {
+    for (const [key, t] of map as Map<string, SafeTensor>) {
+      if (!(t.data instanceof Float32Array)) continue;
+      for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `the ${part}'s ${key}`;
+    }
+  }
+  return null;
+}
