@@ -101,31 +101,38 @@ export async function synthDataset(options: SynthDatasetOptions, open: SinkOpene
   for (const pair of pairs) {
     const seismicOut = new NpyWriter(await open(pair.seismic), [pair.samples, sourceColumns.length, nt, 70], pair.seismic);
     const velocityOut = new NpyWriter(await open(pair.velocity), [pair.samples, 1, 70, 70], pair.velocity);
-    for (let row = 0; row < pair.samples; row += chunk) {
-      const count = Math.min(chunk, pair.samples - row);
-      const start = first + row;
-      const velocity = velocityMaps(options.family, seed, start, count);
-      const seismic = await forwardModel(velocity, {
-        kernel: options.kernel,
-        params,
-        samplesPerBatch: count,
-        signal: options.signal,
-        onProgress: (f) => options.onProgress?.({ fraction: (start + f * count) / total, samplesDone: start + Math.floor(f * count), samplesTotal: total }),
-      });
-      for (const v of velocity) {
-        if (v < ranges.velocityMin) ranges.velocityMin = v;
-        if (v > ranges.velocityMax) ranges.velocityMax = v;
+    try {
+      for (let row = 0; row < pair.samples; row += chunk) {
+        const count = Math.min(chunk, pair.samples - row);
+        const start = first + row;
+        const velocity = velocityMaps(options.family, seed, start, count);
+        const seismic = await forwardModel(velocity, {
+          kernel: options.kernel,
+          params,
+          samplesPerBatch: count,
+          signal: options.signal,
+          onProgress: (f) => options.onProgress?.({ fraction: (start + f * count) / total, samplesDone: start + Math.floor(f * count), samplesTotal: total }),
+        });
+        for (const v of velocity) {
+          if (v < ranges.velocityMin) ranges.velocityMin = v;
+          if (v > ranges.velocityMax) ranges.velocityMax = v;
+        }
+        for (const s of seismic) {
+          if (s < ranges.seismicMin) ranges.seismicMin = s;
+          if (s > ranges.seismicMax) ranges.seismicMax = s;
+        }
+        await velocityOut.writeRows(velocity);
+        await seismicOut.writeRows(seismic);
+        options.onProgress?.({ fraction: (start + count) / total, samplesDone: start + count, samplesTotal: total });
       }
-      for (const s of seismic) {
-        if (s < ranges.seismicMin) ranges.seismicMin = s;
-        if (s > ranges.seismicMax) ranges.seismicMax = s;
-      }
-      await velocityOut.writeRows(velocity);
-      await seismicOut.writeRows(seismic);
-      options.onProgress?.({ fraction: (start + count) / total, samplesDone: start + count, samplesTotal: total });
+      await seismicOut.close();
+      await velocityOut.close();
+    } catch (e) {
+      // Release the sinks (file handles) of a pair left incomplete by an error or a cancel.
+      await seismicOut.close().catch(() => undefined);
+      await velocityOut.close().catch(() => undefined);
+      throw e;
     }
-    await seismicOut.close();
-    await velocityOut.close();
     first += pair.samples;
   }
   const list = (split: 'train' | 'val') =>

@@ -1,0 +1,121 @@
+/**
+ * `fwi synth --family flat|curve|fault --n N [--val M] [--per-file 500] --out DIR [--seed S]`: a
+ * synthetic dataset in OpenFWI's layout (data<k>.npy/model<k>.npy, train.txt, val.txt), ready for
+ * `fwi train` and for dropping into the studio. Files are written as they are made.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { getPreset } from '../engine/data/presets.ts';
+import { FwiError } from '../engine/errors.ts';
+import { resolveKernel } from '../engine/physics/forwardModel.ts';
+import { planFiles, synthDataset } from '../engine/physics/synthDataset.ts';
+import { VELOCITY_FAMILIES, isVelocityFamily } from '../engine/physics/velocityFamilies.ts';
+import { OPENFWI_FORWARD } from '../engine/physics/waveEquation.ts';
+import { initBackend, parseBackendName } from '../engine/train/backend.ts';
+import { parseKernel, progressPrinter, wholeNumber, withInterrupt } from './forward.ts';
+import { fileSink } from './nodeFiles.ts';
+
+const HELP = `usage: fwi synth --family ${VELOCITY_FAMILIES.join('|')} --n N --out DIR [options]
+
+Makes a synthetic dataset in OpenFWI's layout: seeded velocity maps of one family, their
+forward-modelled seismic, data<k>.npy/model<k>.npy pairs and the train.txt/val.txt lists.
+
+options:
+  --family F        flat (FlatVel-A-like), curve (CurveVel-A-like) or fault (FlatFault-A-like)
+  --n N             training samples
+  --val M           validation samples, in the files after the training ones (default 0)
+  --per-file K      samples per file pair (default 500, as OpenFWI)
+  --out DIR         output folder (created if missing)
+  --seed S          seed: the same seed and sizes give the same files (default 0)
+  --force           overwrite files of an earlier dataset in DIR
+  --chunk N         samples modelled and written at a time (default 8)
+  --kernel K        auto | js | tfjs (default auto: js on cpu and wasm)
+  --backend B       cpu | wasm | webgpu (default cpu)
+  --nt T            time samples per trace (default 1000; fewer for quick trials only)
+  -h, --help        this text`;
+
+/** Runs `fwi synth`; 0 on success. */
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        family: { type: 'string' },
+        n: { type: 'string' },
+        val: { type: 'string' },
+        'per-file': { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        force: { type: 'boolean' },
+        chunk: { type: 'string' },
+        kernel: { type: 'string' },
+        backend: { type: 'string' },
+        nt: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const family = values.family;
+  if (!family || !isVelocityFamily(family)) throw new FwiError('usage', `--family must be one of ${VELOCITY_FAMILIES.join(', ')}, got ${family === undefined ? 'nothing' : `"${family}"`}\n\n${HELP}`);
+  if (values.n === undefined) throw new FwiError('usage', `--n (training samples) is required\n\n${HELP}`);
+  if (!values.out) throw new FwiError('usage', `--out DIR is required\n\n${HELP}`);
+  const train = wholeNumber('n', values.n, 0);
+  const val = wholeNumber('val', values.val, 0, 0);
+  const perFile = wholeNumber('per-file', values['per-file'], 500);
+  const seed = wholeNumber('seed', values.seed, 0, 0);
+  const chunk = wholeNumber('chunk', values.chunk, 8);
+  const nt = wholeNumber('nt', values.nt, OPENFWI_FORWARD.nt);
+  const kernel = parseKernel(values.kernel);
+  await initBackend(parseBackendName(values.backend ?? 'cpu'));
+
+  const out = values.out;
+  const names = [...planFiles(train, val, perFile).flatMap((p) => [p.seismic, p.velocity]), 'train.txt', 'val.txt'];
+  const existing = names.filter((name) => fs.existsSync(path.join(out, name)));
+  if (existing.length && !values.force) {
+    throw new FwiError('usage', `${out} already holds ${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}: pass --force to overwrite`);
+  }
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new FwiError('io', `cannot create the folder (${e instanceof Error ? e.message : String(e)})`, out);
+  }
+  // A stale val.txt from a larger earlier dataset would list files this one does not have.
+  if (val === 0) fs.rmSync(path.join(out, 'val.txt'), { force: true });
+
+  const report = progressPrinter(`synth ${family} ${train + val} samples (${resolveKernel(kernel)} kernel):`);
+  const started = performance.now();
+  let summary;
+  try {
+    summary = await withInterrupt((signal) =>
+      synthDataset(
+        { family, train, val, perFile, seed, kernel, signal, samplesPerChunk: chunk, params: { ...OPENFWI_FORWARD, nt }, onProgress: (p) => report(p.fraction) },
+        (name) => fileSink(path.join(out, name)),
+      ),
+    );
+  } catch (e) {
+    // Half a dataset with a train.txt naming files that are not all there is worse than none.
+    for (const name of names) fs.rmSync(path.join(out, name), { force: true });
+    throw e;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const preset = getPreset(summary.preset);
+  console.log(
+    [
+      `wrote ${summary.files.length} files to ${out} in ${seconds.toFixed(1)} s (${((train + val) / seconds).toFixed(2)} samples/s)`,
+      ...summary.pairs.map((p) => `  ${p.split.padEnd(5)} ${p.seismic} ${p.velocity}  ${p.samples} samples`),
+      `  train.txt${val ? ', val.txt' : ''}`,
+      `seismic range ${summary.seismicMin.toFixed(2)} … ${summary.seismicMax.toFixed(2)} (preset ${preset.name}: ${preset.dataMin} … ${preset.dataMax})`,
+      `velocity range ${summary.velocityMin} … ${summary.velocityMax} m/s`,
+    ].join('\n'),
+  );
+  return 0;
+}
