@@ -18,7 +18,9 @@ export interface BatchNormState {
 
 /** Train-mode BatchNorm; moves the running statistics as a side effect (outside any gradient). */
 export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const mean = channelMean(x);
+  // square(sub), not squaredDifference: the latter's gradient ignores broadcasting in tf.js 4.22.
+  const variance = channelMean(tf.square(tf.sub(x, mean)) as tf.Tensor4D);
   const [batch, h, w] = x.shape;
   const n = batch * h * w;
   // PyTorch refuses n = 1 in training mode (the unbiased variance divides by zero).
@@ -36,6 +38,16 @@ export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D 
 /** Eval-mode BatchNorm: normalises with the running statistics, changes nothing. */
 export function batchNormEval(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
   return normalise(x, bn.runningMean, bn.runningVar, bn);
+}
+
+/**
+ * Per-channel mean over N, H and W, summed one axis at a time. Backends that accumulate in
+ * float32 (wasm) lose ~1e-6 relative summing 10⁵ values in one run, which train-mode BN turns
+ * into 1e-3 errors on channels of small variance; three short sums keep it near float32 rounding.
+ */
+export function channelMean(x: tf.Tensor4D): tf.Tensor1D {
+  const [batch, h, w] = x.shape;
+  return tf.div(tf.sum(tf.sum(tf.sum(x, 2), 1), 0), batch * h * w);
 }
 
 function normalise(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor, bn: BatchNormState): tf.Tensor4D {

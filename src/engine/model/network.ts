@@ -62,12 +62,16 @@ class SequentialNetwork implements Network {
       if (!('block' in step)) continue;
       const spec = step.block;
       const init = initBlock(spec, random);
-      this.params.set(convKey(spec.name, 'weight'), tf.variable(tf.tensor4d(init.weight, weightShape(spec)), true));
-      this.params.set(convKey(spec.name, 'bias'), tf.variable(tf.tensor1d(init.bias), true));
-      this.params.set(bnKey(spec.name, 'weight'), tf.variable(tf.tensor1d(init.bnWeight), true));
-      this.params.set(bnKey(spec.name, 'bias'), tf.variable(tf.tensor1d(init.bnBias), true));
-      this.buffers.set(bnKey(spec.name, 'running_mean'), tf.variable(tf.tensor1d(init.runningMean), false));
-      this.buffers.set(bnKey(spec.name, 'running_var'), tf.variable(tf.tensor1d(init.runningVar), false));
+      // tf.variable keeps the initial tensor alive unless it is made inside a tidy.
+      const variable = (values: Float32Array, shape: number[], trainable: boolean): tf.Variable =>
+        tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), trainable));
+      const c = [spec.outChannels];
+      this.params.set(convKey(spec.name, 'weight'), variable(init.weight, weightShape(spec), true));
+      this.params.set(convKey(spec.name, 'bias'), variable(init.bias, c, true));
+      this.params.set(bnKey(spec.name, 'weight'), variable(init.bnWeight, c, true));
+      this.params.set(bnKey(spec.name, 'bias'), variable(init.bnBias, c, true));
+      this.buffers.set(bnKey(spec.name, 'running_mean'), variable(init.runningMean, c, false));
+      this.buffers.set(bnKey(spec.name, 'running_var'), variable(init.runningVar, c, false));
       this.batchesTracked.set(bnKey(spec.name, 'num_batches_tracked'), 0);
     }
   }

@@ -75,6 +75,12 @@ export async function stateDictOf(net: Network): Promise<StateDict> {
   return out;
 }
 
+/** A tensor's values in PyTorch layout (4-D weights permuted from TF's), as a fresh array. */
+export async function torchLayoutValues(t: tf.Tensor): Promise<Float32Array> {
+  const values = (await t.data()) as Float32Array;
+  return t.rank === 4 ? permute4d(values, t.shape, TO_TORCH).data : Float32Array.from(values);
+}
+
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 const INT_DTYPES = new Set(['I64', 'I32', 'I16', 'I8', 'U8']);
 
