@@ -20,7 +20,7 @@ writing as it goes.
 
 options:
   --chunk N         samples modelled and written at a time (default 8)
-  --kernel K        auto | js | tfjs: plain-JS stencil or tf.js ops (default auto: js on cpu and wasm)
+  --kernel K        auto | simd | js | tfjs: WebAssembly SIMD, plain-JS or tf.js ops (default auto: simd)
   --backend B       tf.js backend for the tfjs kernel: cpu | wasm | webgpu (default cpu)
   --nt T            time samples per trace (default 1000; fewer for quick trials only)
   -h, --help        this text`;
@@ -36,7 +36,7 @@ export function wholeNumber(option: string, text: string | undefined, fallback: 
 /** Parses a --kernel value. */
 export function parseKernel(text: string | undefined): ForwardKernel {
   const kernel = text ?? 'auto';
-  if (kernel !== 'auto' && kernel !== 'js' && kernel !== 'tfjs') throw new FwiError('usage', `--kernel must be auto, js or tfjs, got "${kernel}"`);
+  if (kernel !== 'auto' && kernel !== 'simd' && kernel !== 'js' && kernel !== 'tfjs') throw new FwiError('usage', `--kernel must be auto, simd, js or tfjs, got "${kernel}"`);
   return kernel;
 }
 

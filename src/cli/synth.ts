@@ -30,7 +30,7 @@ options:
   --seed S          seed: the same seed and sizes give the same files (default 0)
   --force           overwrite files of an earlier dataset in DIR
   --chunk N         samples modelled and written at a time (default 8)
-  --kernel K        auto | js | tfjs (default auto: js on cpu and wasm)
+  --kernel K        auto | simd | js | tfjs (default auto: simd)
   --backend B       cpu | wasm | webgpu (default cpu)
   --nt T            time samples per trace (default 1000; fewer for quick trials only)
   -h, --help        this text`;

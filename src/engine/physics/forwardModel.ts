@@ -1,17 +1,22 @@
 /**
  * Acoustic forward modelling (VELOCITYGAN.md §7): velocity maps in, OpenFWI-shaped seismic out,
  * with progress and cancellation between chunks of time steps. The same scheme runs as tf.js ops
- * (WebGPU in the worker) or as a plain-JS stencil loop (the CPU backend in Node, much faster there).
+ * (WebGPU in the worker), as a WebAssembly SIMD loop (CPUs: Node, tests, the CLI, browsers without
+ * a GPU backend), or as a plain-JS loop where SIMD is missing; tests hold all three together.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FwiError } from '../errors.ts';
 import { rickerWavelet } from './ricker.ts';
 import { OPENFWI_FORWARD, STENCIL, discretise, type ForwardModelParams } from './waveEquation.ts';
 import { stepWavesJs } from './waveKernelJs.ts';
+import { simdAvailable, stepWavesSimd } from './waveKernelSimd.ts';
 import { stepWavesTf } from './waveKernelTf.ts';
 
-/** Which implementation steps the waves: 'auto' picks 'js' on the cpu and wasm backends, 'tfjs' on the others. */
-export type ForwardKernel = 'auto' | 'tfjs' | 'js';
+/**
+ * Which implementation steps the waves: tf.js ops, plain JS, or WebAssembly SIMD. 'auto' picks
+ * 'simd' (or 'js' where SIMD is missing) on the cpu and wasm backends, 'tfjs' on the GPU ones.
+ */
+export type ForwardKernel = 'auto' | 'tfjs' | 'js' | 'simd';
 
 /** Something that says when to stop; an AbortSignal is one. */
 export interface CancelSignal {
@@ -38,11 +43,14 @@ export interface ForwardModelOptions {
 export const STABILITY_LIMIT = Math.sqrt(4 / (-2 * (STENCIL.c0 - 2 * STENCIL.c1 + 2 * STENCIL.c2)));
 
 /** The kernel 'auto' resolves to on the current tf.js backend. */
-export function resolveKernel(kernel: ForwardKernel = 'auto'): 'tfjs' | 'js' {
+export function resolveKernel(kernel: ForwardKernel = 'auto'): Exclude<ForwardKernel, 'auto'> {
   if (kernel !== 'auto') return kernel;
   const backend = tf.getBackend();
-  return backend === 'cpu' || backend === 'wasm' ? 'js' : 'tfjs';
+  if (backend !== 'cpu' && backend !== 'wasm') return 'tfjs';
+  return simdAvailable() ? 'simd' : 'js';
 }
+
+const KERNELS = { tfjs: stepWavesTf, js: stepWavesJs, simd: stepWavesSimd } as const;
 
 /** Throws a FwiError unless every velocity is finite, positive and within the scheme's stability limit. */
 export function checkVelocity(velocity: ArrayLike<number>, params: ForwardModelParams = OPENFWI_FORWARD, file?: string): void {
@@ -78,8 +86,8 @@ export async function forwardModel(velocity: Float32Array, options: ForwardModel
   const n = velocity.length / cells;
   const shots = params.sourceColumns.length;
   const kernel = resolveKernel(options.kernel);
-  const step = kernel === 'js' ? stepWavesJs : stepWavesTf;
-  const batch = kernel === 'js' ? 1 : Math.max(1, options.samplesPerBatch ?? 8);
+  const step = KERNELS[kernel];
+  const batch = kernel === 'tfjs' ? Math.max(1, options.samplesPerBatch ?? 8) : 1;
   const stepsPerChunk = Math.max(1, options.stepsPerChunk ?? 50);
   const wavelet = rickerWavelet(params.f, params.dt, params.nt);
   const perSample = shots * params.nt * nx;

@@ -1,7 +1,8 @@
 /**
- * The time stepping of waveEquation.ts as a plain-JS stencil loop over Float32Arrays: the fast
- * path where tf.js runs on the CPU (Node, tests, the CLI), since the CPU backend allocates a fresh
- * array per op and per step. Proven equal to the tf.js kernel by test/unit/physics.
+ * The time stepping of waveEquation.ts as a plain-JS stencil loop over Float32Arrays: the CPU
+ * path where WebAssembly SIMD is missing (the tf.js CPU backend allocates a fresh array per op
+ * and per step, and is some forty times slower). Proven equal to the tf.js kernel by
+ * test/unit/physics.
  */
 import { STENCIL, type WaveGrid } from './waveEquation.ts';
 

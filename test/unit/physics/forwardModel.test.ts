@@ -78,44 +78,57 @@ describe('travel times in a constant 3000 m/s model', () => {
   });
 });
 
-/** A small acquisition so the tf.js kernel runs in a moment on the CPU backend. */
-const SMALL: ForwardModelParams = { nbc: 10, dx: 10, nt: 160, dt: 0.001, f: 15, sourceColumns: [0, 7, 15], sourceRow: 1, receiverRow: 2 };
+/**
+ * A small acquisition so the tf.js kernel runs in a moment on the CPU backend; 13 columns make a
+ * padded width of 33, not a multiple of four, which the SIMD kernel must pad correctly.
+ */
+const SMALL: ForwardModelParams = { nbc: 10, dx: 10, nt: 160, dt: 0.001, f: 15, sourceColumns: [0, 7, 12], sourceRow: 1, receiverRow: 2 };
+const SMALL_GRID = { params: SMALL, nz: 12, nx: 13 };
 
 function smallMaps(n: number): Float32Array {
-  const v = new Float32Array(n * 12 * 16);
+  const v = new Float32Array(n * 12 * 13);
   for (let i = 0; i < v.length; i++) v[i] = 1500 + ((i * 7919) % 3001);
   return v;
 }
 
-describe('tf.js kernel against the plain-JS kernel', () => {
-  it('agrees to 1e-5 of the peak on a 12×16 grid, 3 shots, 160 steps, 2 samples batched', async () => {
+describe('the three kernels agree', () => {
+  it('tf.js ops and WebAssembly SIMD match plain JS to 1e-5 of the peak (12×13 grid, 3 shots, 160 steps, 2 samples)', async () => {
     const velocity = smallMaps(2);
-    const js = await forwardModel(velocity, { params: SMALL, nz: 12, nx: 16, kernel: 'js' });
+    const js = await forwardModel(velocity, { ...SMALL_GRID, kernel: 'js' });
+    const simd = await forwardModel(velocity, { ...SMALL_GRID, kernel: 'simd', stepsPerChunk: 37 });
     const before = tf.memory().numTensors;
-    const tfjs = await forwardModel(velocity, { params: SMALL, nz: 12, nx: 16, kernel: 'tfjs', samplesPerBatch: 2, stepsPerChunk: 37 });
+    const tfjs = await forwardModel(velocity, { ...SMALL_GRID, kernel: 'tfjs', samplesPerBatch: 2, stepsPerChunk: 37 });
     expect(tf.memory().numTensors).toBe(before);
-    expect(js.length).toBe(2 * 3 * 160 * 16);
+    expect(js.length).toBe(2 * 3 * 160 * 13);
     const peak = maxAbs(js);
     expect(peak).toBeGreaterThan(1);
     expect(maxAbsDiff(tfjs, js)).toBeLessThanOrEqual(1e-5 * peak);
+    expect(maxAbsDiff(simd, js)).toBeLessThanOrEqual(1e-5 * peak);
   });
 
-  it("'auto' steps with plain JS on the cpu backend", () => {
-    expect(resolveKernel('auto')).toBe('js');
+  it('SIMD matches plain JS on a full-size 70×70 map over 300 steps (padded width 310)', async () => {
+    const map = new Float32Array(70 * 70);
+    for (let i = 0; i < map.length; i++) map[i] = 1800 + 20 * Math.floor(i / 70) + (i % 70);
+    const params = { ...OPENFWI_FORWARD, nt: 300 };
+    const js = await forwardModel(map, { params, kernel: 'js' });
+    const simd = await forwardModel(map, { params, kernel: 'simd' });
+    expect(maxAbsDiff(simd, js)).toBeLessThanOrEqual(1e-5 * maxAbs(js));
+  });
+
+  it("'auto' steps with WebAssembly SIMD on the cpu backend", () => {
+    expect(resolveKernel('auto')).toBe('simd');
     expect(resolveKernel('tfjs')).toBe('tfjs');
   });
 });
 
 describe('cancellation', () => {
-  for (const kernel of ['js', 'tfjs'] as const) {
+  for (const kernel of ['js', 'simd', 'tfjs'] as const) {
     it(`${kernel}: stops with a 'cancelled' FwiError at the next chunk and leaks no tensor`, async () => {
       const controller = new AbortController();
       const before = tf.memory().numTensors;
       let reports = 0;
       const run = forwardModel(smallMaps(1), {
-        params: SMALL,
-        nz: 12,
-        nx: 16,
+        ...SMALL_GRID,
         kernel,
         stepsPerChunk: 10,
         onProgress: () => {
