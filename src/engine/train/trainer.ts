@@ -35,7 +35,8 @@ import { alphaTensor, criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from '
 
 export interface TrainerOptions {
   config: TrainConfig;
-  train: Dataset;
+  /** Training set (with labels); only `run()` needs it. */
+  train?: Dataset;
   /** Validation set (with labels): validation metrics and snapshots come from it. */
   val?: Dataset;
   /** Backend to start before building the networks; by default the one tf.js already uses. */
@@ -71,10 +72,12 @@ class NonFiniteLoss extends Error {}
 const CRITIC_TERMS = { loss: 'critic loss', lossReal: 'mean D(real)', lossFake: 'mean D(fake)', gp: 'gradient penalty' } as const;
 const GENERATOR_TERMS = { loss: 'generator loss', l1: 'L1 term', l2: 'MSE term', adv: 'adversarial term' } as const;
 const PROGRESS_INTERVAL_MS = 250;
+/** The generator's output is 70×70 whatever the input (the reference's crop). */
+const VELOCITY_SIZE = 70;
 
 export class Trainer {
   readonly config: TrainConfig;
-  private readonly train: Dataset;
+  private readonly train?: Dataset;
   private readonly val?: Dataset;
   private readonly backendName?: BackendName;
   private readonly onEvent: (event: TrainerEvent) => void;
@@ -88,6 +91,7 @@ export class Trainer {
   private optD: AdamW | null = null;
   private readonly rng: Rng;
   private pending: Checkpoint | null = null;
+  private pendingGenerator: TensorMap | null = null;
 
   private position: SchedulePosition = { epoch: 0, iteration: 0 };
   private criticSteps = 0;
@@ -125,6 +129,13 @@ export class Trainer {
     return trainer;
   }
 
+  /** A trainer for evaluation and prediction with given generator weights (PyTorch state dict). */
+  static withGenerator(weights: TensorMap, opts: TrainerOptions): Trainer {
+    const trainer = new Trainer(opts);
+    trainer.pendingGenerator = weights;
+    return trainer;
+  }
+
   /** Where the run stands: the next batch, steps so far, and the run state. */
   get status(): { state: RunState | 'idle'; position: SchedulePosition; criticStep: number; generatorStep: number } {
     return { state: this.state, position: { ...this.position }, criticStep: this.criticSteps, generatorStep: this.generatorSteps };
@@ -133,10 +144,11 @@ export class Trainer {
   /** Trains until the last epoch, a stop or a non-finite loss; resolves to the final state. */
   async run(): Promise<RunState> {
     await this.ready();
-    const { config } = this;
-    const iterations = batchesPerEpoch(this.train.length, config.batchSize);
-    if (iterations === 0) throw new FwiError('usage', `the training set has ${this.train.length} samples, fewer than one batch of ${config.batchSize}`);
-    if (!this.train.hasLabels) throw new FwiError('usage', 'the training set has no velocity files (every annotation line needs seismic and velocity)');
+    const { config, train } = this;
+    if (!train) throw new FwiError('usage', 'training needs a training set');
+    const iterations = batchesPerEpoch(train.length, config.batchSize);
+    if (iterations === 0) throw new FwiError('usage', `the training set has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
+    if (!train.hasLabels) throw new FwiError('usage', 'the training set has no velocity files (every annotation line needs seismic and velocity)');
     this.emit({ type: 'config', config });
     this.runStartedAt = this.lastCheckpointAt = this.clock();
     this.samplesThisRun = 0;
@@ -144,7 +156,7 @@ export class Trainer {
     try {
       while (this.position.epoch < config.epochs) {
         const { epoch, iteration } = this.position;
-        const batches = this.train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration });
+        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration });
         for await (const batch of batches) {
           if (await this.stopOrHold()) return await this.end('stopped', 'stop');
           await this.trainBatch(batch);
@@ -189,7 +201,7 @@ export class Trainer {
     let samples = 0;
     for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
       const n = batch.indices.length;
-      const pred = this.predictTensor(batch.seismic, n);
+      const pred = this.predictTensor(dataset, batch.seismic, n);
       const label = nchwToNhwc(normalizeVelocity(batch.velocity!, t), [n, ...dataset.velocityShape!]);
       try {
         await acc.add(pred, label);
@@ -204,11 +216,10 @@ export class Trainer {
   /** Writes G's inference-mode predictions for every sample of `dataset` to `sink` as a `.npy` (n, 1, H, W) in m/s. */
   async predict(dataset: Dataset, sink: ByteSink, onProgress?: (done: number, total: number) => void): Promise<void> {
     await this.ready();
-    const [, , h, w] = this.outputShape(1);
-    const writer = new NpyWriter(sink, [dataset.length, 1, h, w], 'predictions.npy');
+    const writer = new NpyWriter(sink, [dataset.length, 1, VELOCITY_SIZE, VELOCITY_SIZE], 'predictions.npy');
     let done = 0;
     for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
-      const pred = await this.predictBatch(batch.seismic, batch.indices.length);
+      const pred = await this.predictBatch(dataset, batch.seismic, batch.indices.length);
       await writer.writeRows(denormalizeVelocity(pred, this.config.transform));
       done += batch.indices.length;
       onProgress?.(done, dataset.length);
@@ -254,8 +265,9 @@ export class Trainer {
     const { config } = this;
     const plan = planBatch(config.schedule, config.nCritic, batch.batchIndex, batch.batchCount);
     const n = batch.indices.length;
-    const data = nchwToNhwc(normalizeSeismic(batch.seismic, config.transform), [n, ...this.train.seismicShape]);
-    const label = nchwToNhwc(normalizeVelocity(batch.velocity!, config.transform), [n, ...this.train.velocityShape!]);
+    const train = this.train!;
+    const data = nchwToNhwc(normalizeSeismic(batch.seismic, config.transform), [n, ...train.seismicShape]);
+    const label = nchwToNhwc(normalizeVelocity(batch.velocity!, config.transform), [n, ...train.velocityShape!]);
     const at = { epoch: this.position.epoch, iteration: batch.batchIndex };
     try {
       if (plan.critic) {
@@ -315,15 +327,14 @@ export class Trainer {
   private async snapshot(): Promise<void> {
     if (!this.val?.hasLabels || this.snapshotIndices.length === 0) return;
     const samples = await this.val.read(this.snapshotIndices);
-    const pred = await this.predictBatch(samples.seismic, this.snapshotIndices.length);
-    const [, , height, width] = this.outputShape(1);
+    const pred = await this.predictBatch(this.val, samples.seismic, this.snapshotIndices.length);
     this.emit({
       type: 'snapshot',
       epoch: this.position.epoch,
       generatorStep: this.generatorSteps,
       indices: [...this.snapshotIndices],
-      height,
-      width,
+      height: VELOCITY_SIZE,
+      width: VELOCITY_SIZE,
       predicted: denormalizeVelocity(pred, this.config.transform),
       truth: samples.velocity,
     });
@@ -394,6 +405,8 @@ export class Trainer {
     const adam = { betas: c.betas, eps: c.eps, weightDecay: c.weightDecay };
     this.optG = new AdamW(this.generator.params, { ...adam, lr: c.lrGenerator });
     this.optD = new AdamW(this.critic.params, { ...adam, lr: c.lrCritic });
+    if (this.pendingGenerator) loadStateDict(this.generator, this.pendingGenerator, 'generator weights');
+    this.pendingGenerator = null;
     const ck = this.pending;
     if (!ck) return;
     this.pending = null;
@@ -411,8 +424,8 @@ export class Trainer {
   }
 
   /** G(x) in inference mode for a raw NCHW seismic batch: normalised velocity, NHWC. */
-  private predictTensor(rawSeismic: Float32Array, n: number): tf.Tensor4D {
-    const shape = [n, ...this.train.seismicShape] as [number, number, number, number];
+  private predictTensor(dataset: Dataset, rawSeismic: Float32Array, n: number): tf.Tensor4D {
+    const shape = [n, ...dataset.seismicShape] as [number, number, number, number];
     const data = nchwToNhwc(normalizeSeismic(rawSeismic, this.config.transform), shape);
     try {
       return tf.tidy(() => this.generator!.apply(data, false) as tf.Tensor4D);
@@ -422,18 +435,13 @@ export class Trainer {
   }
 
   /** The same as NCHW values. */
-  private async predictBatch(rawSeismic: Float32Array, n: number): Promise<Float32Array> {
-    const out = this.predictTensor(rawSeismic, n);
+  private async predictBatch(dataset: Dataset, rawSeismic: Float32Array, n: number): Promise<Float32Array> {
+    const out = this.predictTensor(dataset, rawSeismic, n);
     try {
       return await nhwcToNchw(out);
     } finally {
       out.dispose();
     }
-  }
-
-  private outputShape(n: number): [number, number, number, number] {
-    const v = this.train.velocityShape ?? this.val?.velocityShape ?? [1, 70, 70];
-    return [n, v[0], v[1], v[2]];
   }
 
   private evaluation(m: Metrics, samples: number): Evaluation {

@@ -1,0 +1,73 @@
+/**
+ * Checkpoints on disk for the CLI: the folder form (`<out>/checkpoint/`, whose
+ * `generator.safetensors` loads straight into PyTorch) written so that a crash mid-save never
+ * leaves a broken latest checkpoint, and reading either form back for `--resume` / `--weights`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FwiError } from '../engine/errors.ts';
+import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import {
+  CHECKPOINT_FILES,
+  decodeCheckpointBundle,
+  decodeCheckpointFiles,
+  encodeCheckpointFiles,
+  isCheckpointBundle,
+  type Checkpoint,
+  type CheckpointStore,
+} from '../engine/train/checkpoint.ts';
+
+/** A store that keeps the latest checkpoint in `<dir>/checkpoint/`: written beside it, then swapped in by renames. */
+export function folderCheckpointStore(dir: string): CheckpointStore & { readonly folder: string } {
+  const folder = path.join(dir, 'checkpoint');
+  return {
+    folder,
+    async save(checkpoint) {
+      const next = `${folder}.partial`;
+      const old = `${folder}.previous`;
+      fs.rmSync(next, { recursive: true, force: true });
+      fs.mkdirSync(next, { recursive: true });
+      for (const [name, bytes] of Object.entries(encodeCheckpointFiles(checkpoint))) fs.writeFileSync(path.join(next, name), bytes);
+      fs.rmSync(old, { recursive: true, force: true });
+      if (fs.existsSync(folder)) fs.renameSync(folder, old);
+      fs.renameSync(next, folder);
+      fs.rmSync(old, { recursive: true, force: true });
+    },
+  };
+}
+
+function readBytes(file: string): Uint8Array {
+  try {
+    const b = fs.readFileSync(file);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FwiError('io', code === 'ENOENT' ? 'no such file' : `cannot read (${(e as Error).message})`, file);
+  }
+}
+
+/** A checkpoint from a checkpoint folder or a bundle file. */
+export function readCheckpoint(where: string): Checkpoint {
+  if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
+    const files: Record<string, Uint8Array> = {};
+    for (const name of Object.values(CHECKPOINT_FILES)) {
+      const p = path.join(where, name);
+      if (fs.existsSync(p)) files[name] = readBytes(p);
+    }
+    return decodeCheckpointFiles(files, where);
+  }
+  return decodeCheckpointBundle(readBytes(where), where);
+}
+
+/**
+ * Generator weights from a generator `.safetensors` (PyTorch state dict), a checkpoint folder or
+ * a checkpoint bundle.
+ */
+export function readGeneratorWeights(where: string): Map<string, SafeTensor> {
+  if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
+    return parseSafetensors(readBytes(path.join(where, CHECKPOINT_FILES.generator)), path.join(where, CHECKPOINT_FILES.generator)).tensors;
+  }
+  const bytes = readBytes(where);
+  if (isCheckpointBundle(bytes)) return decodeCheckpointBundle(bytes, where).generator;
+  return parseSafetensors(bytes, where).tensors;
+}

@@ -1,0 +1,104 @@
+/**
+ * `fwi eval`: generator weights against a validation list: MAE, RMSE and SSIM on the normalised
+ * scale and MAE/RMSE in m/s, printed and written as JSON. With `--predict out.npy` it also writes
+ * the predicted velocity maps (m/s, (n, 1, 70, 70)); a seismic-only list can only be predicted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultConfig, type TrainConfig } from '../engine/config.ts';
+import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { FwiError } from '../engine/errors.ts';
+import { widthsFromStateDict } from '../engine/model/stateDict.ts';
+import { initBackend, parseBackendName } from '../engine/train/backend.ts';
+import { Trainer } from '../engine/train/trainer.ts';
+import { readGeneratorWeights } from './checkpointFolder.ts';
+import { fileSink, openAnnotationList } from './nodeFiles.ts';
+
+const HELP = `usage: fwi eval --weights <generator.safetensors | checkpoint> --val <list.txt> [options]
+
+Evaluates a generator (PyTorch state dict, or a checkpoint folder or bundle) on an annotation list.
+
+options:
+  --weights PATH     generator .safetensors, checkpoint folder or checkpoint bundle
+  --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
+  --root DIR         also resolve list paths against the files under DIR (repeatable)
+  --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default flatvel-a)
+  --batch N          samples per forward pass (default 16)
+  --out FILE         metrics JSON (default eval.json)
+  --predict FILE     also write the predicted velocity maps (m/s) to this .npy
+  --backend B        wasm (default) or cpu
+  -h, --help         this text`;
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        weights: { type: 'string' },
+        val: { type: 'string' },
+        root: { type: 'string', multiple: true },
+        preset: { type: 'string' },
+        batch: { type: 'string' },
+        out: { type: 'string' },
+        predict: { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.weights || !values.val) throw new FwiError('usage', `--weights and --val are required\n\n${HELP}`);
+  const batchSize = values.batch === undefined ? 16 : Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FwiError('usage', `--batch must be a whole number ≥ 1, got "${values.batch}"`);
+  await initBackend(parseBackendName(values.backend ?? 'wasm'));
+
+  const weights = readGeneratorWeights(values.weights);
+  const widths = widthsFromStateDict('generator', weights, values.weights) as unknown as TrainConfig['generatorWidths'];
+  const dataset = await openAnnotationList(values.val, { roots: values.root ?? [] });
+  if (!dataset.hasLabels && !values.predict) {
+    throw new FwiError('usage', 'the list has seismic files only, so there is nothing to score: pass --predict out.npy to write predictions', values.val);
+  }
+  const preset = await resolvePreset(values.preset ?? 'flatvel-a', { scan: () => dataset.scanRanges() });
+  const config: TrainConfig = { ...defaultConfig(), preset: preset.choice, transform: preset.transform, widthPreset: 'custom', generatorWidths: widths, batchSize };
+  const trainer = Trainer.withGenerator(weights, { config });
+  try {
+    if (values.predict) {
+      await trainer.predict(dataset, fileSink(values.predict));
+      console.log(`predictions (${dataset.length}, 1, 70, 70) in m/s written to ${values.predict}`);
+    }
+    if (!dataset.hasLabels) return 0;
+    const e = await trainer.evaluate(dataset);
+    const result = {
+      weights: path.resolve(values.weights),
+      list: path.resolve(values.val),
+      preset: preset.choice,
+      generatorWidths: widths,
+      samples: e.samples,
+      mae: e.mae,
+      rmse: e.rmse,
+      ssim: e.ssim,
+      maeMs: e.maeMs,
+      rmseMs: e.rmseMs,
+      loss: e.loss,
+    };
+    const out = values.out ?? 'eval.json';
+    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`${e.samples} samples, generator [${widths.join(', ')}], preset ${preset.choice}`);
+    console.log(`MAE  ${e.mae.toFixed(5)}  (${e.maeMs.toFixed(2)} m/s)`);
+    console.log(`RMSE ${e.rmse.toFixed(5)}  (${e.rmseMs.toFixed(2)} m/s)`);
+    console.log(`SSIM ${e.ssim.toFixed(5)}`);
+    console.log(`written to ${out}`);
+    return 0;
+  } finally {
+    trainer.dispose();
+    await dataset.close();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The CLI's training log in its `--out` folder: `metrics.jsonl` (every trainer event but the
+ * pictures, one JSON object a line) and `metrics.csv` (one row per critic step, generator step
+ * and validation, for spreadsheets and pandas). Both are appended to, so a resumed run continues
+ * the same files.
+ */
+import * as fs from 'node:fs';
+import type { TrainerEvent } from '../engine/train/events.ts';
+
+export const CSV_COLUMNS = [
+  'kind',
+  'epoch',
+  'iteration',
+  'critic_step',
+  'generator_step',
+  'loss',
+  'loss_real',
+  'loss_fake',
+  'wasserstein',
+  'gp',
+  'l1',
+  'l2',
+  'adv',
+  'mae',
+  'rmse',
+  'ssim',
+  'mae_ms',
+  'rmse_ms',
+] as const;
+
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
+
+/** The CSV row of an event, or null for events the CSV does not hold. Epochs are 1-based, as printed. */
+export function csvRow(e: TrainerEvent): string | null {
+  let row: Row;
+  if (e.type === 'critic-step') {
+    row = { kind: 'critic', epoch: e.epoch + 1, iteration: e.iteration, critic_step: e.criticStep, loss: e.loss, loss_real: e.lossReal, loss_fake: e.lossFake, wasserstein: e.wasserstein, gp: e.gp };
+  } else if (e.type === 'generator-step') {
+    row = { kind: 'generator', epoch: e.epoch + 1, iteration: e.iteration, generator_step: e.generatorStep, loss: e.loss, l1: e.l1, l2: e.l2, adv: e.adv };
+  } else if (e.type === 'validation') {
+    row = { kind: 'validation', epoch: e.epoch + 1, generator_step: e.generatorStep, loss: e.loss, mae: e.mae, rmse: e.rmse, ssim: e.ssim, mae_ms: e.maeMs, rmse_ms: e.rmseMs };
+  } else {
+    return null;
+  }
+  return CSV_COLUMNS.map((c) => row[c] ?? '').join(',');
+}
+
+/** Appends events to `<dir>/metrics.jsonl` and `<dir>/metrics.csv` (the header written once). */
+export class MetricsLog {
+  private readonly jsonl: number;
+  private readonly csv: number;
+
+  constructor(dir: string) {
+    const csvPath = `${dir}/metrics.csv`;
+    const fresh = !fs.existsSync(csvPath) || fs.statSync(csvPath).size === 0;
+    this.jsonl = fs.openSync(`${dir}/metrics.jsonl`, 'a');
+    this.csv = fs.openSync(csvPath, 'a');
+    if (fresh) fs.writeSync(this.csv, `${CSV_COLUMNS.join(',')}\n`);
+  }
+
+  /** Logs one event; snapshots (pictures) and progress ticks are left out. */
+  write(e: TrainerEvent): void {
+    if (e.type === 'snapshot' || e.type === 'progress') return;
+    fs.writeSync(this.jsonl, `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
+    const row = csvRow(e);
+    if (row) fs.writeSync(this.csv, `${row}\n`);
+  }
+
+  close(): void {
+    fs.closeSync(this.jsonl);
+    fs.closeSync(this.csv);
+  }
+}

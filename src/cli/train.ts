@@ -1,0 +1,256 @@
+/**
+ * `fwi train`: headless VelocityGAN training on the studio's engine. Prints a progress line and
+ * the validation metrics, and keeps in `--out`: `config.json`, `metrics.jsonl` + `metrics.csv`,
+ * and the latest checkpoint in `checkpoint/` (its `generator.safetensors` loads into OpenFWI's
+ * InversionNet with `load_state_dict`). Ctrl-C stops after the current batch and saves a
+ * checkpoint; `--resume <out>/checkpoint` continues exactly where it stopped.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { applySchedulePreset, applyWidthPreset, configToJson, defaultConfig, parseConfigJson, validateConfig, WIDTH_PRESETS, type TrainConfig } from '../engine/config.ts';
+import type { Dataset } from '../engine/data/dataset.ts';
+import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { FwiError } from '../engine/errors.ts';
+import { initBackend, parseBackendName } from '../engine/train/backend.ts';
+import type { TrainerEvent } from '../engine/train/events.ts';
+import { Trainer, type ResumeOverrides } from '../engine/train/trainer.ts';
+import { folderCheckpointStore, readCheckpoint } from './checkpointFolder.ts';
+import { MetricsLog } from './metricsLog.ts';
+import { openAnnotationList, readTextFile } from './nodeFiles.ts';
+
+const HELP = `usage: fwi train --train <train.txt> [--val <val.txt>] [options]
+
+Trains VelocityGAN (OpenFWI's WGAN-GP recipe) on annotation lists of .npy file pairs.
+
+data:
+  --train FILE            training annotation list (seismic<TAB>velocity per line)
+  --val FILE              validation annotation list (metrics every --val-every epochs)
+  --root DIR              also resolve list paths against the files under DIR (repeatable)
+  --preset NAME           normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (scan the
+                          training data) (default flatvel-a)
+model and schedule:
+  --widths W              full, half, small, tiny, or five generator widths "32,64,128,256,512"
+  --critic-widths W       four critic widths (default: the preset's, or the first four generator widths)
+  --schedule S            openfwi (default) or paddle (PaddleScience: 3 critic steps then 1 generator step)
+  --n-critic N            generator step every N batches (openfwi) / N critic steps per loop (paddle)
+  --epochs N              (default 500)   --batch N   batch size (default 64)
+  --lr X                  learning rate of both nets (default 1e-4); --lr-g, --lr-d set one each
+  --seed N                seed of the initial weights, batch order and gradient-penalty draws
+  --config FILE           start from a configuration JSON (as the studio exports); flags override it
+run:
+  --out DIR               where config, logs and checkpoints go (default fwi-run)
+  --resume PATH           continue from a checkpoint folder or bundle (only --epochs, --val-every and
+                          --checkpoint-minutes may change)
+  --val-every N           validate every N epochs (default 1; the last epoch always validates)
+  --checkpoint-minutes M  save a checkpoint at least every M minutes (default 3)
+  --backend B             wasm (default, fastest on a CPU) or cpu
+  --quiet                 no progress line
+  -h, --help              this text`;
+
+const OPTIONS = {
+  train: { type: 'string' },
+  val: { type: 'string' },
+  root: { type: 'string', multiple: true },
+  preset: { type: 'string' },
+  widths: { type: 'string' },
+  'critic-widths': { type: 'string' },
+  schedule: { type: 'string' },
+  'n-critic': { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  'lr-g': { type: 'string' },
+  'lr-d': { type: 'string' },
+  seed: { type: 'string' },
+  config: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  'val-every': { type: 'string' },
+  'checkpoint-minutes': { type: 'string' },
+  backend: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'help'>, string>>;
+
+const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
+const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'resume', 'backend', 'quiet', 'help']);
+
+function number(flag: string, text: string): number {
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x)) throw new FwiError('usage', `--${flag} must be a number, got "${text}"`);
+  return x;
+}
+
+function widthList(flag: string, text: string, count: number): number[] {
+  const parts = text.split(',').map((p) => number(flag, p));
+  if (parts.length !== count) throw new FwiError('usage', `--${flag} needs ${count} comma-separated widths, got "${text}"`);
+  return parts;
+}
+
+/** The training configuration the flags describe (on top of `--config` or the OpenFWI defaults), validated. */
+export function configFromFlags(flags: Flags, base: TrainConfig = defaultConfig()): TrainConfig {
+  let c: TrainConfig = { ...base };
+  if (flags.schedule !== undefined) {
+    if (flags.schedule !== 'openfwi' && flags.schedule !== 'paddle') throw new FwiError('usage', `--schedule must be openfwi or paddle, got "${flags.schedule}"`);
+    c = applySchedulePreset(c, flags.schedule);
+  }
+  if (flags.widths !== undefined) {
+    if (flags.widths in WIDTH_PRESETS) c = applyWidthPreset(c, flags.widths as keyof typeof WIDTH_PRESETS);
+    else {
+      const g = widthList('widths', flags.widths, 5);
+      c = { ...c, widthPreset: 'custom', generatorWidths: g as TrainConfig['generatorWidths'], criticWidths: g.slice(0, 4) as TrainConfig['criticWidths'] };
+    }
+  }
+  if (flags['critic-widths'] !== undefined) c = { ...c, widthPreset: 'custom', criticWidths: widthList('critic-widths', flags['critic-widths'], 4) as TrainConfig['criticWidths'] };
+  if (flags.preset !== undefined) c.preset = flags.preset;
+  const num = (flag: keyof Flags, set: (x: number) => void) => {
+    const v = flags[flag];
+    if (v !== undefined) set(number(flag, v));
+  };
+  num('n-critic', (x) => (c.nCritic = x));
+  num('epochs', (x) => (c.epochs = x));
+  num('batch', (x) => (c.batchSize = x));
+  num('lr', (x) => (c.lrGenerator = c.lrCritic = x));
+  num('lr-g', (x) => (c.lrGenerator = x));
+  num('lr-d', (x) => (c.lrCritic = x));
+  num('seed', (x) => (c.seed = x));
+  num('val-every', (x) => (c.valEvery = x));
+  num('checkpoint-minutes', (x) => (c.checkpointMinutes = x));
+  const { config, errors } = validateConfig(c);
+  const bad = Object.entries(errors);
+  if (bad.length) throw new FwiError('usage', bad.map(([k, m]) => `${k} ${m}`).join('; '));
+  return config;
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Prints the run as it goes: an in-place progress line on a terminal, one line per epoch otherwise. */
+function printer(quiet: boolean): (e: TrainerEvent) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastD = NaN;
+  let lastG = NaN;
+  let lastL1 = NaN;
+  let lineOpen = false;
+  const endLine = () => {
+    if (lineOpen) process.stderr.write('\n');
+    lineOpen = false;
+  };
+  return (e) => {
+    if (e.type === 'critic-step') lastD = e.loss;
+    else if (e.type === 'generator-step') {
+      lastG = e.loss;
+      lastL1 = e.l1;
+    } else if (e.type === 'progress' && !quiet) {
+      const eta = e.secondsLeft === null ? '' : `, ${duration(e.secondsLeft)} left`;
+      // Position is the next batch: iteration 0 means an epoch just ended.
+      const where = e.iteration === 0 ? `epoch ${e.epoch}/${e.epochs} done` : `epoch ${e.epoch + 1}/${e.epochs} batch ${e.iteration}/${e.iterationsPerEpoch}`;
+      const line =
+        `${where} | ` +
+        `critic ${lastD.toPrecision(4)} generator ${lastG.toPrecision(4)} (L1 ${lastL1.toPrecision(3)}) | ${e.samplesPerSecond.toFixed(2)} samples/s${eta}`;
+      if (tty) {
+        process.stderr.write(`\r${line.padEnd(110)}`);
+        lineOpen = true;
+      } else if (e.iteration === 0) console.error(line);
+    } else if (e.type === 'validation') {
+      endLine();
+      console.log(
+        `epoch ${e.epoch + 1} validation: loss ${e.loss.toPrecision(5)}  MAE ${e.mae.toFixed(4)} (${e.maeMs.toFixed(1)} m/s)  ` +
+          `RMSE ${e.rmse.toFixed(4)} (${e.rmseMs.toFixed(1)} m/s)  SSIM ${e.ssim.toFixed(4)}`,
+      );
+    } else if (e.type === 'state' && e.state !== 'running') {
+      endLine();
+      if (e.state === 'failed') console.error(`fwi: ${e.message}`);
+      else console.log(`${e.state}${e.message ? `: ${e.message}` : ''}`);
+    }
+  };
+}
+
+async function openList(file: string, roots: string[]): Promise<Dataset> {
+  return openAnnotationList(file, { roots });
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+  } catch (e) {
+    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.train) throw new FwiError('usage', `--train is required\n\n${HELP}`);
+  const flags = values as Flags;
+  const roots = values.root ?? [];
+  const backend = await initBackend(parseBackendName(values.backend ?? 'wasm'));
+
+  const train = await openList(values.train, roots);
+  const val = values.val ? await openList(values.val, roots) : undefined;
+  if (val && !val.hasLabels) throw new FwiError('usage', 'the validation list has no velocity files', values.val);
+
+  const out = path.resolve(values.out ?? 'fwi-run');
+  fs.mkdirSync(out, { recursive: true });
+  const store = folderCheckpointStore(out);
+  const log = new MetricsLog(out);
+  const show = printer(values.quiet ?? false);
+  const onEvent = (e: TrainerEvent) => {
+    log.write(e);
+    show(e);
+  };
+
+  let trainer: Trainer;
+  if (values.resume) {
+    const fixed = Object.keys(flags).filter((k) => !RESUMABLE.has(k) && !NOT_CONFIG.has(k) && flags[k as keyof Flags] !== undefined);
+    if (fixed.length) throw new FwiError('usage', `--resume continues the saved configuration; it cannot change ${fixed.map((k) => `--${k}`).join(', ')}`);
+    const checkpoint = readCheckpoint(values.resume);
+    const overrides: ResumeOverrides = {};
+    if (flags.epochs !== undefined) overrides.epochs = number('epochs', flags.epochs);
+    if (flags['val-every'] !== undefined) overrides.valEvery = number('val-every', flags['val-every']);
+    if (flags['checkpoint-minutes'] !== undefined) overrides.checkpointMinutes = number('checkpoint-minutes', flags['checkpoint-minutes']);
+    trainer = Trainer.fromCheckpoint(checkpoint, { train, val, store, onEvent, overrides });
+    const p = checkpoint.meta.position;
+    console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${checkpoint.meta.criticStep})`);
+  } else {
+    const base = values.config ? parseConfigJson(readTextFile(values.config), values.config) : defaultConfig();
+    let config = configFromFlags(flags, base);
+    if (values.config === undefined || flags.preset !== undefined) {
+      const resolved = await resolvePreset(config.preset, { scan: () => train.scanRanges() });
+      config = { ...config, preset: resolved.choice, transform: resolved.transform };
+    }
+    trainer = new Trainer({ config, train, val, store, onEvent });
+  }
+  fs.writeFileSync(path.join(out, 'config.json'), `${configToJson(trainer.config)}\n`);
+  const c = trainer.config;
+  console.log(
+    `training on ${train.length} samples (${val ? `${val.length} for validation` : 'no validation'}), ${backend} backend, ` +
+      `widths G [${c.generatorWidths.join(', ')}] D [${c.criticWidths.join(', ')}], batch ${c.batchSize}, ${c.epochs} epochs, ${c.schedule} schedule; writing to ${out}`,
+  );
+
+  const onSignal = () => {
+    console.error('\nstopping after this batch (Ctrl-C again to abort without a checkpoint)');
+    process.off('SIGINT', onSignal);
+    trainer.stop();
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    const state = await trainer.run();
+    if (state === 'stopped') console.log(`checkpoint saved: continue with fwi train --train ${values.train}${values.val ? ` --val ${values.val}` : ''} --out ${values.out ?? 'fwi-run'} --resume ${store.folder}`);
+    if (state === 'finished') console.log(`done: generator weights in ${path.join(store.folder, 'generator.safetensors')}`);
+    return state === 'failed' ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    log.close();
+    trainer.dispose();
+    await Promise.all([train.close(), val?.close()]);
+  }
+}

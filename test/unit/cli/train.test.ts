@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseSafetensors } from '../../../src/engine/io/safetensors.ts';
+import { configFromFlags, run } from '../../../src/cli/train.ts';
+import { writeLayeredFiles } from './layeredFiles.ts';
+
+describe('fwi train flags', () => {
+  it('map width presets, custom widths and the PaddleScience schedule onto the config', () => {
+    expect(configFromFlags({ widths: 'tiny' }).generatorWidths).toEqual([4, 8, 16, 32, 64]);
+    const custom = configFromFlags({ widths: '8,16,32,64,128', epochs: '7', batch: '4', lr: '2e-4', 'lr-d': '3e-4' });
+    expect(custom).toMatchObject({ widthPreset: 'custom', generatorWidths: [8, 16, 32, 64, 128], criticWidths: [8, 16, 32, 64], epochs: 7, batchSize: 4, lrGenerator: 2e-4, lrCritic: 3e-4 });
+    expect(configFromFlags({ schedule: 'paddle' })).toMatchObject({ schedule: 'paddle', nCritic: 3, betas: [0.9, 0.999], shuffle: false, seed: 42 });
+    expect(configFromFlags({ schedule: 'paddle', 'n-critic': '4' }).nCritic).toBe(4);
+  });
+
+  it('reject bad values with the field and the reason', () => {
+    expect(() => configFromFlags({ batch: '1' })).toThrow('batchSize must be at least 2 (BatchNorm needs two samples)');
+    expect(() => configFromFlags({ widths: '1,2' })).toThrow('--widths needs 5 comma-separated widths, got "1,2"');
+    expect(() => configFromFlags({ epochs: 'many' })).toThrow('--epochs must be a number, got "many"');
+    expect(() => configFromFlags({ schedule: 'keras' })).toThrow('--schedule must be openfwi or paddle');
+  });
+});
+
+describe('fwi train', () => {
+  let dir: string;
+  const quiet = () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  };
+
+  beforeAll(() => {
+    dir = writeLayeredFiles({ train: [0, 4], val: [100, 2] });
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains, logs every step and validation, checkpoints in PyTorch names, and resumes where it stopped', async () => {
+    quiet();
+    const out = path.join(dir, 'out');
+    const common = ['--train', path.join(dir, 'train.txt'), '--val', path.join(dir, 'val.txt'), '--out', out, '--quiet'];
+    expect(await run([...common, '--widths', 'tiny', '--epochs', '1', '--batch', '2', '--seed', '5'])).toBe(0);
+
+    // One epoch of 2 batches, n_critic 5: critic steps on both, the generator on the last.
+    const csv = fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(['critic,1,0,1,', 'critic,1,1,2,', 'generator,1,1,,1', 'validation,1,,,1']);
+    const events = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(['config', 'state', 'critic-step', 'critic-step', 'generator-step', 'validation', 'checkpoint', 'state']);
+    const validation = events.find((e) => e.type === 'validation');
+    expect(validation.maeMs).toBeCloseTo(validation.mae * 1500, 6);
+    // The CSV holds the same numbers as the JSON log.
+    expect(Number(csv[1].split(',')[5])).toBe(events[2].loss);
+
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ generatorWidths: [4, 8, 16, 32, 64], batchSize: 2, epochs: 1, seed: 5, preset: 'flatvel-a' });
+    const g = parseSafetensors(new Uint8Array(fs.readFileSync(path.join(out, 'checkpoint', 'generator.safetensors')))).tensors;
+    expect(g.get('convblock1.layers.0.weight')!.shape).toEqual([4, 5, 7, 1]);
+    expect(Number(g.get('convblock1.layers.1.num_batches_tracked')!.data[0])).toBe(3); // two critic-step forwards of G, one generator-step forward
+
+    expect(await run([...common, '--resume', path.join(out, 'checkpoint'), '--epochs', '2'])).toBe(0);
+    const csv2 = fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv2.slice(5).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(['critic,2,0,3,', 'critic,2,1,4,', 'generator,2,1,,2', 'validation,2,,,2']);
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
+    expect(meta).toMatchObject({ position: { epoch: 2, iteration: 0 }, criticStep: 4, generatorStep: 2, optimizerSteps: { critic: 4, generator: 2 } });
+    expect(meta.validation).toHaveLength(2);
+
+    await expect(run([...common, '--resume', path.join(out, 'checkpoint'), '--batch', '4'])).rejects.toThrow('--resume continues the saved configuration; it cannot change --batch');
+  });
+
+  it('names a missing training list', async () => {
+    await expect(run(['--val', 'v.txt'])).rejects.toThrow('--train is required');
+    await expect(run(['--train', path.join(dir, 'nope.txt'), '--backend', 'cpu'])).rejects.toThrow('nope.txt: cannot open: no such file');
+  });
+});
