@@ -10,7 +10,7 @@
  * - smoothing: number: TensorBoard weight 0–0.999 (0 = none; raw curve drawn faintly behind otherwise).
  * - logY: boolean, onLogYChange(on): the per-chart log-scale toggle (the parent remembers it).
  * - filename: base name for PNG/SVG/CSV/JSON exports (no extension).
- * - yTitle?: string; markers?: 'sparse' | 'all' (one marker per point for per-epoch data); height?: px (260).
+ * - yTitle?: string; markers?: 'sparse' | 'all' (one marker per point for per-epoch data); height?: px (240).
  *
  * Behaviour: follows new data until the user zooms or pans; a zoom survives updates (Plotly
  * uirevision) until "Fit" (or a double-click). The y-range is outlier-robust and the chart says
@@ -19,13 +19,21 @@
  */
 import { lazy, Suspense, useId, useMemo, useRef, useState } from 'react';
 import { seriesToCsv, seriesToJson } from './csv.ts';
-import { buildCurveFigure, curveSummary, formatValue, tableRows, type CurveSeries } from './curveTraces.ts';
+import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries } from './curveTraces.ts';
 import { downloadText } from './download.ts';
+import { useThrottledValue } from './useThrottledValue.ts';
 
 const Plot = lazy(() => import('./plotly.ts'));
 
-/** Drawn points per curve: keeps Plotly's redraw well under the 50 ms main-thread budget. */
-const MAX_POINTS = 2000;
+/**
+ * Drawn points per curve. Plotly's SVG redraw grows with the points drawn: 8 curves of 2000 points
+ * took 40–200 ms per chart on a 2-core machine, 8 of 500 about 20 ms. Min/max downsampling to
+ * about two points per horizontal pixel loses nothing visible; the faint raw curve gets half.
+ */
+const MAX_POINTS = 1200;
+const RAW_MAX_POINTS = 600;
+/** Redraw a live chart at most this often. */
+const REDRAW_MS = 500;
 const TABLE_ROWS = 200;
 
 export interface CurveChartProps {
@@ -47,7 +55,7 @@ export interface CurveChartProps {
 type RelayoutEvent = Record<string, unknown>;
 
 export function CurveChart(props: CurveChartProps) {
-  const { title, x, xTitle, xName, series, revision, smoothing, logY, onLogYChange, filename, yTitle, markers = 'sparse', height = 260 } = props;
+  const { title, x, xTitle, xName, series, revision, smoothing, logY, onLogYChange, filename, yTitle, markers = 'sparse', height = 240 } = props;
   const id = useId();
   const [showTable, setShowTable] = useState(false);
   // The y-range in force when the user zoomed (undefined: not zoomed, follow the data).
@@ -55,6 +63,7 @@ export function CurveChart(props: CurveChartProps) {
   const zoomed = frozenY !== undefined;
   const [uiRevision, setUiRevision] = useState(0);
   const [yLimitText, setYLimitText] = useState<[string, string]>(['', '']);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const graphDiv = useRef<HTMLElement | null>(null);
 
   const yLimits = useMemo<[number, number] | null>(() => {
@@ -65,11 +74,13 @@ export function CurveChart(props: CurveChartProps) {
   const yLimitError = (yLimitText[0] !== '' || yLimitText[1] !== '') && !yLimits ? 'Enter both limits, with max greater than min (and > 0 on a log scale).' : null;
   const names = series.map((s) => s.name).join('\u0000');
 
-  // Keyed on revision, not on array identity: the history arrays grow in place.
+  // Keyed on a throttled data version, not on array identity: arrays may grow in place, and a
+  // live run must not make Plotly redraw on every event batch.
+  const dataVersion = useThrottledValue(useMemo(() => ({ x, revision }), [x, revision]), REDRAW_MS);
   const figure = useMemo(
-    () => buildCurveFigure(x, series, { smoothing, logY, maxPoints: MAX_POINTS, yLimits, markers }),
+    () => buildCurveFigure(x, series, { smoothing, logY, maxPoints: MAX_POINTS, rawMaxPoints: RAW_MAX_POINTS, yLimits, markers, hidden }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [x, revision, names, smoothing, logY, yLimits, markers],
+    [dataVersion, names, smoothing, logY, yLimits, markers, hidden],
   );
 
   const yRange = zoomed ? frozenY : figure.yRange;
@@ -84,8 +95,8 @@ export function CurveChart(props: CurveChartProps) {
       font: { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 12, color: '#1f2937' },
       paper_bgcolor: '#ffffff',
       plot_bgcolor: '#ffffff',
-      showlegend: true,
-      legend: { orientation: 'h', x: 0, y: -0.22, yanchor: 'top', font: { size: 11 } },
+      // The legend is DOM (below): Plotly's own re-measures its text on every redraw.
+      showlegend: false,
       hovermode: 'closest',
       xaxis: { title: { text: xTitle, standoff: 6 }, autorange: true, zeroline: false, gridcolor: '#e5e7eb', linecolor: '#9ca3af', ticks: 'outside' },
       yaxis: {
@@ -188,8 +199,34 @@ export function CurveChart(props: CurveChartProps) {
           />
         </Suspense>
       </div>
+      <ul className="vg-chart-legend" aria-label={`${title} series (press to hide or show)`}>
+        {series.map((s, k) => {
+          const style = SERIES_STYLES[k % SERIES_STYLES.length];
+          const on = !hidden.has(s.name);
+          return (
+            <li key={s.name}>
+              <button
+                type="button"
+                className="vg-legend-item"
+                aria-pressed={on}
+                onClick={() =>
+                  setHidden((h) => {
+                    const next = new Set(h);
+                    if (on) next.add(s.name);
+                    else next.delete(s.name);
+                    return next;
+                  })
+                }
+              >
+                <LineSwatch color={style.color} dash={style.dash} symbol={style.symbol} />
+                {s.name}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
       <figcaption id={summaryId} className="vg-chart-summary">
-        {summary}
+        {curveSummary(title, xTitle, x, series, 0)}
         {figure.offScaleTotal > 0 && (
           <span className="vg-offscale"> {figure.offScaleTotal} point{figure.offScaleTotal === 1 ? '' : 's'} off-scale: set Y limits to see them.</span>
         )}
@@ -226,5 +263,24 @@ export function CurveChart(props: CurveChartProps) {
         </div>
       )}
     </figure>
+  );
+}
+
+const DASHES: Record<string, string | undefined> = { solid: undefined, dash: '6 3', dot: '2 2', dashdot: '6 2 2 2', longdash: '10 3', longdashdot: '10 2 2 2' };
+
+/** The line style and marker of a series, drawn small for the DOM legend. */
+function LineSwatch({ color, dash, symbol }: { color: string; dash: string; symbol: string }) {
+  const marker =
+    symbol === 'square' ? <rect x="10" y="3" width="6" height="6" fill={color} />
+    : symbol === 'diamond' ? <path d="M13 1.5 L17 6 L13 10.5 L9 6 Z" fill={color} />
+    : symbol === 'triangle-up' ? <path d="M13 2 L17 10 L9 10 Z" fill={color} />
+    : symbol === 'x' ? <path d="M10 3 L16 9 M16 3 L10 9" stroke={color} strokeWidth="2" />
+    : symbol === 'star' ? <path d="M13 1.5 L14.3 4.7 L17.6 4.9 L15 7 L15.9 10.3 L13 8.5 L10.1 10.3 L11 7 L8.4 4.9 L11.7 4.7 Z" fill={color} />
+    : <circle cx="13" cy="6" r="3" fill={color} />;
+  return (
+    <svg width="26" height="12" viewBox="0 0 26 12" aria-hidden="true">
+      <line x1="0" x2="26" y1="6" y2="6" stroke={color} strokeWidth="2" strokeDasharray={DASHES[dash]} />
+      {marker}
+    </svg>
   );
 }

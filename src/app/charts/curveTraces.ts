@@ -19,10 +19,14 @@ export interface CurveOptions {
   /** TensorBoard smoothing weight, 0 (off) to 0.999. */
   smoothing: number;
   logY: boolean;
-  /** Points per drawn curve at most. */
+  /** Points per drawn smoothed curve at most. */
   maxPoints: number;
+  /** Points per faint raw curve at most (default maxPoints): it is context, so fewer will do. */
+  rawMaxPoints?: number;
   /** Manual y-limits in data units; when given they replace the robust range. */
   yLimits?: [number, number] | null;
+  /** Series names the user hid: no traces, and they do not shape the y-range. */
+  hidden?: ReadonlySet<string>;
   /** 'sparse': a dozen shape markers per curve (long step series); 'all': one per point (per-epoch series). */
   markers?: 'sparse' | 'all';
 }
@@ -75,11 +79,12 @@ export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], op
     const style = SERIES_STYLES[k % SERIES_STYLES.length];
     const sm = smoothing ? smoothSeries(s.y, opts.smoothing) : Float64Array.from(s.y as ArrayLike<number>);
     smoothed.push(sm);
+    if (opts.hidden?.has(s.name)) return;
     const group = `s${k}`;
     // A handful of markers per curve carry the shape cue without hiding the line.
     const marker = opts.markers === 'all' ? { symbol: style.symbol, size: 7, color: style.color } : { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
     if (smoothing) {
-      const raw = downsampleMinMax(x, s.y, opts.maxPoints);
+      const raw = downsampleMinMax(x, s.y, opts.rawMaxPoints ?? opts.maxPoints);
       traces.push({
         type: 'scatter', mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: raw.y,
         line: { color: style.color, dash: 'solid', width: 1 }, opacity: 0.25, showlegend: false,
@@ -97,11 +102,14 @@ export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], op
   if (opts.yLimits && opts.yLimits[1] > opts.yLimits[0]) {
     const [lo, hi] = opts.yLimits;
     const range: [number, number] = opts.logY ? [Math.log10(Math.max(lo, 1e-300)), Math.log10(Math.max(hi, 1e-300))] : [lo, hi];
-    const offScale = smoothed.map((s) => countOutside(s, range, opts.logY));
+    const offScale = smoothed.map((s, k) => (opts.hidden?.has(series[k].name) ? 0 : countOutside(s, range, opts.logY)));
     return { traces, yRange: range, offScale, offScaleTotal: offScale.reduce((a, b) => a + b, 0), smoothed, drawnPoints };
   }
-  const r = robustRange(smoothed, opts.logY);
-  return { traces, yRange: r.range, offScale: r.offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints };
+  const shown = series.map((s) => !opts.hidden?.has(s.name));
+  const r = robustRange(smoothed.filter((_, k) => shown[k]), opts.logY);
+  let j = 0;
+  const offScale = shown.map((v) => (v ? r.offScale[j++] : 0));
+  return { traces, yRange: r.range, offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints };
 }
 
 function countOutside(s: ArrayLike<number>, range: [number, number], log: boolean): number {

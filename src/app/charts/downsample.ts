@@ -46,8 +46,18 @@ export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, max
         if (iMin < 0 || v < y[iMin]) iMin = i;
         if (iMax < 0 || v > y[iMax]) iMax = i;
       }
-      const keep = [iMin, iMax, iGap].filter((i) => i >= 0).sort((a, b2) => a - b2);
-      for (let k = 0; k < keep.length; k++) if (k === 0 || keep[k] !== keep[k - 1]) picked.push(keep[k]);
+      // Emit the bucket's picks in step order, each once (min and max may be the same point).
+      let p = iMin;
+      let q = iMax;
+      let r = iGap;
+      if (p > q) [p, q] = [q, p];
+      if (q > r) [q, r] = [r, q];
+      if (p > q) [p, q] = [q, p];
+      let prev = -1;
+      for (const i of [p, q, r]) {
+        if (i >= 0 && i !== prev) picked.push(i);
+        if (i >= 0) prev = i;
+      }
     }
     picked.push(n - 1);
   }

@@ -45,3 +45,22 @@ describe('robust y-range', () => {
     expect(robustRange([[NaN, Infinity]]).range).toBeNull();
   });
 });
+
+describe('robust y-range on long series', () => {
+  it('estimates the band from a strided sample but counts every off-scale point', () => {
+    const n = 200_000;
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.001));
+    for (const k of [10, 5000, 123_456]) y[k] = 1e6;
+    const r = robustRange([y]);
+    expect(r.range![0]).toBeCloseTo(-1.1, 2);
+    expect(r.range![1]).toBeCloseTo(1.1, 2);
+    expect(r.offScaleTotal).toBe(3);
+  });
+
+  it('is fast enough for the main thread', () => {
+    const y = Float64Array.from({ length: 100_000 }, (_, i) => Math.cos(i));
+    const t0 = performance.now();
+    for (let k = 0; k < 8; k++) robustRange([y]);
+    expect((performance.now() - t0) / 8).toBeLessThan(25);
+  });
+});
