@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { NpyWriter } from '../src/engine/io/npy.ts';
@@ -113,7 +114,9 @@ export async function main(): Promise<void> {
     console.log(`made ${path}: (${SHAPE.join(', ')}) float32, ${(fileSource(path).size / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`one epoch, random order, batch ${BATCH}, read + flatvel-a transform (log1p + min-max):`);
     for (const budget of CACHE_BUDGETS) {
-      const r = await nodeEpoch(path, budget);
+      // Each measurement in a fresh process, so one run's heap does not colour the next one's baseline.
+      const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, path, String(budget)], { encoding: 'utf8' });
+      const r = JSON.parse(child.trim().split('\n').pop()!) as Awaited<ReturnType<typeof nodeEpoch>>;
       console.log(
         `  studio (Node ${process.version}, cache budget ${budget / 1e6} MB): ${r.samplesPerSecond.toFixed(1)} samples/s, peak RSS +${r.peakAboveBaselineMB.toFixed(0)} MB above baseline`,
       );
@@ -128,5 +131,11 @@ export async function main(): Promise<void> {
   }
 }
 
-// `tsx bench/data.bench.ts` runs it alone.
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+const CHILD_FLAG = '--epoch-child';
+
+// `tsx bench/data.bench.ts` runs it alone; the parent runs each measured epoch as a child.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const at = process.argv.indexOf(CHILD_FLAG);
+  if (at >= 0) console.log(JSON.stringify(await nodeEpoch(process.argv[at + 1], Number(process.argv[at + 2]))));
+  else await main();
+}

@@ -271,31 +271,27 @@ class FileDataset implements Dataset {
       missing.set(f, rows);
     });
 
+    // Rows adjacent in the file and in the batch form one run, read straight into the batch
+    // (one request, no buffer between); a sample asked for twice is read once and copied.
     const reads: Promise<void>[] = [];
+    const S = this.seismicLength;
+    const V = this.velocityLength;
     for (const [f, rows] of missing) {
       rows.sort((a, b) => a.row - b.row);
       let start = 0;
       for (let r = 1; r <= rows.length; r++) {
-        if (r < rows.length && rows[r].row === rows[r - 1].row + 1) continue;
+        if (r < rows.length && rows[r].row === rows[r - 1].row + 1 && rows[r].slots[0] === rows[r - 1].slots[0] + 1) continue;
         const run = rows.slice(start, r);
         start = r;
         const k0 = run[0].slots[0];
-        if (run.every((x, j) => x.slots.length === 1 && x.slots[0] === k0 + j)) {
-          // The run lands in consecutive batch slots: read it straight into the batch, no buffer between.
-          reads.push(this.readRunInto(f, run[0].row, run[run.length - 1].row + 1, seismic, velocity, k0));
-          continue;
-        }
         reads.push(
-          this.readRun(f, run[0].row, run[run.length - 1].row + 1).then(({ seismic: s, velocity: v }) => {
-            run.forEach(({ row, slots }, j) => {
-              for (const k of slots) place(k, s, j * this.seismicLength, v, j * this.velocityLength);
-              const single = run.length === 1;
-              // A one-row read is exactly the sample's buffer; longer runs are copied so the cache never pins a whole run.
-              this.remember(this.files[f].firstSample + row, {
-                seismic: single ? s : s.slice(j * this.seismicLength, (j + 1) * this.seismicLength),
-                velocity: v ? (single ? v : v.slice(j * this.velocityLength, (j + 1) * this.velocityLength)) : null,
-              });
-            });
+          this.readRunInto(f, run[0].row, run[run.length - 1].row + 1, seismic, velocity, k0).then(() => {
+            for (const { slots } of run) {
+              for (const k of slots.slice(1)) {
+                seismic.copyWithin(k * S, slots[0] * S, (slots[0] + 1) * S);
+                velocity?.copyWithin(k * V, slots[0] * V, (slots[0] + 1) * V);
+              }
+            }
           }),
         );
       }
@@ -320,27 +316,30 @@ class FileDataset implements Dataset {
     if (this.sampleBytes > this.memoryBudgetBytes) return;
     for (let r = 0; r < j - i; r++) {
       const k = k0 + r;
-      this.remember(info.firstSample + i + r, {
-        seismic: seismic.slice(k * S, (k + 1) * S),
-        velocity: velocity ? velocity.slice(k * V, (k + 1) * V) : null,
-      });
+      const index = info.firstSample + i + r;
+      if (this.cache.has(index)) continue;
+      // Copy into the arrays of the sample it evicts, if any: no garbage per cached sample, so
+      // memory stays at the budget instead of waiting for the collector.
+      const slot = this.evictForOne() ?? { seismic: new Float32Array(S), velocity: velocity ? new Float32Array(V) : null };
+      slot.seismic.set(seismic.subarray(k * S, (k + 1) * S));
+      if (velocity && slot.velocity) slot.velocity.set(velocity.subarray(k * V, (k + 1) * V));
+      this.cache.set(index, slot);
+      this.cacheBytes += this.sampleBytes;
     }
   }
 
-  private remember(index: number, sample: CachedSample): void {
-    if (this.sampleBytes > this.memoryBudgetBytes) return;
-    const old = this.cache.get(index);
-    if (old) {
-      this.cache.delete(index);
-      this.cacheBytes -= this.sampleBytes;
-    }
-    this.cache.set(index, sample);
-    this.cacheBytes += this.sampleBytes;
-    while (this.cacheBytes > this.memoryBudgetBytes) {
+  /** Makes room for one more sample; returns the evicted sample's arrays when they can be reused. */
+  private evictForOne(): CachedSample | null {
+    let reusable: CachedSample | null = null;
+    while (this.cache.size && this.cacheBytes + this.sampleBytes > this.memoryBudgetBytes) {
       const oldest = this.cache.keys().next().value as number;
+      const sample = this.cache.get(oldest)!;
       this.cache.delete(oldest);
       this.cacheBytes -= this.sampleBytes;
+      // Only whole, unshared buffers are reused (entries cached straight from a one-row read own theirs).
+      if (sample.seismic.length === this.seismicLength) reusable = sample;
     }
+    return reusable;
   }
 
   private loadFile(f: number): Promise<CachedSample> {
