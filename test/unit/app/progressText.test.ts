@@ -16,3 +16,11 @@ describe('progress text', () => {
     expect(progressText(p)).toBe('Epoch 2 of 4, iteration 5 of 10, 3.46 samples/s, about 2 min 5 s left');
   });
 });
+
+describe('progress text at the end of a run', () => {
+  it('shows the last epoch complete, not a wrapped iteration 0', () => {
+    const end = { type: 'progress' as const, epoch: 2, epochs: 2, iteration: 0, iterationsPerEpoch: 4, samplesPerSecond: 2, secondsLeft: 0, elapsed: 9 };
+    expect(progressText(end)).toBe('Epoch 2 of 2, iteration 4 of 4, 2.00 samples/s, about 0 s left');
+    expect(progressFraction(end)).toBe(1);
+  });
+});

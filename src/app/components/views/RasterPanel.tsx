@@ -13,6 +13,9 @@
  * - aspect?: CSS aspect-ratio of the plot area (cols/rows by default; pass e.g. 0.7 to stretch).
  * - markerFraction?: draws a vertical guide line at this fraction of the width (profile offset).
  * - headingLevel?: 3 (default) or 4.
+ * - pixelated?: true (default) shows cells as crisp squares (maps are magnified); false lets the
+ *   browser filter, for rasters shrunk on screen (a 1000-sample gather) where nearest-neighbour
+ *   would drop whole rows.
  */
 import { useLayoutEffect, useRef } from 'react';
 import type { AxisTick } from '../../charts/axisTicks.ts';
@@ -34,6 +37,7 @@ export interface RasterPanelProps {
   aspect?: number;
   markerFraction?: number | null;
   headingLevel?: 3 | 4;
+  pixelated?: boolean;
 }
 
 export function RasterPanel(p: RasterPanelProps) {
@@ -59,7 +63,7 @@ export function RasterPanel(p: RasterPanelProps) {
           ))}
         </div>
         <div className="vg-raster-plot" style={{ aspectRatio: String(aspect) }}>
-          <canvas ref={canvas} width={p.cols} height={p.rows} role="img" aria-label={p.label} className="vg-raster-canvas" />
+          <canvas ref={canvas} width={p.cols} height={p.rows} role="img" aria-label={p.label} className={p.pixelated === false ? 'vg-raster-canvas vg-raster-smooth' : 'vg-raster-canvas'} />
           {p.markerFraction != null && <div className="vg-raster-marker" style={{ left: `${p.markerFraction * 100}%` }} aria-hidden="true" />}
         </div>
         <div />

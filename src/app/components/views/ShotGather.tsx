@@ -116,6 +116,7 @@ export function ShotGather({ gather, dataRange, dtMs = 1, dx = 10, sourceColumns
           hi={limits[1]}
           colormap="gray"
           aspect={0.75}
+          pixelated={false}
           xLabel="Receiver (m)"
           yLabel="Time (ms)"
           xTicks={receiverTicks}

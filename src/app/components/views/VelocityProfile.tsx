@@ -18,7 +18,7 @@ export interface VelocityProfileProps {
 
 const W = 220;
 const H = 260;
-const M = { l: 44, r: 10, t: 10, b: 34 };
+const M = { l: 44, r: 18, t: 10, b: 34 };
 
 export function VelocityProfile({ predicted, truth, dx, offset, range }: VelocityProfileProps) {
   const n = predicted.length;
