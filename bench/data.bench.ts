@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { NpyWriter } from '../src/engine/io/npy.ts';
 import { fileSink, fileSource } from '../src/cli/nodeFiles.ts';
-import { openDataset } from '../src/engine/data/dataset.ts';
+import { DEFAULT_MEMORY_BUDGET, openDataset } from '../src/engine/data/dataset.ts';
 import { normalizeSeismic } from '../src/engine/data/transforms.ts';
 import { getPreset } from '../src/engine/data/presets.ts';
 import { createRng } from '../src/engine/data/random.ts';
@@ -23,7 +23,12 @@ import { createRng } from '../src/engine/data/random.ts';
 const SHAPE = [500, 5, 1000, 70] as const;
 const BATCH = 64;
 const SEED = 1;
-const CACHE_BUDGETS = [0, 64e6];
+/** Cache budget and batch handling: reused batch buffers with in-place normalisation, or fresh arrays (the defaults). */
+const CONFIGS = [
+  { budget: 0, reuse: true },
+  { budget: 64e6, reuse: true },
+  { budget: DEFAULT_MEMORY_BUDGET, reuse: false },
+];
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -45,7 +50,7 @@ async function makeFile(path: string): Promise<void> {
   await w.close();
 }
 
-async function nodeEpoch(path: string, budget: number): Promise<{ samplesPerSecond: number; peakAboveBaselineMB: number; checksum: number }> {
+async function nodeEpoch(path: string, budget: number, reuse: boolean): Promise<{ samplesPerSecond: number; peakAboveBaselineMB: number; checksum: number }> {
   gc();
   const baseline = process.memoryUsage.rss();
   let peak = baseline;
@@ -57,9 +62,9 @@ async function nodeEpoch(path: string, budget: number): Promise<{ samplesPerSeco
   const start = performance.now();
   let samples = 0;
   let checksum = 0;
-  for await (const batch of ds.batches({ batchSize: BATCH, seed: SEED, epoch: 0, dropLast: false, reuseBuffers: true })) {
-    // In place: a batch is the caller's own copy (the trainer does the same before making a tensor).
-    const norm = normalizeSeismic(batch.seismic, transform, batch.seismic);
+  for await (const batch of ds.batches({ batchSize: BATCH, seed: SEED, epoch: 0, dropLast: false, reuseBuffers: reuse })) {
+    // In place when reusing: a batch is the caller's own copy, never the cache.
+    const norm = normalizeSeismic(batch.seismic, transform, reuse ? batch.seismic : undefined);
     checksum += norm[norm.length >> 1];
     samples += batch.indices.length;
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -113,12 +118,12 @@ export async function main(): Promise<void> {
     await makeFile(path);
     console.log(`made ${path}: (${SHAPE.join(', ')}) float32, ${(fileSource(path).size / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`one epoch, random order, batch ${BATCH}, read + flatvel-a transform (log1p + min-max):`);
-    for (const budget of CACHE_BUDGETS) {
+    for (const { budget, reuse } of CONFIGS) {
       // Each measurement in a fresh process, so one run's heap does not colour the next one's baseline.
-      const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, path, String(budget)], { encoding: 'utf8' });
+      const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, path, String(budget), String(reuse)], { encoding: 'utf8' });
       const r = JSON.parse(child.trim().split('\n').pop()!) as Awaited<ReturnType<typeof nodeEpoch>>;
       console.log(
-        `  studio (Node ${process.version}, cache budget ${budget / 1e6} MB): ${r.samplesPerSecond.toFixed(1)} samples/s, peak RSS +${r.peakAboveBaselineMB.toFixed(0)} MB above baseline`,
+        `  studio (Node ${process.version}, cache ${budget / 1e6} MB, ${reuse ? 'reused batch buffers, in-place transform' : 'fresh arrays per batch'}): ${r.samplesPerSecond.toFixed(1)} samples/s, peak RSS +${r.peakAboveBaselineMB.toFixed(0)} MB above baseline`,
       );
     }
     const np = numpyEpoch(path);
@@ -136,6 +141,6 @@ const CHILD_FLAG = '--epoch-child';
 // `tsx bench/data.bench.ts` runs it alone; the parent runs each measured epoch as a child.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const at = process.argv.indexOf(CHILD_FLAG);
-  if (at >= 0) console.log(JSON.stringify(await nodeEpoch(process.argv[at + 1], Number(process.argv[at + 2]))));
+  if (at >= 0) console.log(JSON.stringify(await nodeEpoch(process.argv[at + 1], Number(process.argv[at + 2]), process.argv[at + 3] === 'true')));
   else await main();
 }
