@@ -41,13 +41,18 @@ export function batchNormEval(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
 }
 
 /**
- * Per-channel mean over N, H and W, summed one axis at a time. Backends that accumulate in
- * float32 (wasm) lose ~1e-6 relative summing 10⁵ values in one run, which train-mode BN turns
- * into 1e-3 errors on channels of small variance; three short sums keep it near float32 rounding.
+ * Per-channel mean over N, H and W as two matrix products with ones: first along each row (W),
+ * then over the rows (N·H). Two short sums instead of one long one keep float32 accumulation
+ * (wasm) near rounding error, where one run over 10⁵ values loses ~1e-6 relative, which
+ * train-mode BN turns into 1e-3 errors on channels of small variance. Matrix products also
+ * avoid the cpu backend's transposing reductions, forward and backward.
  */
 export function channelMean(x: tf.Tensor4D): tf.Tensor1D {
-  const [batch, h, w] = x.shape;
-  return tf.div(tf.sum(tf.sum(tf.sum(x, 2), 1), 0), batch * h * w);
+  const [batch, h, w, c] = x.shape;
+  const rows = batch * h;
+  const rowSums = tf.matMul(tf.ones([1, 1, w]), tf.reshape(x, [rows, w, c]));
+  const total = tf.matMul(tf.ones([1, rows]), tf.reshape(rowSums, [rows, c]));
+  return tf.reshape(tf.div(total, rows * w), [c]);
 }
 
 function normalise(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor, bn: BatchNormState): tf.Tensor4D {
