@@ -56,7 +56,15 @@ export function ShotGather({ gather, dataRange, dtMs = 1, dx = 10, sourceColumns
   }, [gather, source]);
   const ownRange = useMemo<[number, number]>(() => (gather ? finiteExtent(gather.seismic) : [-1, 1]), [gather]);
   const clip: SeismicClip = clipMode === 'openfwi' ? { mode: 'openfwi' } : { mode: 'percentile', percentile };
-  const limits = useMemo(() => (shot ? seismicLimits(shot, clip, dataRange ?? ownRange) : ([-1, 1] as [number, number])), [shot, clipMode, percentile, dataRange, ownRange]);
+  // Keyed on the range's values: callers often pass a fresh [min, max] array on every render,
+  // and the percentile clip sorts 70 000 amplitudes.
+  const rangeLo = dataRange?.[0] ?? ownRange[0];
+  const rangeHi = dataRange?.[1] ?? ownRange[1];
+  const limits = useMemo(
+    () => (shot ? seismicLimits(shot, clip, [rangeLo, rangeHi]) : ([-1, 1] as [number, number])),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [shot, clipMode, percentile, rangeLo, rangeHi],
+  );
 
   if (!gather || !shot) {
     return (
