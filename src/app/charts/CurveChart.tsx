@@ -17,7 +17,7 @@
  * how many points are off-scale; manual y-limits override it. Table view, summary text, and
  * exports (PNG, SVG via Plotly.downloadImage; CSV, JSON of the raw values).
  */
-import { lazy, Suspense, useId, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { seriesToCsv, seriesToJson } from './csv.ts';
 import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries } from './curveTraces.ts';
 import { downloadText } from './download.ts';
@@ -84,6 +84,10 @@ export function CurveChart(props: CurveChartProps) {
   );
 
   const yRange = zoomed ? frozenY : figure.yRange;
+  // A cleared history (a new run) starts unzoomed.
+  useEffect(() => {
+    if (x.length === 0) setFrozenY(undefined);
+  }, [x.length]);
 
   const layout = useMemo(
     () => ({
@@ -143,7 +147,9 @@ export function CurveChart(props: CurveChartProps) {
   };
 
   const summary = curveSummary(title, xTitle, x, series, figure.offScaleTotal);
-  const rows = showTable ? tableRows(x.length, TABLE_ROWS) : [];
+  // The table follows the drawn (throttled) figure, so raw and smoothed columns always line up.
+  const tableLength = Math.min(x.length, figure.smoothed[0]?.length ?? x.length);
+  const rows = showTable ? tableRows(tableLength, TABLE_ROWS) : [];
   const headingId = `${id}-title`;
   const summaryId = `${id}-summary`;
 
@@ -185,20 +191,25 @@ export function CurveChart(props: CurveChartProps) {
           </details>
         </div>
       </div>
-      <div className="vg-plot" role="img" aria-label={summary} style={{ height }}>
-        <Suspense fallback={<div className="vg-plot-loading">Loading chart…</div>}>
-          <Plot
-            data={figure.traces as unknown[]}
-            layout={layout}
-            config={config}
-            style={{ width: '100%', height }}
-            useResizeHandler
-            onInitialized={(_, gd) => (graphDiv.current = gd)}
-            onUpdate={(_, gd) => (graphDiv.current = gd)}
-            onRelayout={onRelayout}
-          />
-        </Suspense>
-      </div>
+      {x.length === 0 ? (
+        <div className="vg-plot-empty">No data yet.</div>
+      ) : (
+        <div className="vg-plot" role="img" aria-label={summary} style={{ height }}>
+          <Suspense fallback={<div className="vg-plot-loading">Loading chart…</div>}>
+            <Plot
+              data={figure.traces as unknown[]}
+              layout={layout}
+              config={config}
+              style={{ width: '100%', height }}
+              useResizeHandler
+              onInitialized={(_, gd) => (graphDiv.current = gd)}
+              onUpdate={(_, gd) => (graphDiv.current = gd)}
+              onPurge={() => (graphDiv.current = null)}
+              onRelayout={onRelayout}
+            />
+          </Suspense>
+        </div>
+      )}
       <ul className="vg-chart-legend" aria-label={`${title} series (press to hide or show)`}>
         {series.map((s, k) => {
           const style = SERIES_STYLES[k % SERIES_STYLES.length];
@@ -237,7 +248,7 @@ export function CurveChart(props: CurveChartProps) {
           <table className="vg-table">
             <caption>
               {title}
-              {rows.length < x.length ? ` (every ${Math.ceil(x.length / TABLE_ROWS)}th of ${x.length} points; export CSV for all)` : ''}
+              {rows.length < tableLength ? ` (every ${Math.ceil(tableLength / TABLE_ROWS)}th of ${tableLength} points; export CSV for all)` : ''}
             </caption>
             <thead>
               <tr>

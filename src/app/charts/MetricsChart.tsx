@@ -41,7 +41,7 @@ export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, o
   const lossSeries = useMemo(() => [{ name: 'Validation loss', y: cols.loss }], [cols]);
   const revision = validation.length;
   const headingId = `${id}-h`;
-  const common = { x: cols.epoch, xTitle: 'Epochs completed', xName: 'epoch', revision, smoothing: 0, markers: 'all' as const, height: 230 };
+  const common = { x: cols.epoch, xTitle: 'Epochs completed', xName: 'epoch', revision, smoothing: 0, markers: 'all' as const, height: 210 };
 
   return (
     <section className="vg-card vg-metrics" aria-labelledby={headingId}>
@@ -59,7 +59,9 @@ export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, o
           </fieldset>
         </div>
       </div>
-      {validation.length === 0 && <p className="vg-empty">No validation yet: it runs at the end of each validated epoch.</p>}
+      {validation.length === 0 ? (
+        <p className="vg-empty">No validation yet: it runs at the end of each validated epoch.</p>
+      ) : (
       <div className="vg-chart-grid vg-chart-grid-3">
         <CurveChart
           {...common}
@@ -80,6 +82,7 @@ export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, o
           filename="velocitygan-validation-loss"
         />
       </div>
+      )}
     </section>
   );
 }
