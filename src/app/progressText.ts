@@ -23,7 +23,11 @@ export function progressFraction(p: ProgressEvent): number {
 
 /** "Epoch 2 of 5, iteration 3 of 10, 4.2 samples/s, about 1 min 5 s left". */
 export function progressText(p: ProgressEvent): string {
+  // After the last batch the position has moved past the end: show it as the last epoch, complete.
+  const done = p.epoch >= p.epochs;
+  const epoch = done ? p.epochs : p.epoch + 1;
+  const iteration = done ? p.iterationsPerEpoch : p.iteration;
   const rate = p.samplesPerSecond > 0 ? `${p.samplesPerSecond < 10 ? p.samplesPerSecond.toFixed(2) : p.samplesPerSecond.toFixed(1)} samples/s` : 'measuring speed';
   const left = p.secondsLeft === null ? 'time left not yet known' : `about ${formatDuration(p.secondsLeft)} left`;
-  return `Epoch ${Math.min(p.epoch + 1, p.epochs)} of ${p.epochs}, iteration ${p.iteration} of ${p.iterationsPerEpoch}, ${rate}, ${left}`;
+  return `Epoch ${epoch} of ${p.epochs}, iteration ${iteration} of ${p.iterationsPerEpoch}, ${rate}, ${left}`;
 }

@@ -5,7 +5,7 @@
  * Both sides import this file; it holds types only (no engine code reaches the page).
  */
 import type { TrainConfig } from '../engine/config.ts';
-import type { TrainerEvent } from '../engine/train/events.ts';
+import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -51,7 +51,7 @@ export interface SplitSummary {
   samples: number;
   files: number;
   bytes: number;
-  /** 'memory' when the split is loaded whole, 'stream' when rows are read from the files per batch. */
+  /** 'memory' when the split is read into memory whole, 'stream' when rows are read from the files per batch. */
   memoryMode: 'memory' | 'stream';
   labelled: boolean;
 }
@@ -116,7 +116,11 @@ export interface SavedRunInfo {
   config: TrainConfig;
   /** Dataset files the run trained on, as paths; whether the studio kept copies of them. */
   files: string[];
+  /** The annotation lists and their roles, to rebuild the splits. */
+  lists: { path: string; role: ListRole }[];
   dataStored: boolean;
+  /** True when the run had not reached its last epoch. */
+  unfinished: boolean;
 }
 
 /** Options for the synthetic demo dataset; 'tiny' is for a quick look (and the browser tests). */
@@ -146,6 +150,13 @@ export interface ShotGather {
   receivers: number;
 }
 
+/** A run's curves as columns (what the page's metrics slice holds). */
+export interface RunHistory {
+  critic: { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[] };
+  generator: { step: number[]; criticStep: number[]; epoch: number[]; loss: number[]; l1: number[]; l2: number[]; adv: number[] };
+  validation: ValidationEvent[];
+}
+
 export type StudioEvent =
   | TrainerEvent
   | { type: 'backend'; report: BackendReport }
@@ -154,6 +165,8 @@ export type StudioEvent =
   | { type: 'evaluation'; report: EvaluationReport }
   | { type: 'saved-run'; info: SavedRunInfo | null }
   | { type: 'weights'; source: string | null; generatorStep: number | null }
+  /** The curves of a resumed run up to its checkpoint, replacing what the page shows. */
+  | { type: 'history'; history: RunHistory }
   /** A run (re)starts at this critic step: the page drops curve points after it (0: a fresh run). */
   | { type: 'run-start'; criticStep: number; generatorStep: number; resumed: boolean }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }

@@ -100,7 +100,7 @@ export async function loadHistory(): Promise<string | null> {
  * Copies the dataset files into storage (skipping ones already there with the same size) and
  * removes stale copies; resolves to false, copying nothing, when they are over the limit.
  */
-export async function storeDataset(files: { path: string; file: File }[]): Promise<boolean> {
+export async function storeDataset(files: { path: string; file: Blob }[]): Promise<boolean> {
   const total = files.reduce((n, f) => n + f.file.size, 0);
   const dir = await runDir(true);
   if (!dir || total > STORE_DATA_LIMIT_BYTES) return false;

@@ -113,6 +113,13 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         pushLog('info', e.resumed ? `Run resumed at critic step ${e.criticStep}` : 'Run started');
         break;
       }
+      case 'history':
+        critic = copyCritic(e.history.critic);
+        out.critic = critic;
+        generator = copyGenerator(e.history.generator);
+        out.generator = generator;
+        out.validation = [...e.history.validation];
+        break;
       case 'progress':
         out.progress = e;
         break;

@@ -4,7 +4,7 @@
  * small setters below write to it.
  */
 import { create } from 'zustand';
-import { defaultConfig, validateConfig, type TrainConfig } from '../../engine/config.ts';
+import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
 import type { StudioEvent } from '../../worker/protocol.ts';
 import { applyEvents } from './applyEvents.ts';
 import { emptyCritic, emptyGenerator, type StudioState } from './slices.ts';
@@ -45,9 +45,14 @@ export function receiveEvents(events: StudioEvent[]): void {
   useStudio.setState((s) => applyEvents(s, events));
 }
 
-/** Sets the form's configuration and its per-field errors. */
+/** Sets the configuration (the form only passes valid ones on). */
 export function setConfigDraft(config: TrainConfig): void {
   useStudio.setState({ config, configErrors: validateConfig(config).errors });
+}
+
+/** Records the edits the form rejected (still showing in its fields): Train waits until they are fixed. */
+export function setDraftErrors(errors: ConfigErrors): void {
+  useStudio.setState({ configErrors: errors });
 }
 
 export function setSnapshotCursor(cursor: number | null): void {

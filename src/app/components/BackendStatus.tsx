@@ -1,0 +1,51 @@
+/**
+ * Which tf.js backend trains, on which adapter; and when it is not WebGPU, a visible notice of
+ * why each faster backend was passed over. Also says plainly what happens while the tab is hidden.
+ */
+import { useStudio } from '../store/studioStore.ts';
+
+const LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JavaScript)' } as const;
+
+export function BackendStatus() {
+  const backend = useStudio((s) => s.backend);
+  const error = useStudio((s) => s.backendError);
+  if (error) {
+    return (
+      <div className="backend backend-failed" role="alert">
+        The engine could not start: {error}
+      </div>
+    );
+  }
+  if (!backend) {
+    return (
+      <div className="backend" role="status" data-testid="backend">
+        Starting the engine…
+      </div>
+    );
+  }
+  const failed = backend.fallbacks;
+  return (
+    <div className="backend">
+      <p role="status" data-testid="backend" data-backend={backend.name}>
+        Backend: <strong>{LABEL[backend.name]}</strong>
+        {backend.adapter ? <> on <span data-testid="adapter">{backend.adapter}</span></> : null}
+      </p>
+      {failed.length > 0 ? (
+        <div className="fallback-notice" data-testid="fallback-notice">
+          <strong>Running on {LABEL[backend.name]}, not WebGPU: training will be slower.</strong>
+          <ul>
+            {failed.map((f) => (
+              <li key={f.backend}>
+                {LABEL[f.backend]}: {f.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p className="hidden-tab-note">
+        Training runs in a background worker and continues while this tab is hidden or minimised; the charts catch up when
+        you return. Closing the tab stops it (the last checkpoint is kept).
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * "Loss curves" and "Validation metrics": the chart views on the store's metric columns. Log-y
+ * choices are remembered per chart for the session (localStorage).
+ */
+import { useState } from 'react';
+import { LossChart } from '../charts/LossChart.tsx';
+import { MetricsChart } from '../charts/MetricsChart.tsx';
+import { useStudio } from '../store/studioStore.ts';
+
+const LOG_KEY = 'velocitygan-studio.logY';
+
+function loadLogY(): Record<string, boolean> {
+  try {
+    return JSON.parse(localStorage.getItem(LOG_KEY) ?? '{}') as Record<string, boolean>;
+  } catch {
+    return {};
+  }
+}
+
+export function ChartsPanel() {
+  const critic = useStudio((s) => s.critic);
+  const generator = useStudio((s) => s.generator);
+  const validation = useStudio((s) => s.validation);
+  const [logY, setLogY] = useState<Record<string, boolean>>(loadLogY);
+  const onLogYChange = (chart: string, on: boolean) => {
+    const next = { ...logY, [chart]: on };
+    setLogY(next);
+    localStorage.setItem(LOG_KEY, JSON.stringify(next));
+  };
+  return (
+    <>
+      <div className="panel" data-testid="loss-panel" data-points={critic.step.length}>
+        <LossChart critic={critic} generator={generator} revision={critic.step.length + generator.step.length} logY={logY} onLogYChange={onLogYChange} />
+      </div>
+      <div className="panel" data-testid="metrics-panel" data-points={validation.length}>
+        <MetricsChart validation={validation} logY={logY} onLogYChange={onLogYChange} />
+      </div>
+    </>
+  );
+}

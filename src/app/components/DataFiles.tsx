@@ -1,0 +1,18 @@
+/** Wires the data report in the store to the DataFileList view: role switches and removal go to the worker. */
+import { removeFile, setListRole } from '../store/commands.ts';
+import { useStudio } from '../store/studioStore.ts';
+import { DataFileList } from './views/DataFileList.tsx';
+
+export function DataFiles() {
+  const report = useStudio((s) => s.data);
+  const runState = useStudio((s) => s.runState);
+  if (!report || report.files.length === 0) return null;
+  return (
+    <DataFileList
+      report={report}
+      onRoleChange={(path, role) => void setListRole(path, role)}
+      onRemove={(path) => void removeFile(path)}
+      disabled={runState === 'running' || runState === 'paused'}
+    />
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Generator weights on their own (PyTorch names): what Evaluate, inference, the physics check and
+ * "Export weights" use, whether they came from the run in this worker, an imported checkpoint or an
+ * imported `.safetensors`. Evaluation and inference go through the same `Trainer.withGenerator`
+ * as `fwi eval`, so the studio and the CLI give the same numbers for the same weights and data.
+ */
+import type { TrainConfig } from '../engine/config.ts';
+import { openDataset, type Dataset } from '../engine/data/dataset.ts';
+import { bytesSource, memorySink } from '../engine/io/byteSource.ts';
+import { encodeNpy, openNpy } from '../engine/io/npy.ts';
+import { encodeSafetensors, toFloat32, type SafeTensor, type SafeTensorEntry } from '../engine/io/safetensors.ts';
+import { createGenerator } from '../engine/model/generator.ts';
+import { loadStateDict, widthsFromStateDict } from '../engine/model/stateDict.ts';
+import type { GeneratorWidths } from '../engine/model/widths.ts';
+import { Trainer } from '../engine/train/trainer.ts';
+
+/** The widths the weights were saved at, after checking they load into such a generator (FwiError('weights') if not). */
+export function checkGeneratorWeights(tensors: Map<string, SafeTensor>, file?: string): TrainConfig['generatorWidths'] {
+  const widths = widthsFromStateDict('generator', tensors, file) as unknown as TrainConfig['generatorWidths'];
+  const net = createGenerator(widths as unknown as GeneratorWidths, 0);
+  try {
+    loadStateDict(net, tensors, file);
+  } finally {
+    net.dispose();
+  }
+  return widths;
+}
+
+/** A trainer holding only these generator weights (at their own widths), for evaluation and inference. */
+export function generatorTrainer(tensors: Map<string, SafeTensor>, config: TrainConfig): Trainer {
+  const widths = widthsFromStateDict('generator', tensors) as unknown as TrainConfig['generatorWidths'];
+  return Trainer.withGenerator(tensors, { config: { ...config, widthPreset: 'custom', generatorWidths: widths } });
+}
+
+/** The weights as a `.safetensors` file loadable into OpenFWI's InversionNet: float32, num_batches_tracked int64. */
+export function generatorSafetensors(tensors: Map<string, SafeTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const entries: Record<string, SafeTensorEntry> = {};
+  for (const [k, t] of tensors) {
+    entries[k] =
+      t.dtype.startsWith('I') || t.dtype.startsWith('U')
+        ? { dtype: 'I64', shape: t.shape, data: t.data instanceof BigInt64Array ? t.data : BigInt64Array.from(t.data as ArrayLike<number>, (v) => BigInt(v)) }
+        : { dtype: 'F32', shape: t.shape, data: toFloat32(t) };
+  }
+  return encodeSafetensors(entries, { format: 'pt', ...metadata });
+}
+
+/** Predicted velocities (m/s, NCHW) for some samples of a dataset, through the trainer's own inference path. */
+export async function predictSamples(trainer: Trainer, dataset: Dataset, indices: number[]): Promise<{ predicted: Float32Array; truth: Float32Array | null; seismic: Float32Array }> {
+  const { seismic, velocity } = await dataset.read(indices);
+  const few = await openDataset([{ seismic: bytesSource(encodeNpy([indices.length, ...dataset.seismicShape], seismic), 'physics-check.npy'), velocity: null }]);
+  const sink = memorySink();
+  await trainer.predict(few, sink);
+  const predicted = await (await openNpy(bytesSource(sink.bytes(), 'predictions.npy'))).readAll();
+  return { predicted, truth: velocity, seismic };
+}

@@ -1,0 +1,618 @@
+/**
+ * The engine's owner inside the worker: the supplied files, the data report, the configuration,
+ * the trainer and the generator weights, the demo dataset, and the run saved in browser storage.
+ * It implements the studio protocol; the page only ever sees its events.
+ *
+ * Weights have one of three sources at a time: the run in this worker (the trainer), an imported
+ * checkpoint bundle, or imported generator weights. Evaluate, inference and the physics check run
+ * on a `GeneratorModel` built from the source's generator tensors, so all three give the same
+ * numbers for the same weights.
+ */
+import * as Comlink from 'comlink';
+import { defaultConfig, validateConfig, type TrainConfig } from '../engine/config.ts';
+import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
+import { resolvePreset } from '../engine/data/presets.ts';
+import { FwiError, isFwiError } from '../engine/errors.ts';
+import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
+import { blobSink, blobSource } from '../engine/io/byteSource.ts';
+import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
+import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/physics/synthDataset.ts';
+import { writeZip } from '../engine/physics/zip.ts';
+import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
+import type { RunState, TrainerEvent } from '../engine/train/events.ts';
+import { Trainer } from '../engine/train/trainer.ts';
+import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
+import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
+import { EventBatcher } from './eventBatcher.ts';
+import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
+import type {
+  BackendReport,
+  DemoOptions,
+  DroppedFile,
+  EvaluationReport,
+  ImportReport,
+  ListRole,
+  RunHistory,
+  SavedRunInfo,
+  ShotGather,
+  StudioApi,
+  StudioBackend,
+  StudioEvent,
+  TaskEvent,
+} from './protocol.ts';
+import * as vault from './runVault.ts';
+
+/** Demo sizes: training and validation samples, samples per file. */
+const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perFile: number }> = {
+  tiny: { train: 4, val: 2, perFile: 4 },
+  small: { train: 24, val: 8, perFile: 8 },
+  standard: { train: DEMO_DATASET.train, val: DEMO_DATASET.val, perFile: DEMO_DATASET.perFile },
+};
+
+type WeightsSource =
+  | { kind: 'trainer'; trainer: Trainer }
+  | { kind: 'checkpoint'; checkpoint: Checkpoint; name: string }
+  | { kind: 'weights'; tensors: Map<string, SafeTensor>; name: string };
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function emptyHistory(): RunHistory {
+  return {
+    critic: { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] },
+    generator: { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] },
+    validation: [],
+  };
+}
+
+/** Keeps the history's points up to (and including) a critic step. */
+function truncateHistory(h: RunHistory, criticStep: number, generatorStep: number): RunHistory {
+  const c = h.critic.step.findIndex((s) => s > criticStep);
+  const g = h.generator.step.findIndex((s) => s > generatorStep);
+  const cut = <T>(a: T[], n: number) => (n < 0 ? [...a] : a.slice(0, n));
+  return {
+    critic: { step: cut(h.critic.step, c), epoch: cut(h.critic.epoch, c), loss: cut(h.critic.loss, c), wasserstein: cut(h.critic.wasserstein, c), gp: cut(h.critic.gp, c), gpWeighted: cut(h.critic.gpWeighted, c) },
+    generator: {
+      step: cut(h.generator.step, g),
+      criticStep: cut(h.generator.criticStep, g),
+      epoch: cut(h.generator.epoch, g),
+      loss: cut(h.generator.loss, g),
+      l1: cut(h.generator.l1, g),
+      l2: cut(h.generator.l2, g),
+      adv: cut(h.generator.adv, g),
+    },
+    validation: h.validation.filter((v) => v.generatorStep <= generatorStep),
+  };
+}
+
+export class Studio implements StudioApi {
+  private batcher: EventBatcher | null = null;
+  private backend: BackendReport | null = null;
+  private files: SuppliedFile<Blob>[] = [];
+  private roles = new Map<string, ListRole>();
+  private data: DataState | null = null;
+  private dataVersion = 0;
+  private presetHint: { name: string; reason: string } | null = null;
+  private config: TrainConfig = defaultConfig();
+
+  private source: WeightsSource | null = null;
+  private trainer: Trainer | null = null;
+  private run: Promise<RunState> | null = null;
+  private runState: RunState | 'idle' = 'idle';
+  private history: RunHistory = emptyHistory();
+  private lastCheckpoint: Checkpoint | null = null;
+  private lastCriticStep = 0;
+  private lastGeneratorStep = 0;
+  private runFiles: { paths: string[]; lists: { path: string; role: ListRole }[]; stored: boolean } = { paths: [], lists: [], stored: false };
+  private recovering = false;
+
+  private task: { name: TaskEvent['task']; abort: AbortController } | null = null;
+  private demo: DatasetFile[] | null = null;
+
+  // ---- connection and events --------------------------------------------------------------
+
+  async connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend }): Promise<BackendReport> {
+    this.batcher = new EventBatcher((events, transfer) => {
+      void Promise.resolve(sink(Comlink.transfer(events, transfer))).catch(() => undefined);
+    });
+    this.backend = await chooseBackend(options.prefer);
+    this.watchDevice();
+    void this.announceSavedRun();
+    return this.backend;
+  }
+
+  private emit(event: StudioEvent): void {
+    this.batcher?.push(event);
+  }
+
+  private log(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.emit({ type: 'log', level, message, time: Date.now() });
+  }
+
+  private taskEvent(task: TaskEvent['task'], state: TaskEvent['state'], done: number, total: number, message: string): void {
+    this.emit({ type: 'task', task, state, done, total, message });
+  }
+
+  /** Runs one long task at a time, with progress, cancellation and its outcome as task events. */
+  private async runTask<T>(name: TaskEvent['task'], label: string, work: (signal: AbortSignal, progress: (done: number, total: number, message?: string) => void) => Promise<T>): Promise<T> {
+    if (this.task) throw new FwiError('usage', `wait for the ${this.task.name} task to finish (or cancel it) first`);
+    const abort = new AbortController();
+    this.task = { name, abort };
+    this.taskEvent(name, 'running', 0, 1, `${label}…`);
+    try {
+      const result = await work(abort.signal, (done, total, message) => this.taskEvent(name, 'running', done, total, message ?? `${label}: ${done} of ${total}`));
+      return result;
+    } catch (e) {
+      const cancelled = abort.signal.aborted || (isFwiError(e) && e.code === 'cancelled');
+      this.taskEvent(name, cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? `${label}: cancelled` : `${label} failed: ${errorText(e)}`);
+      throw cancelled ? new FwiError('cancelled', `${label}: cancelled`) : e;
+    } finally {
+      this.task = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.task?.abort.abort();
+  }
+
+  // ---- the GPU device ------------------------------------------------------------------------
+
+  /** Reports a lost WebGPU device and continues the run from its last checkpoint on a new one. */
+  private watchDevice(): void {
+    const gpu = currentGpu();
+    if (!gpu) return;
+    const device = gpu.device;
+    void device.lost.then(async (info) => {
+      if (this.backend?.name !== 'webgpu' || currentGpu()?.device !== device) return;
+      const why = info.message ? `${info.reason}: ${info.message}` : String(info.reason);
+      this.emit({ type: 'alert', message: `The GPU device was lost (${why}). Restarting the engine${this.lastCheckpoint ? ` and resuming from the last checkpoint (critic step ${this.lastCheckpoint.meta.criticStep})` : ''}.` });
+      await this.recoverFromDeviceLoss();
+    });
+  }
+
+  private async recoverFromDeviceLoss(): Promise<void> {
+    this.recovering = true;
+    const wasRunning = this.runState === 'running' || this.runState === 'paused';
+    this.trainer?.stop();
+    try {
+      this.trainer?.dispose();
+    } catch {
+      // The dead device's buffers cannot be released; dropping the backend frees them.
+    }
+    this.trainer = null;
+    this.run = null;
+    this.backend = await restartBackend();
+    this.emit({ type: 'backend', report: this.backend });
+    this.watchDevice();
+    this.recovering = false;
+    if (wasRunning && this.lastCheckpoint) {
+      await this.startRun(this.lastCheckpoint);
+    } else if (wasRunning) {
+      this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
+      this.runState = 'failed';
+    }
+  }
+
+  // ---- files and data -------------------------------------------------------------------------
+
+  async addFiles(files: DroppedFile[]): Promise<void> {
+    const byPath = new Map(this.files.map((f) => [f.path, f]));
+    for (const f of files) byPath.set(f.path, { path: f.path, file: f.file });
+    this.files = [...byPath.values()];
+    await this.refreshData();
+  }
+
+  async removeFile(path: string): Promise<void> {
+    this.files = this.files.filter((f) => f.path !== path);
+    this.roles.delete(path);
+    await this.refreshData();
+  }
+
+  async setListRole(path: string, role: ListRole): Promise<void> {
+    this.roles.set(path, role);
+    await this.refreshData();
+  }
+
+  private async refreshData(): Promise<void> {
+    const version = ++this.dataVersion;
+    const state = await buildDataState(this.files, this.roles, this.presetHint);
+    if (version !== this.dataVersion) return; // a newer change is being worked out
+    this.data = state;
+    this.emit({ type: 'data', report: state.report });
+  }
+
+  private async dataState(): Promise<DataState> {
+    if (!this.data) await this.refreshData();
+    return this.data!;
+  }
+
+  private async openSplit(role: ListRole, options: DatasetOptions = {}): Promise<Dataset | null> {
+    const pairs: ResolvedPair<Blob>[] = splitPairs((await this.dataState()).lists, role);
+    if (pairs.length === 0) return null;
+    return openDataset(
+      pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: p.velocity ? blobSource(p.velocity.file, p.velocity.path) : null, label: `line ${p.line}` })),
+      options,
+    );
+  }
+
+  // ---- configuration --------------------------------------------------------------------------
+
+  async setConfig(config: TrainConfig): Promise<void> {
+    const { config: valid, errors } = validateConfig(config);
+    const bad = Object.entries(errors);
+    if (bad.length) throw new FwiError('config', bad.map(([k, m]) => `${k} ${m}`).join('; '));
+    this.config = valid;
+  }
+
+  /** The configuration with the dataset's normalisation resolved ('auto' scans the training data). */
+  private async resolvedConfig(train: Dataset | null, config = this.config): Promise<TrainConfig> {
+    if (config.preset !== 'auto') return config;
+    if (!train) throw new FwiError('config', 'the "auto" preset needs a training list to scan');
+    const resolved = await resolvePreset('auto', { scan: () => train.scanRanges() });
+    this.log(`Auto preset: data range [${resolved.transform.dataMin.toFixed(2)}, ${resolved.transform.dataMax.toFixed(2)}], velocity [${resolved.transform.labelMin}, ${resolved.transform.labelMax}] m/s (closest preset ${resolved.preset.name})`);
+    return { ...config, transform: resolved.transform };
+  }
+
+  // ---- training -------------------------------------------------------------------------------
+
+  private onTrainerEvent = (event: TrainerEvent): void => {
+    if (this.recovering) return;
+    const h = this.history;
+    switch (event.type) {
+      case 'critic-step':
+        h.critic.step.push(event.criticStep);
+        h.critic.epoch.push(event.epoch);
+        h.critic.loss.push(event.loss);
+        h.critic.wasserstein.push(event.wasserstein);
+        h.critic.gp.push(event.gp);
+        h.critic.gpWeighted.push(event.gpWeighted);
+        this.lastCriticStep = event.criticStep;
+        break;
+      case 'generator-step':
+        h.generator.step.push(event.generatorStep);
+        h.generator.criticStep.push(this.lastCriticStep);
+        h.generator.epoch.push(event.epoch);
+        h.generator.loss.push(event.loss);
+        h.generator.l1.push(event.l1);
+        h.generator.l2.push(event.l2);
+        h.generator.adv.push(event.adv);
+        this.lastGeneratorStep = event.generatorStep;
+        break;
+      case 'validation':
+        h.validation.push(event);
+        break;
+      case 'state':
+        this.runState = event.state;
+        break;
+    }
+    this.emit(event);
+    if (event.type === 'generator-step') this.emit({ type: 'weights', source: `training run, generator step ${event.generatorStep}`, generatorStep: event.generatorStep });
+  };
+
+  /** Saves each checkpoint to browser storage (and keeps it for a lost device and for export). */
+  private store: CheckpointStore = {
+    save: async (checkpoint, reason) => {
+      this.lastCheckpoint = checkpoint;
+      const info: SavedRunInfo = {
+        savedAt: checkpoint.meta.savedAt,
+        epoch: checkpoint.meta.position.epoch,
+        criticStep: checkpoint.meta.criticStep,
+        generatorStep: checkpoint.meta.generatorStep,
+        epochs: checkpoint.meta.config.epochs,
+        config: checkpoint.meta.config,
+        files: this.runFiles.paths,
+        lists: this.runFiles.lists,
+        dataStored: this.runFiles.stored,
+        unfinished: reason !== 'end' && checkpoint.meta.position.epoch < checkpoint.meta.config.epochs,
+      };
+      try {
+        await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
+        await vault.saveHistory(JSON.stringify(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep)));
+      } catch (e) {
+        this.log(`Could not save the checkpoint to browser storage: ${errorText(e)}`, 'warn');
+      }
+    },
+  };
+
+  async train(): Promise<void> {
+    if (this.run) throw new FwiError('usage', 'a run is already in progress');
+    const resumeFrom = this.source?.kind === 'checkpoint' ? this.source.checkpoint : null;
+    if (this.source?.kind === 'weights') this.log('Imported generator weights alone cannot continue training (the critic and optimiser states are missing): starting a new run. Import a checkpoint to continue one.', 'warn');
+    await this.startRun(resumeFrom);
+  }
+
+  /** Builds the trainer (fresh, or from a checkpoint) on the current splits and runs it in the background. */
+  private async startRun(checkpoint: Checkpoint | null, resumed = checkpoint !== null): Promise<void> {
+    const train = await this.openSplit('train');
+    if (!train) throw new FwiError('usage', 'add a training list whose files resolve first');
+    const val = await this.openSplit('validation');
+    const config = checkpoint ? { ...checkpoint.meta.config, epochs: Math.max(checkpoint.meta.config.epochs, this.config.epochs) } : await this.resolvedConfig(train);
+    if (train.length < config.batchSize) throw new FwiError('usage', `the training split has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
+    const data = await this.dataState();
+    const used = new Set<string>();
+    for (const l of data.lists) if (l.role === 'train' || l.role === 'validation') for (const p of l.pairs) [p.seismic, p.velocity].forEach((f) => f && used.add(f.path));
+    const listRoles = data.lists.filter((l) => l.role === 'train' || l.role === 'validation').map((l) => ({ path: l.path, role: l.role }));
+    const keep = this.files.filter((f) => used.has(f.path) || listRoles.some((l) => l.path === f.path));
+    this.runFiles = { paths: keep.map((f) => f.path), lists: listRoles, stored: false };
+    this.trainer?.dispose();
+    this.trainer = checkpoint
+      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent: this.onTrainerEvent, store: this.store, overrides: { epochs: config.epochs } })
+      : new Trainer({ config, train, val: val ?? undefined, onEvent: this.onTrainerEvent, store: this.store });
+    this.source = { kind: 'trainer', trainer: this.trainer };
+    const criticStep = checkpoint?.meta.criticStep ?? 0;
+    const generatorStep = checkpoint?.meta.generatorStep ?? 0;
+    if (!checkpoint) this.history = emptyHistory();
+    else this.history = truncateHistory(this.history, criticStep, generatorStep);
+    this.lastCriticStep = criticStep;
+    this.lastGeneratorStep = generatorStep;
+    this.emit({ type: 'history', history: this.history });
+    this.emit({ type: 'run-start', criticStep, generatorStep, resumed });
+    const trainer = this.trainer;
+    this.run = trainer.run();
+    void this.run
+      .catch((e) => {
+        this.runState = 'failed';
+        this.emit({ type: 'state', state: 'failed', message: errorText(e) });
+        return 'failed' as RunState;
+      })
+      .finally(() => {
+        if (this.trainer === trainer) this.run = null;
+      });
+    // Copy the dataset into browser storage alongside (small datasets only), so a reload can resume without it.
+    void vault
+      .storeDataset(keep)
+      .then((stored) => {
+        this.runFiles.stored = stored;
+      })
+      .catch((e) => this.log(`Could not keep the dataset in browser storage: ${errorText(e)}`, 'warn'));
+  }
+
+  async pause(): Promise<void> {
+    this.trainer?.pause();
+  }
+
+  async resume(): Promise<void> {
+    this.trainer?.resume();
+  }
+
+  async stop(): Promise<void> {
+    this.trainer?.stop();
+    await this.run;
+  }
+
+  // ---- the saved run ---------------------------------------------------------------------------
+
+  private async announceSavedRun(): Promise<void> {
+    const info = await vault.savedRunInfo();
+    this.emit({ type: 'saved-run', info: info && info.unfinished ? info : null });
+  }
+
+  async resumeSavedRun(): Promise<void> {
+    if (this.run) throw new FwiError('usage', 'a run is already in progress');
+    await this.runTask('resume', 'Resuming the saved run', async (_signal, progress) => {
+      const info = await vault.savedRunInfo();
+      const file = await vault.loadCheckpoint();
+      if (!info || !file) throw new FwiError('io', 'no saved run was found in browser storage');
+      progress(0, 3, 'Reading the saved dataset…');
+      const stored = info.dataStored ? await vault.storedDataset(info.files) : [];
+      if (stored.length > 0) {
+        this.files = stored;
+        this.presetHint = null;
+      } else {
+        const have = new Set(this.files.map((f) => f.path));
+        const missing = info.files.filter((p) => !have.has(p));
+        if (missing.length) throw new FwiError('usage', `the saved run needs its dataset: add ${missing.join(', ')} and press “Resume previous run” again`);
+      }
+      this.roles = new Map(info.lists.map((l) => [l.path, l.role]));
+      await this.refreshData();
+      progress(1, 3, 'Reading the checkpoint…');
+      const checkpoint = decodeCheckpointBundle(new Uint8Array(await file.arrayBuffer()), 'saved checkpoint');
+      const history = await vault.loadHistory();
+      this.history = history ? (JSON.parse(history) as RunHistory) : emptyHistory();
+      this.config = checkpoint.meta.config;
+      this.emit({ type: 'config', config: checkpoint.meta.config });
+      this.lastCheckpoint = checkpoint;
+      progress(2, 3, 'Starting…');
+      await this.startRun(checkpoint, true);
+      this.taskEvent('resume', 'done', 3, 3, `Resumed the saved run at critic step ${checkpoint.meta.criticStep}`);
+    });
+    this.emit({ type: 'saved-run', info: null });
+  }
+
+  async discardSavedRun(): Promise<void> {
+    await vault.discardRun();
+    this.emit({ type: 'saved-run', info: null });
+  }
+
+  // ---- weights: the generator behind Evaluate, inference and export ---------------------------------
+
+  /** The generator tensors of the current weights, with the configuration they were trained with. */
+  private async generatorTensors(): Promise<{ tensors: Map<string, SafeTensor>; config: TrainConfig; step: number; source: string; name: string }> {
+    const s = this.source;
+    if (!s) throw new FwiError('usage', 'no weights yet: train, or import weights or a checkpoint');
+    if (s.kind === 'trainer') {
+      if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
+      const c = await s.trainer.checkpoint();
+      return { tensors: c.generator, config: s.trainer.config, step: c.meta.generatorStep, source: `training run, generator step ${c.meta.generatorStep}`, name: 'training run' };
+    }
+    if (s.kind === 'checkpoint') {
+      return { tensors: s.checkpoint.generator, config: s.checkpoint.meta.config, step: s.checkpoint.meta.generatorStep, source: `checkpoint ${s.name}, generator step ${s.checkpoint.meta.generatorStep}`, name: s.name };
+    }
+    const config = await this.resolvedConfig(await this.openSplit('train').catch(() => null));
+    return { tensors: s.tensors, config, step: 0, source: `imported weights ${s.name}`, name: s.name };
+  }
+
+  async evaluate(options: { physicsSamples: number }): Promise<EvaluationReport> {
+    return this.runTask('evaluate', 'Evaluating', async (signal, progress) => {
+      const val = await this.openSplit('validation');
+      if (!val) throw new FwiError('usage', 'add a validation list (with velocity files) to evaluate on');
+      const g = await this.generatorTensors();
+      const config = { ...g.config, batchSize: 16 };
+      const trainer = generatorTrainer(g.tensors, config);
+      try {
+        progress(0, val.length, `Evaluating on ${val.length} validation samples…`);
+        const m = await trainer.evaluate(val);
+        const report: EvaluationReport = {
+          samples: m.samples,
+          mae: m.mae,
+          rmse: m.rmse,
+          ssim: m.ssim,
+          maeMs: m.maeMs,
+          rmseMs: m.rmseMs,
+          preset: config.preset,
+          generatorStep: g.step,
+          physics: null,
+          weightsSource: g.source,
+          time: new Date().toISOString(),
+        };
+        this.emit({ type: 'evaluation', report });
+        this.taskEvent('evaluate', 'done', 1, 1, `Evaluated on ${m.samples} validation samples: MAE ${m.mae.toFixed(4)}, RMSE ${m.rmse.toFixed(4)}, SSIM ${m.ssim.toFixed(4)}`);
+        const count = Math.min(Math.max(0, Math.floor(options.physicsSamples)), val.length);
+        if (count === 0) return report;
+        this.taskEvent('physics', 'running', 0, 1, `Physics check: forward-modelling ${count} sample${count > 1 ? 's' : ''}…`);
+        try {
+          const indices = Array.from({ length: count }, (_, i) => Math.floor((i * val.length) / count));
+          const { predicted, truth, seismic } = await predictSamples(trainer, val, indices);
+          const misfit = await physicsMisfit(predicted, truth, seismic, {
+            signal,
+            onProgress: (f) => this.taskEvent('physics', 'running', f, 1, `Physics check: ${Math.round(f * 100)}%`),
+          });
+          const withPhysics: EvaluationReport = { ...report, physics: { indices, predicted: misfit.predicted, truth: misfit.truth ?? [] } };
+          this.emit({ type: 'evaluation', report: withPhysics });
+          this.taskEvent('physics', 'done', 1, 1, `Physics check: relative misfit ${misfit.predictedMean.toFixed(3)} for the prediction${misfit.truthMean !== null ? `, ${misfit.truthMean.toFixed(3)} for the true velocity` : ''}`);
+          return withPhysics;
+        } catch (e) {
+          const cancelled = signal.aborted || (isFwiError(e) && e.code === 'cancelled');
+          this.taskEvent('physics', cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? 'Physics check cancelled' : `Physics check failed: ${errorText(e)}`);
+          return report;
+        }
+      } finally {
+        trainer.dispose();
+      }
+    });
+  }
+
+  async predict(listPath: string): Promise<Blob> {
+    return this.runTask('predict', 'Inference', async (_signal, progress) => {
+      const list = (await this.dataState()).lists.find((l) => l.path === listPath);
+      if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
+      const dataset = await openDataset(list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })));
+      const g = await this.generatorTensors();
+      const trainer = generatorTrainer(g.tensors, { ...g.config, batchSize: 16 });
+      try {
+        const sink = blobSink('application/octet-stream');
+        await trainer.predict(dataset, sink, (done, total) => progress(done, total, `Inference: ${done} of ${total} samples`));
+        this.taskEvent('predict', 'done', 1, 1, `Predicted ${dataset.length} velocity maps from ${listPath}`);
+        return sink.blob();
+      } finally {
+        trainer.dispose();
+        await dataset.close();
+      }
+    });
+  }
+
+  async exportWeights(): Promise<Blob> {
+    const g = await this.generatorTensors();
+    const bytes = generatorSafetensors(g.tensors, { generator_step: String(g.step), source: 'VelocityGAN Studio' });
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  }
+
+  async exportCheckpoint(): Promise<Blob> {
+    const s = this.source;
+    let checkpoint: Checkpoint;
+    if (s?.kind === 'trainer') {
+      if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
+      checkpoint = await s.trainer.checkpoint();
+    } else if (s?.kind === 'checkpoint') {
+      checkpoint = s.checkpoint;
+    } else {
+      throw new FwiError('usage', s ? 'imported generator weights are not a checkpoint (no critic or optimiser state): use Export weights' : 'no run to save yet');
+    }
+    return new Blob([encodeCheckpointBundle(checkpoint) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  }
+
+  async importWeights(file: File): Promise<ImportReport> {
+    if (this.runState === 'running' || this.runState === 'paused') throw new FwiError('usage', 'stop the run before importing weights');
+    return this.runTask('import', `Importing ${file.name}`, async () => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let report: ImportReport;
+      if (isCheckpointBundle(bytes)) {
+        const checkpoint = decodeCheckpointBundle(bytes, file.name);
+        checkGeneratorWeights(checkpoint.generator, file.name);
+        this.source = { kind: 'checkpoint', checkpoint, name: file.name };
+        this.config = checkpoint.meta.config;
+        this.emit({ type: 'config', config: checkpoint.meta.config });
+        report = {
+          kind: 'checkpoint',
+          name: file.name,
+          generatorStep: checkpoint.meta.generatorStep,
+          config: checkpoint.meta.config,
+          message: `Imported checkpoint ${file.name} (epoch ${checkpoint.meta.position.epoch}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
+        };
+      } else {
+        const { tensors } = parseSafetensors(bytes, file.name);
+        const widths = checkGeneratorWeights(tensors, file.name);
+        this.source = { kind: 'weights', tensors, name: file.name };
+        const sameWidths = widths.every((w, i) => w === this.config.generatorWidths[i]);
+        if (!sameWidths) {
+          this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths as TrainConfig['generatorWidths'] };
+          this.emit({ type: 'config', config: this.config });
+        }
+        report = { kind: 'weights', name: file.name, generatorStep: null, config: null, message: `Imported generator weights ${file.name} (widths ${widths.join(', ')}): Evaluate them or run inference.` };
+      }
+      this.trainer?.dispose();
+      this.trainer = null;
+      this.emit({ type: 'weights', source: report.kind === 'checkpoint' ? `checkpoint ${file.name}` : `imported weights ${file.name}`, generatorStep: report.generatorStep });
+      this.taskEvent('import', 'done', 1, 1, report.message);
+      return report;
+    });
+  }
+
+  // ---- the demo dataset ---------------------------------------------------------------------------
+
+  async makeDemoDataset(options: DemoOptions): Promise<void> {
+    const size = DEMO_SIZES[options.size];
+    if (!size) throw new FwiError('usage', `unknown demo size "${options.size}"`);
+    await this.runTask('demo', 'Making the demo dataset', async (signal, progress) => {
+      const total = size.train + size.val;
+      const { files, summary } = await synthDatasetInMemory({
+        family: options.family,
+        train: size.train,
+        val: size.val,
+        perFile: size.perFile,
+        seed: options.seed,
+        signal,
+        onProgress: (p) => progress(p.fraction, 1, `Forward-modelling the demo dataset: sample ${Math.min(p.samplesDone + 1, total)} of ${total} (${Math.round(p.fraction * 100)}%)`),
+      });
+      this.demo = files;
+      this.presetHint = { name: summary.preset, reason: `the demo dataset imitates ${summary.preset} (${options.family} layers)` };
+      const dropped = files.map((f) => ({ path: `demo/${f.name}`, file: new File([f.bytes as Uint8Array<ArrayBuffer>], f.name) }));
+      await this.addFiles(dropped);
+      this.taskEvent('demo', 'done', 1, 1, `Demo dataset ready: ${size.train} training and ${size.val} validation samples of ${options.family} layers (${summary.preset}-like).`);
+    });
+  }
+
+  async demoZip(): Promise<Blob> {
+    if (!this.demo) throw new FwiError('usage', 'make the demo dataset first');
+    const sink = blobSink('application/zip');
+    await writeZip(this.demo, sink);
+    return sink.blob();
+  }
+
+  // ---- views ----------------------------------------------------------------------------------------
+
+  async shotGather(index: number): Promise<ShotGather | null> {
+    // Streamed: one sample is read, not the whole file.
+    const ds = (await this.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.openSplit('train', { memoryMode: 'stream' }));
+    if (!ds || index < 0 || index >= ds.length) return null;
+    try {
+      const { seismic } = await ds.read([index]);
+      const [shots, timeSamples, receivers] = ds.seismicShape;
+      return Comlink.transfer({ index, seismic, shots, timeSamples, receivers }, [seismic.buffer as ArrayBuffer]);
+    } finally {
+      await ds.close();
+    }
+  }
+}
