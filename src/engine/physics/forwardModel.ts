@@ -42,11 +42,12 @@ export interface ForwardModelOptions {
 /** The largest v·dt/dx the scheme is stable for: (v·dt/dx)²·max|symbol of L| ≤ 4. */
 export const STABILITY_LIMIT = Math.sqrt(4 / (-2 * (STENCIL.c0 - 2 * STENCIL.c1 + 2 * STENCIL.c2)));
 
-/** The kernel 'auto' resolves to on the current tf.js backend. */
+/** The kernel 'auto' resolves to on the current tf.js backend (the CPU kernels when none is chosen yet). */
 export function resolveKernel(kernel: ForwardKernel = 'auto'): Exclude<ForwardKernel, 'auto'> {
   if (kernel !== 'auto') return kernel;
-  const backend = tf.getBackend();
-  if (backend !== 'cpu' && backend !== 'wasm') return 'tfjs';
+  // No backend chosen yet (getBackend() is undefined until one is) means no GPU was set up either.
+  const backend: string | undefined = tf.getBackend();
+  if (backend && backend !== 'cpu' && backend !== 'wasm') return 'tfjs';
   return simdAvailable() ? 'simd' : 'js';
 }
 
@@ -64,10 +65,22 @@ export function checkVelocity(velocity: ArrayLike<number>, params: ForwardModelP
   }
 }
 
-/** A FwiError 'cancelled' if the signal is set; between chunks it also yields so a cancel message can arrive. */
-async function checkpoint(signal: CancelSignal | undefined): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  if (signal?.aborted) throw new FwiError('cancelled', 'forward modelling cancelled');
+/** Longest run between yields to the event loop, ms: browsers clamp repeated zero timeouts to 4 ms, so yield by time, not per chunk. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * A checkpoint between chunks: yields to the event loop when YIELD_EVERY_MS has passed (so a
+ * cancel message can reach a worker), then throws FwiError 'cancelled' if the signal is set.
+ */
+function checkpointer(signal: CancelSignal | undefined): () => Promise<void> {
+  let lastYield = performance.now();
+  return async () => {
+    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    if (signal?.aborted) throw new FwiError('cancelled', 'forward modelling cancelled');
+  };
 }
 
 /**
@@ -92,14 +105,15 @@ export async function forwardModel(velocity: Float32Array, options: ForwardModel
   const wavelet = rickerWavelet(params.f, params.dt, params.nt);
   const perSample = shots * params.nt * nx;
   const out = new Float32Array(n * perSample);
-  await checkpoint(options.signal);
+  const checkpoint = checkpointer(options.signal);
+  await checkpoint();
   for (let first = 0; first < n; first += batch) {
     const count = Math.min(batch, n - first);
     const grids = [];
     for (let i = first; i < first + count; i++) grids.push(discretise(velocity.subarray(i * cells, (i + 1) * cells), nz, nx, params));
     const seismic = await step(grids, wavelet, params.nt, stepsPerChunk, async (fraction) => {
       options.onProgress?.((first + fraction * count) / n);
-      await checkpoint(options.signal);
+      await checkpoint();
     });
     out.set(seismic, first * perSample);
   }

@@ -2,8 +2,9 @@
  * Seeded velocity maps in the style of OpenFWI's families (m/s, integer valued, in [1500, 4500]):
  * flat layers (FlatVel-A), sine-curved layers (CurveVel-A) and flat layers cut by one dipping
  * fault (FlatFault-A). The flat family's layer count, thicknesses and velocities follow the
- * statistics of the real FlatVel-A maps (docs/physics.md compares them). Sample i of a seed
- * depends on (seed, i) only, so a dataset streams in any chunking and regenerates exactly.
+ * statistics of the real FlatVel-A maps (docs/physics.md compares them). Sample i of a family
+ * and seed depends on (family, seed, i) only, so a dataset streams in any chunking and
+ * regenerates exactly.
  */
 import { createRng, mixSeed, type Rng } from '../data/random.ts';
 
@@ -136,9 +137,11 @@ export function isVelocityFamily(name: string): name is VelocityFamily {
   return (VELOCITY_FAMILIES as readonly string[]).includes(name);
 }
 
-/** Samples first … first + count − 1 of a family and seed, `(count, nz, nx)` row-major; sample i depends only on (seed, i). */
+/** Samples first … first + count − 1 of a family and seed, `(count, nz, nx)` row-major; sample i depends only on (family, seed, i). */
 export function velocityMaps(family: VelocityFamily, seed: number, first: number, count: number, nz = 70, nx = 70): Float32Array {
   const out = new Float32Array(count * nz * nx);
-  for (let i = 0; i < count; i++) out.set(MAKERS[family](createRng(mixSeed(seed, first + i)), nz, nx), i * nz * nx);
+  // The family enters the seed so that, say, sample 3 of the flat and of the fault family differ in their velocities too.
+  const familySeed = mixSeed(seed, VELOCITY_FAMILIES.indexOf(family) + 1);
+  for (let i = 0; i < count; i++) out.set(MAKERS[family](createRng(mixSeed(familySeed, first + i)), nz, nx), i * nz * nx);
   return out;
 }

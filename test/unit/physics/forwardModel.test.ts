@@ -144,6 +144,22 @@ describe('cancellation', () => {
   }
 });
 
+describe('cancellation from outside', () => {
+  it('a timer firing mid-run stops a full-size sample: the run yields to the event loop between chunks', async () => {
+    const controller = new AbortController();
+    let progressAtCancel = -1;
+    let last = 0;
+    setTimeout(() => {
+      progressAtCancel = last;
+      controller.abort();
+    }, 100);
+    const run = forwardModel(new Float32Array(70 * 70).fill(2500), { signal: controller.signal, onProgress: (f) => (last = f) });
+    await expect(run).rejects.toSatisfy((e: unknown) => e instanceof FwiError && e.code === 'cancelled');
+    expect(progressAtCancel).toBeLessThan(1);
+    expect(last).toBeLessThan(1);
+  });
+});
+
 describe('velocity checks', () => {
   it('the stability limit is sqrt(3/8) for the 4th-order Laplacian', () => {
     expect(STABILITY_LIMIT).toBeCloseTo(Math.sqrt(3 / 8), 12);
