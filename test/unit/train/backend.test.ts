@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2dFilterGradient, initBackend, parseBackendName } from '../../../src/engine/train/backend.ts';
+import { conv2dFilterGradient, conv2dInputGradient, initBackend, parseBackendName } from '../../../src/engine/train/backend.ts';
 
 type Case = { name: string; x: [number, number, number, number]; w: [number, number, number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] };
 
@@ -68,38 +68,60 @@ describe('conv2dFilterGradient', () => {
   }
 });
 
-describe('installed conv gradients', () => {
-  // A tiny conv → transposed conv → |·| net with the gradient penalty's double backward: the
-  // gradient of ‖∂f/∂x‖² with respect to both filters, on wasm (no Conv2DBackpropFilter kernel)
-  // and cpu, must agree.
-  function penaltyGrads(): number[][] {
-    return tf.tidy(() => {
-      const x = seeded([2, 6, 6, 2], 3);
-      const w1 = tf.variable(seeded([3, 3, 2, 3], 4) as tf.Tensor4D, true, 'w1');
-      const w2 = tf.variable(seeded([4, 4, 2, 3], 5) as tf.Tensor4D, true, 'w2');
-      const f = (input: tf.Tensor) => {
-        const h = tf.conv2d(input as tf.Tensor4D, w1, 2, 1);
-        const u = tf.conv2dTranspose(h, w2, [2, 6, 6, 2], 2, 'same');
-        return tf.sum(tf.abs(u));
-      };
-      const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.grad(f)(x))), [w1, w2]);
-      const out = [grads.w1.dataSync(), grads.w2.dataSync()].map((a) => Array.from(a));
-      w1.dispose();
-      w2.dispose();
-      return out;
+describe('conv2dInputGradient', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  for (const c of cases) {
+    it(`equals tf.conv2dTranspose (the Conv2DBackpropInput kernel) for ${c.name}`, () => {
+      const w = seeded(c.w, 6) as tf.Tensor4D;
+      const y = tf.conv2d(seeded(c.x, 1) as tf.Tensor4D, w, c.strides, c.pad);
+      const dy = seeded(y.shape, 7) as tf.Tensor4D;
+      const want = tf.conv2dTranspose(dy, w, c.x, c.strides, c.pad as 'same');
+      const got = conv2dInputGradient(dy, w, c.x, c.strides, c.pad);
+      expect(got.shape).toEqual(c.x);
+      expect(maxAbsDiff(got.dataSync(), want.dataSync())).toBeLessThan(1e-5);
+      tf.dispose([w, y, dy, want, got]);
     });
   }
+});
 
-  it('give the same double-backward gradients on wasm as on cpu', async () => {
+// A tiny conv → transposed conv → |·| net with the gradient penalty's double backward: the
+// gradient of ‖∂f/∂x‖² with respect to both filters. Computed once with tf.js's own gradients
+// (before any backend set-up installs ours), then with the installed ones on cpu and on wasm
+// (which has no Conv2DBackpropFilter kernel at all).
+function penaltyGrads(): number[][] {
+  return tf.tidy(() => {
+    const x = seeded([2, 6, 6, 2], 3);
+    const w1 = tf.variable(seeded([3, 3, 2, 3], 4) as tf.Tensor4D, true);
+    const w2 = tf.variable(seeded([4, 4, 2, 3], 5) as tf.Tensor4D, true);
+    const f = (input: tf.Tensor) => {
+      const h = tf.conv2d(input as tf.Tensor4D, w1, 2, 1);
+      const u = tf.conv2dTranspose(h, w2, [2, 6, 6, 2], 2, 'same');
+      return tf.add(tf.sum(tf.abs(u)), tf.sum(tf.square(tf.conv2d(u, w1, 1, 'same'))));
+    };
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.grad(f)(x))), [w1, w2]);
+    const out = [grads[w1.name].dataSync(), grads[w2.name].dataSync()].map((a) => Array.from(a));
+    w1.dispose();
+    w2.dispose();
+    return out;
+  });
+}
+const builtin = penaltyGrads();
+
+describe('installed conv gradients', () => {
+  it('give the double-backward gradients of tf.js built-ins, on cpu and on wasm', async () => {
     await initBackend('cpu');
     const cpu = penaltyGrads();
     expect(await initBackend('wasm')).toBe('wasm');
     const wasm = penaltyGrads();
     await initBackend('cpu');
     for (let i = 0; i < 2; i++) {
-      const scale = Math.max(...cpu[i].map(Math.abs));
+      const scale = Math.max(...builtin[i].map(Math.abs));
       expect(scale).toBeGreaterThan(0.1);
-      expect(maxAbsDiff(cpu[i], wasm[i]) / scale).toBeLessThan(1e-5);
+      expect(maxAbsDiff(cpu[i], builtin[i]) / scale).toBeLessThan(1e-5);
+      expect(maxAbsDiff(wasm[i], builtin[i]) / scale).toBeLessThan(1e-5);
     }
   });
 });

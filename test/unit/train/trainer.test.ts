@@ -115,7 +115,7 @@ describe('Trainer', () => {
     const validations: number[] = [];
     const snapshots: TrainerEvent[] = [];
     const trainer = new Trainer({
-      config: tinyConfig({ epochs: 5, nCritic: 1, lrGenerator: 3e-3, lrCritic: 3e-3, snapshotEvery: 10 }),
+      config: tinyConfig({ epochs: 8, nCritic: 1, lrGenerator: 3e-3, lrCritic: 3e-3, snapshotEvery: 10 }),
       train,
       val,
       backendName,
@@ -127,13 +127,14 @@ describe('Trainer', () => {
     const before = await trainer.evaluate(val);
     expect(await trainer.run()).toBe('finished');
     const after = await trainer.evaluate(val);
-    expect(validations).toHaveLength(5);
+    expect(validations).toHaveLength(8);
     expect(validations.at(-1)).toBeCloseTo(after.mae, 10);
     expect(after.mae).toBeLessThan(0.7 * before.mae);
     expect(after.maeMs).toBeCloseTo(after.mae * 1500, 6);
 
-    // 5 epochs × 4 generator steps: snapshots at generator steps 10 and 20 of samples 0..3.
-    expect(snapshots.map((s) => s.type === 'snapshot' && s.generatorStep)).toEqual([10, 20]);
+    // 8 epochs × 4 generator steps: snapshots at generator steps 10, 20 and 30 of samples 0..3.
+    expect(snapshots.map((s) => s.type === 'snapshot' && s.generatorStep)).toEqual([10, 20, 30]);
+    expect(snapshots.every((s) => s.type === 'snapshot' && s.indices.join() === '0,1,2,3' && s.predicted.length === 4 * 70 * 70)).toBe(true);
 
     const sink = memorySink();
     await trainer.predict(val, sink);
