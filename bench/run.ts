@@ -18,3 +18,5 @@ for (const name of names) {
   console.log(`\n=== ${name} ===`);
   await (await load()).main();
 }
+
+export {};
