@@ -1,0 +1,123 @@
+"""Times VelocityGAN's critic step and generator step in PyTorch on the CPU, with the networks built
+from the reference tables (shared/reference/VELOCITYGAN.md sections 3 and 4: OpenFWI's InversionNet
+and Discriminator, WGAN-GP with lambda_gp 10, L1 weight 100, AdamW betas (0, 0.9)), so that
+`npm run bench -- train` can print the tf.js/PyTorch ratio. Prints one JSON line:
+{"critic_s": median seconds, "generator_s": median seconds, "threads": n, "torch": version}.
+
+usage: python3 bench/train_torch.py [--batch 4] [--repeats 3] [--widths 32,64,128,256,512]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    """Conv (or ConvTranspose) -> BatchNorm -> activation, named `layers` as in OpenFWI."""
+
+    def __init__(self, cin, cout, kernel, stride, padding, transpose=False, act=None):
+        super().__init__()
+        conv = (nn.ConvTranspose2d if transpose else nn.Conv2d)(cin, cout, kernel, stride, padding)
+        self.layers = nn.Sequential(conv, nn.BatchNorm2d(cout), act if act is not None else nn.LeakyReLU(0.2))
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+class Generator(nn.Module):
+    def __init__(self, d1, d2, d3, d4, d5):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            Block(5, d1, (7, 1), (2, 1), (3, 0)),
+            Block(d1, d2, (3, 1), (2, 1), (1, 0)), Block(d2, d2, (3, 1), 1, (1, 0)),
+            Block(d2, d2, (3, 1), (2, 1), (1, 0)), Block(d2, d2, (3, 1), 1, (1, 0)),
+            Block(d2, d3, (3, 1), (2, 1), (1, 0)), Block(d3, d3, (3, 1), 1, (1, 0)),
+            Block(d3, d3, 3, 2, 1), Block(d3, d3, 3, 1, 1),
+            Block(d3, d4, 3, 2, 1), Block(d4, d4, 3, 1, 1),
+            Block(d4, d4, 3, 2, 1), Block(d4, d4, 3, 1, 1),
+            Block(d4, d5, (8, 9), 1, 0),
+        )
+        self.decoder = nn.Sequential(
+            Block(d5, d5, 5, 2, 0, transpose=True), Block(d5, d5, 3, 1, 1),
+            Block(d5, d4, 4, 2, 1, transpose=True), Block(d4, d4, 3, 1, 1),
+            Block(d4, d3, 4, 2, 1, transpose=True), Block(d3, d3, 3, 1, 1),
+            Block(d3, d2, 4, 2, 1, transpose=True), Block(d2, d2, 3, 1, 1),
+            Block(d2, d1, 4, 2, 1, transpose=True), Block(d1, d1, 3, 1, 1),
+        )
+        self.head = Block(d1, 1, 3, 1, 1, act=nn.Tanh())
+
+    def forward(self, x):
+        x = self.decoder(self.encoder(x))
+        return self.head(F.pad(x, [-5, -5, -5, -5]))
+
+
+class Critic(nn.Module):
+    def __init__(self, d1, d2, d3, d4):
+        super().__init__()
+        self.body = nn.Sequential(
+            Block(1, d1, 3, 2, 1), Block(d1, d1, 3, 1, 1),
+            Block(d1, d2, 3, 2, 1), Block(d2, d2, 3, 1, 1),
+            Block(d2, d3, 3, 2, 1), Block(d3, d3, 3, 1, 1),
+            Block(d3, d4, 3, 2, 1), Block(d4, d4, 3, 1, 1),
+            Block(d4, 1, 5, 1, 0),
+        )
+
+    def forward(self, x):
+        return self.body(x).view(x.shape[0], -1)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--widths", default="32,64,128,256,512")
+    args = parser.parse_args()
+    d = [int(w) for w in args.widths.split(",")]
+    torch.manual_seed(0)
+    G, D = Generator(*d), Critic(*d[:4])
+    G.train()
+    D.train()
+    opt = dict(lr=1e-4, betas=(0.0, 0.9), eps=1e-8, weight_decay=1e-4)
+    opt_g, opt_d = torch.optim.AdamW(G.parameters(), **opt), torch.optim.AdamW(D.parameters(), **opt)
+    b = args.batch
+    data = torch.rand(b, 5, 1000, 70) * 2 - 1
+    label = torch.rand(b, 1, 70, 70) * 2 - 1
+
+    def critic_step():
+        opt_d.zero_grad()
+        with torch.no_grad():
+            fake = G(data)
+        alpha = torch.rand(b, 1, 1, 1)
+        interp = (alpha * label + (1 - alpha) * fake).requires_grad_(True)
+        grad = torch.autograd.grad(D(interp).sum(), interp, create_graph=True)[0]
+        gp = ((grad.reshape(b, -1).norm(2, dim=1) - 1) ** 2).mean()
+        loss = -D(label).mean() + D(fake).mean() + 10 * gp
+        loss.backward()
+        opt_d.step()
+
+    def generator_step():
+        opt_g.zero_grad()
+        pred = G(data)
+        loss = 100 * F.l1_loss(pred, label) - D(pred).mean()
+        loss.backward()
+        opt_g.step()
+
+    def timed(step):
+        step()  # warm-up
+        times = []
+        for _ in range(args.repeats):
+            t = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    result = {"critic_s": timed(critic_step), "generator_s": timed(generator_step), "threads": torch.get_num_threads(), "torch": torch.__version__}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
