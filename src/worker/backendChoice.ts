@@ -19,6 +19,8 @@ export const BACKEND_ORDER: readonly StudioBackend[] = ['webgpu', 'webgl', 'wasm
 export interface GpuHandle {
   device: GPUDevice;
   adapterName: string;
+  /** A software rasteriser standing in for a GPU. */
+  software: boolean;
 }
 
 let gpu: GpuHandle | null = null;
@@ -58,7 +60,9 @@ async function createWebGpuBackend(): Promise<WebGPUBackend> {
       maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
     },
   });
-  gpu = { device, adapterName: adapterName(info) };
+  const name = adapterName(info);
+  const fallback = (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter === true;
+  gpu = { device, adapterName: name, software: fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(name) };
   return new WebGPUBackend(device, info as never);
 }
 
@@ -115,7 +119,7 @@ export async function chooseBackend(prefer?: StudioBackend): Promise<BackendRepo
     if (name !== 'webgpu') gpu = null;
     const failure = await tryBackend(name);
     if (failure === null) {
-      return { name, adapter: name === 'webgpu' ? (gpu?.adapterName ?? null) : null, fallbacks };
+      return { name, adapter: name === 'webgpu' ? (gpu?.adapterName ?? null) : null, software: name === 'webgpu' && (gpu?.software ?? false), fallbacks };
     }
     fallbacks.push({ backend: name, reason: failure });
   }

@@ -14,6 +14,8 @@ export interface BackendReport {
   name: StudioBackend;
   /** The WebGPU adapter's self-description (vendor, architecture, device), or null off WebGPU. */
   adapter: string | null;
+  /** True when the WebGPU adapter is a software renderer (SwiftShader, llvmpipe): a GPU emulated on the CPU. */
+  software: boolean;
   /** Every faster backend that was tried and failed, with the reason in words. */
   fallbacks: { backend: StudioBackend; reason: string }[];
 }

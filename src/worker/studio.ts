@@ -9,13 +9,14 @@
  * numbers for the same weights.
  */
 import * as Comlink from 'comlink';
-import { defaultConfig, validateConfig, type TrainConfig } from '../engine/config.ts';
+import { applyWidthPreset, defaultConfig, validateConfig, type TrainConfig } from '../engine/config.ts';
 import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
-import { resolvePreset } from '../engine/data/presets.ts';
+import { getPreset, resolvePreset, transformOf } from '../engine/data/presets.ts';
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSink, blobSource } from '../engine/io/byteSource.ts';
 import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/physics/synthDataset.ts';
 import { writeZip } from '../engine/physics/zip.ts';
@@ -43,11 +44,11 @@ import type {
 } from './protocol.ts';
 import * as vault from './runVault.ts';
 
-/** Demo sizes: training and validation samples, samples per file. */
-const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perFile: number }> = {
-  tiny: { train: 4, val: 2, perFile: 4 },
-  small: { train: 24, val: 8, perFile: 8 },
-  standard: { train: DEMO_DATASET.train, val: DEMO_DATASET.val, perFile: DEMO_DATASET.perFile },
+/** Demo sizes: samples, samples per file, and a configuration that trains on them in minutes. */
+const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perFile: number; widths: 'tiny' | 'small' | 'half'; batchSize: number; epochs: number }> = {
+  tiny: { train: 4, val: 2, perFile: 4, widths: 'tiny', batchSize: 2, epochs: 2 },
+  small: { train: 24, val: 8, perFile: 8, widths: 'small', batchSize: 4, epochs: 10 },
+  standard: { train: DEMO_DATASET.train, val: DEMO_DATASET.val, perFile: DEMO_DATASET.perFile, widths: 'half', batchSize: 8, epochs: 20 },
 };
 
 type WeightsSource =
@@ -193,6 +194,14 @@ export class Studio implements StudioApi {
       this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
       this.runState = 'failed';
     }
+  }
+
+  /**
+   * The forward model's kernel: tf.js ops on a real GPU; on an emulated one (SwiftShader) the
+   * WebAssembly stencil on the CPU is many times faster than the same work through the emulator.
+   */
+  private forwardKernel(): ForwardKernel {
+    return this.backend?.software ? 'js' : 'auto';
   }
 
   // ---- files and data -------------------------------------------------------------------------
@@ -477,6 +486,7 @@ export class Studio implements StudioApi {
           const { predicted, truth, seismic } = await predictSamples(trainer, val, indices);
           const misfit = await physicsMisfit(predicted, truth, seismic, {
             signal,
+            kernel: this.forwardKernel(),
             onProgress: (f) => this.taskEvent('physics', 'running', f, 1, `Physics check: ${Math.round(f * 100)}%`),
           });
           const withPhysics: EvaluationReport = { ...report, physics: { indices, predicted: misfit.predicted, truth: misfit.truth ?? [] } };
@@ -584,13 +594,31 @@ export class Studio implements StudioApi {
         perFile: size.perFile,
         seed: options.seed,
         signal,
+        kernel: this.forwardKernel(),
         onProgress: (p) => progress(p.fraction, 1, `Forward-modelling the demo dataset: sample ${Math.min(p.samplesDone + 1, total)} of ${total} (${Math.round(p.fraction * 100)}%)`),
       });
       this.demo = files;
       this.presetHint = { name: summary.preset, reason: `the demo dataset imitates ${summary.preset} (${options.family} layers)` };
       const dropped = files.map((f) => ({ path: `demo/${f.name}`, file: new File([f.bytes as Uint8Array<ArrayBuffer>], f.name) }));
       await this.addFiles(dropped);
-      this.taskEvent('demo', 'done', 1, 1, `Demo dataset ready: ${size.train} training and ${size.val} validation samples of ${options.family} layers (${summary.preset}-like).`);
+      // The benchmark defaults (batch 64, 500 epochs, full widths) do not fit a demo: suggest a quick run instead.
+      const preset = getPreset(summary.preset);
+      this.config = {
+        ...applyWidthPreset(this.config, size.widths),
+        preset: preset.name,
+        transform: transformOf(preset),
+        batchSize: size.batchSize,
+        epochs: size.epochs,
+        snapshotEvery: 1,
+      };
+      this.emit({ type: 'config', config: this.config });
+      this.taskEvent(
+        'demo',
+        'done',
+        1,
+        1,
+        `Demo dataset ready: ${size.train} training and ${size.val} validation samples of ${options.family} layers (${summary.preset}-like). The configuration now suits it (${size.widths} widths, batch ${size.batchSize}, ${size.epochs} epochs).`,
+      );
     });
   }
 

@@ -30,6 +30,12 @@ export function BackendStatus() {
         Backend: <strong>{LABEL[backend.name]}</strong>
         {backend.adapter ? <> on <span data-testid="adapter">{backend.adapter}</span></> : null}
       </p>
+      {backend.software ? (
+        <p className="fallback-notice" data-testid="software-notice">
+          This WebGPU adapter is a software renderer: the GPU is emulated on the CPU, so training is slow. The forward model
+          runs on the CPU directly (WebAssembly), which is faster here.
+        </p>
+      ) : null}
       {failed.length > 0 ? (
         <div className="fallback-notice" data-testid="fallback-notice">
           <strong>Running on {LABEL[backend.name]}, not WebGPU: training will be slower.</strong>

@@ -29,7 +29,7 @@ export function ChartsPanel() {
   };
   return (
     <>
-      <div className="panel" data-testid="loss-panel" data-points={critic.step.length}>
+      <div className="panel" data-testid="loss-panel" data-points={critic.step.length} data-first-step={critic.step[0] ?? 0} data-last-step={critic.step[critic.step.length - 1] ?? 0}>
         <LossChart critic={critic} generator={generator} revision={critic.step.length + generator.step.length} logY={logY} onLogYChange={onLogYChange} />
       </div>
       <div className="panel" data-testid="metrics-panel" data-points={validation.length}>

@@ -13,6 +13,7 @@ export function EvaluationPanel() {
       className="panel"
       data-testid="evaluation-panel"
       data-report={evaluation ? JSON.stringify({ mae: evaluation.mae, rmse: evaluation.rmse, ssim: evaluation.ssim, maeMs: evaluation.maeMs, rmseMs: evaluation.rmseMs, samples: evaluation.samples }) : undefined}
+      data-physics={evaluation?.physics ? JSON.stringify(evaluation.physics) : undefined}
     >
       <EvaluationReport report={evaluation} preset={evaluation?.preset ?? preset} />
       {physics?.state === 'running' ? (

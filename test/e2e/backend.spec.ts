@@ -1,0 +1,14 @@
+import { expect, test } from '@playwright/test';
+import { recordForeignRequests, recordLongTasks, snap } from './harness.ts';
+
+test('the engine starts on WebGPU in the worker and names the adapter', async ({ page, baseURL }, info) => {
+  const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
+  await recordLongTasks(page);
+  await page.goto('/');
+  const backend = page.getByTestId('backend');
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('adapter')).toContainText(/swiftshader|google/i);
+  await expect(page.getByTestId('fallback-notice')).toHaveCount(0);
+  await snap(page, info, 'first-screen');
+  expect(foreign).toEqual([]);
+});

@@ -1,0 +1,124 @@
+/**
+ * What every browser test of the studio shares: a page watched for long main-thread tasks (a
+ * PerformanceObserver installed before any script of the page runs) and for requests leaving
+ * its own origin, and a small OpenFWI-layout dataset written to a temporary folder.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { encodeNpy } from '../../src/engine/io/npy.ts';
+
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/** Starts recording long tasks (> 50 ms) on the page's main thread, from its first script on. */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** Long tasks recorded since `since` (page time, ms). */
+export async function longTasksSince(page: Page, since = 0): Promise<LongTask[]> {
+  return page.evaluate((t) => (window as unknown as { __longTasks: LongTask[] }).__longTasks.filter((x) => x.start >= t), since);
+}
+
+/**
+ * Attaches the long tasks of a phase to the report and asserts the main thread stayed responsive.
+ * The budget is 50 ms; see the test README note on SwiftShader for what is measured here.
+ */
+export async function reportLongTasks(info: TestInfo, phase: string, tasks: LongTask[]): Promise<void> {
+  const text = tasks.length ? tasks.map((t) => `${Math.round(t.duration)} ms at ${Math.round(t.start)} ms`).join(', ') : 'none';
+  info.annotations.push({ type: `long tasks (${phase})`, description: text });
+  console.log(`long tasks over 50 ms during ${phase}: ${text}`);
+  expect(tasks, `main-thread tasks over 50 ms during ${phase}`).toEqual([]);
+}
+
+/** The page's clock now (performance.now()), to mark the start of a measured phase. */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+/** Collects every request to another origin than the page's own (the list should stay empty). */
+export function recordForeignRequests(page: Page, origin: string): string[] {
+  const foreign: string[] = [];
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    if (new URL(url).origin !== origin) foreign.push(url);
+  });
+  return foreign;
+}
+
+/** Saves a full-page screenshot into the test's output folder (kept as an artifact). */
+export async function snap(page: Page, info: TestInfo, name: string): Promise<string> {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: 'image/png' });
+  return path;
+}
+
+export interface TinyDataset {
+  dir: string;
+  files: string[];
+  trainSamples: number;
+  valSamples: number;
+}
+
+/** Velocity of a flat-layered map (m/s), deterministic in `seed`, never decreasing with depth. */
+function layeredVelocity(seed: number): Float32Array {
+  const v = new Float32Array(70 * 70);
+  const layers = 3 + (seed % 3);
+  for (let z = 0; z < 70; z++) {
+    const layer = Math.min(layers - 1, Math.floor((z / 70) * layers + ((seed * 0.37) % 0.5)));
+    const speed = 1500 + Math.round(((layer + 1) / layers) * (2500 + 400 * (seed % 4)));
+    for (let x = 0; x < 70; x++) v[z * 70 + x] = speed;
+  }
+  return v;
+}
+
+/** Seismic-like traces (5 shots × 1000 samples × 70 receivers), deterministic, within FlatVel-A's amplitude range. */
+function syntheticSeismic(seed: number, velocity: Float32Array): Float32Array {
+  const out = new Float32Array(5 * 1000 * 70);
+  for (let s = 0; s < 5; s++) {
+    const src = [0, 17, 34, 52, 69][s];
+    for (let r = 0; r < 70; r++) {
+      const offset = Math.abs(r - src) * 10;
+      const arrival = 80 + (offset / velocity[r]) * 1000;
+      for (let t = 0; t < 1000; t++) {
+        const a = (t - arrival) / 12;
+        const reflection = (t - 300 - seed * 7 - offset / 20) / 15;
+        out[(s * 1000 + t) * 70 + r] = 40 * Math.exp(-a * a) * (1 - 2 * a * a) + 8 * Math.exp(-reflection * reflection) * Math.sin(t / 9 + seed);
+      }
+    }
+  }
+  return out;
+}
+
+/** Writes data1/model1 (train), data2/model2 (validation), train.txt and val.txt into a fresh folder. */
+export function writeTinyDataset(trainSamples = 4, valSamples = 2): TinyDataset {
+  const dir = mkdtempSync(join(tmpdir(), 'velocitygan-e2e-'));
+  const write = (name: string, count: number, first: number) => {
+    const seismic = new Float32Array(count * 5 * 1000 * 70);
+    const velocity = new Float32Array(count * 70 * 70);
+    for (let i = 0; i < count; i++) {
+      const v = layeredVelocity(first + i);
+      velocity.set(v, i * 4900);
+      seismic.set(syntheticSeismic(first + i, v), i * 350000);
+    }
+    writeFileSync(join(dir, `data${name}.npy`), encodeNpy([count, 5, 1000, 70], seismic));
+    writeFileSync(join(dir, `model${name}.npy`), encodeNpy([count, 1, 70, 70], velocity));
+  };
+  write('1', trainSamples, 0);
+  write('2', valSamples, 100);
+  writeFileSync(join(dir, 'train.txt'), 'data1.npy\tmodel1.npy\n');
+  writeFileSync(join(dir, 'val.txt'), 'data2.npy\tmodel2.npy\n');
+  return { dir, files: ['data1.npy', 'model1.npy', 'data2.npy', 'model2.npy', 'train.txt', 'val.txt'].map((f) => join(dir, f)), trainSamples, valSamples };
+}
