@@ -1,11 +1,12 @@
 /**
  * Training benchmark: one critic step (with the gradient penalty's double backward) and one
  * generator step of VelocityGAN at full widths (32/64/128/256/512, critic 32/64/128/256), batch 4,
- * on each Node backend (wasm, cpu), median of a few steps after a warm-up. Prints seconds per
- * step and samples per second for OpenFWI's schedule (n_critic 5: five critic steps and one
- * generator step per five batches). With `python3` and torch present, times the same steps in
- * PyTorch (bench/train_torch.py) and prints the ratio. `FWI_BENCH_BACKENDS=wasm` limits the
- * backends (the cpu backend needs minutes per step at these widths).
+ * median of a few steps after a warm-up, on the fastest Node backend. The backends (wasm, cpu)
+ * are ranked first at 'tiny' widths, because the pure-JS cpu backend needs many minutes per
+ * full-width step; `FWI_BENCH_FULL=cpu,wasm` times the named backends at full widths anyway.
+ * Prints seconds per step and samples per second for OpenFWI's schedule (n_critic 5: five critic
+ * steps and one generator step per five batches). With `python3` and torch present, times the
+ * same steps in PyTorch (bench/train_torch.py) and prints the ratio.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +38,9 @@ function openfwiSamplesPerSecond(t: StepTimes): number {
   return (N_CRITIC * BATCH) / (N_CRITIC * t.criticS + t.generatorS);
 }
 
-async function timeBackend(name: BackendName, repeats: number): Promise<StepTimes> {
+async function timeBackend(name: BackendName, widths: 'full' | 'tiny', repeats: number): Promise<StepTimes> {
   await initBackend(name);
-  const { generator: gw, critic: cw } = WIDTH_PRESETS.full;
+  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
   const G = createGenerator(gw, 1);
   const D = createCritic(cw, 2);
   const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
@@ -81,31 +82,39 @@ function pytorchTimes(): (StepTimes & { threads: number; torch: string }) | stri
   return { criticS: r.critic_s, generatorS: r.generator_s, threads: r.threads, torch: r.torch };
 }
 
+function describeTimes(label: string, t: StepTimes): string {
+  return (
+    `  ${label.padEnd(20)} critic step ${t.criticS.toFixed(2)} s, generator step ${t.generatorS.toFixed(2)} s; ` +
+    `OpenFWI schedule (n_critic ${N_CRITIC}) ${openfwiSamplesPerSecond(t).toFixed(3)} samples/s, ` +
+    `critic+generator every batch ${(BATCH / (t.criticS + t.generatorS)).toFixed(3)} samples/s`
+  );
+}
+
 export async function main(): Promise<void> {
-  const wanted = (process.env.FWI_BENCH_BACKENDS ?? 'wasm,cpu').split(',').map((s) => s.trim()) as BackendName[];
-  console.log(`VelocityGAN steps at full widths (G 32/64/128/256/512, D 32/64/128/256), batch ${BATCH}, tf.js ${tf.version.tfjs}`);
-  const results: [BackendName, StepTimes][] = [];
-  for (const name of wanted) {
-    // The pure-JS cpu backend takes minutes per step here: one timed step is enough to rank it.
-    const t = await timeBackend(name, name === 'cpu' ? 1 : 3);
-    results.push([name, t]);
-    console.log(
-      `  ${name.padEnd(5)} critic step ${t.criticS.toFixed(2)} s, generator step ${t.generatorS.toFixed(2)} s; ` +
-        `OpenFWI schedule (n_critic ${N_CRITIC}) ${openfwiSamplesPerSecond(t).toFixed(3)} samples/s, ` +
-        `critic+generator every batch ${(BATCH / (t.criticS + t.generatorS)).toFixed(3)} samples/s`,
-    );
+  console.log(`VelocityGAN training steps, batch ${BATCH}, tf.js ${tf.version.tfjs}`);
+  const ranking: [BackendName, StepTimes][] = [];
+  for (const name of ['wasm', 'cpu'] as BackendName[]) {
+    const t = await timeBackend(name, 'tiny', 1);
+    ranking.push([name, t]);
+    console.log(describeTimes(`${name}, tiny widths`, t));
   }
-  const [fastest, best] = results.reduce((a, b) => (openfwiSamplesPerSecond(b[1]) > openfwiSamplesPerSecond(a[1]) ? b : a));
+  const [fastest] = ranking.reduce((a, b) => (openfwiSamplesPerSecond(b[1]) > openfwiSamplesPerSecond(a[1]) ? b : a));
   console.log(`  fastest Node backend: ${fastest}`);
+
+  const full = new Set<BackendName>([fastest, ...((process.env.FWI_BENCH_FULL ?? '').split(',').filter(Boolean) as BackendName[])]);
+  let best: StepTimes | null = null;
+  console.log('full widths (G 32/64/128/256/512, D 32/64/128/256):');
+  for (const name of full) {
+    const t = await timeBackend(name, 'full', name === 'cpu' ? 1 : 3);
+    if (name === fastest) best = t;
+    console.log(describeTimes(`${name}, full widths`, t));
+  }
 
   const torch = pytorchTimes();
   if (typeof torch === 'string') {
     console.log(`  PyTorch comparison ${torch}`);
     return;
   }
-  console.log(
-    `  PyTorch ${torch.torch} (${torch.threads} threads) critic step ${torch.criticS.toFixed(2)} s, generator step ${torch.generatorS.toFixed(2)} s; ` +
-      `${openfwiSamplesPerSecond(torch).toFixed(3)} samples/s`,
-  );
-  console.log(`  ratio tf.js ${fastest} / PyTorch: critic ${(best.criticS / torch.criticS).toFixed(1)}×, generator ${(best.generatorS / torch.generatorS).toFixed(1)}× the time`);
+  console.log(describeTimes(`PyTorch ${torch.torch} (${torch.threads} threads)`, torch));
+  console.log(`  ratio tf.js ${fastest} / PyTorch: critic ${(best!.criticS / torch.criticS).toFixed(1)}×, generator ${(best!.generatorS / torch.generatorS).toFixed(1)}× the time`);
 }
