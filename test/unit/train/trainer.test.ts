@@ -84,6 +84,19 @@ describe('Trainer', () => {
     });
   }, 120_000);
 
+  it('follows the PaddleScience schedule: n_critic critic batches, then a generator batch', async () => {
+    const steps: string[] = [];
+    const trainer = new Trainer({
+      config: tinyConfig({ schedule: 'paddle', nCritic: 3, shuffle: false, epochs: 1 }),
+      train: await layeredDataset(0, 10),
+      backendName,
+      onEvent: (e) => isStep(e) && steps.push(`${e.type === 'critic-step' ? 'D' : 'G'}${e.iteration}`),
+    });
+    expect(await trainer.run()).toBe('finished');
+    trainer.dispose();
+    expect(steps).toEqual(['D0', 'D1', 'D2', 'G3', 'D4']);
+  }, 60_000);
+
   it('stops on a NaN loss, names the step and the quantity, and keeps the last good checkpoint', async () => {
     // Sample 4 carries a NaN: with batches in order it is in batch 3 of epoch 1.
     const train = await layeredDataset(0, 6, 4);
