@@ -3,18 +3,17 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FwiError } from '../../src/engine/errors.ts';
 import type { SafeTensor } from '../../src/engine/io/safetensors.ts';
-import { registerConvFilterGradient } from '../../src/engine/model/convGradient.ts';
 import { compareArray, compareGradients, compareLoss, compareParamsAfterStep, compareRunningStats } from '../../src/engine/parity/compare.ts';
 import { parseParityManifest } from '../../src/engine/parity/manifest.ts';
 import { formatParityTable } from '../../src/engine/parity/report.ts';
 import { runParity } from '../../src/engine/parity/runParity.ts';
+import { initBackend } from '../../src/engine/train/backend.ts';
 
 const dir = 'test/fixtures/parity';
 const manifestText = readFileSync(`${dir}/manifest.json`, 'utf8');
 
 beforeAll(async () => {
-  registerConvFilterGradient();
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
 });
 
 describe('parity with the PyTorch reference (test/fixtures/parity, cpu backend)', () => {

@@ -1,145 +1,18 @@
 /**
  * Picks and starts the tf.js backend the trainer runs on: 'cpu' (pure JS, everywhere), 'wasm'
- * (XNNPACK, several times faster on a CPU) or 'webgpu' (the studio's worker). The wasm backend has
- * no Conv2DBackpropFilter kernel, and the cpu backend's is 20-100× slower than its forward conv
- * (measured here: 255 s against 3 s for a 128→128 3×3 layer at batch 4), so on both the filter
- * gradient is rewritten as a forward conv2d (TFJS-NOTES "Backends"), and the input gradient too
- * (wasm's Conv2DBackpropInput is a plain loop, its forward conv2d is XNNPACK). Each rewrite is a
- * reordering of the same sums and is differentiable, so the gradient penalty's second derivative
- * still flows through it; they are exported for the worker, which decides for webgpu.
+ * (XNNPACK, several times faster on a CPU) or 'webgpu' (the studio's worker). On cpu and wasm it
+ * installs the conv gradients as forward convolutions (model/convGradients.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { FwiError } from '../errors.ts';
+import { installConvGradients } from '../model/convGradients.ts';
+
+// The studio's worker (src/worker/backendChoice.ts) imports the installer by this older name.
+export { installConvGradients as installConvFilterGradient };
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
-
-type PadAttr = number | 'same' | 'valid' | number[][];
-
-/**
- * dL/dW of a NHWC conv2d (dilation 1) as one forward conv2d: batch and channels of the input swap
- * places, `dy` becomes the filter and the stride becomes the dilation. Equals tf.conv2DBackpropFilter.
- */
-export function conv2dFilterGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  strides: number | [number, number],
-  pad: PadAttr,
-  dimRoundingMode?: 'floor' | 'round' | 'ceil',
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [kh, kw] = filterShape;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      filterShape,
-      strides,
-      1,
-      pad as 'same' | 'valid' | number,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const { top, bottom, left, right } = info.padInfo;
-    // [ci, H, W, n]: the input's channels become the batch, its batch the channels.
-    const xt = tf.transpose(x, [3, 1, 2, 0]);
-    // [outH, outW, n, co]: dy is the filter.
-    const f = tf.transpose(dy, [1, 2, 0, 3]);
-    const padded = top || bottom || left || right ? tf.pad(xt, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
-    const g = tf.conv2d(padded as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
-    // Strides that do not divide the padded extent leave extra rows/columns: those taps are unused.
-    const cropped = g.shape[1] === kh && g.shape[2] === kw ? g : tf.slice(g, [0, 0, 0, 0], [-1, kh, kw, -1]);
-    return tf.transpose(cropped, [1, 2, 0, 3]) as tf.Tensor4D;
-  });
-}
-
-/**
- * dL/dx of a NHWC conv2d (dilation 1) as one forward conv2d: `dy` spread out by the stride
- * (zeros between its rows and columns), padded by the kernel size less one, correlated with the
- * filter flipped in space and with its channel axes swapped; then cropped to the input's padding.
- * Equals tf.conv2dTranspose(dy, filter, xShape, strides, pad) — wasm's kernel for that is a plain
- * loop, several times slower than its XNNPACK forward convolution.
- */
-export function conv2dInputGradient(
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  xShape: [number, number, number, number],
-  strides: number | [number, number],
-  pad: PadAttr,
-  dimRoundingMode?: 'floor' | 'round' | 'ceil',
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [kh, kw] = filter.shape;
-    const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, strides, 1, pad as 'same' | 'valid' | number, dimRoundingMode, false, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw } = info;
-    const [n, oh, ow, co] = dy.shape;
-    const [, h, w] = xShape;
-    let spread: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      const holes = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      spread = tf.slice(tf.reshape(holes, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]);
-    }
-    const lh = spread.shape[1];
-    const lw = spread.shape[2];
-    const { top, left } = info.padInfo;
-    const bottom = Math.max(0, top + h - lh);
-    const right = Math.max(0, left + w - lw);
-    const padded = tf.pad(spread, [[0, 0], [kh - 1, bottom], [kw - 1, right], [0, 0]]);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    const full = tf.conv2d(padded, flipped, 1, 'valid');
-    return tf.slice(full, [0, top, left, 0], [n, h, w, -1]);
-  });
-}
-
-let filterGradientInstalled = false;
-
-/**
- * Replaces the gradients of Conv2D and Conv2DBackpropInput (the transposed conv) with forward
- * convolutions, so that no Conv2DBackpropFilter kernel is needed. On wasm this also takes the
- * full-width generator step from 10.5 s to 6.4 s of CPU time at batch 4 (measured here). Global to tf.js (gradients are not per backend); idempotent.
- */
-export function installConvFilterGradient(): void {
-  if (filterGradientInstalled) return;
-  filterGradientInstalled = true;
-  tf.registerGradient({
-    kernelName: 'Conv2D',
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { strides, pad, dilations, dimRoundingMode } = attrs as unknown as {
-        strides: [number, number];
-        pad: PadAttr;
-        dilations: number | [number, number];
-        dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      };
-      const d = typeof dilations === 'number' ? [dilations, dilations] : dilations;
-      if (d && (d[0] !== 1 || d[1] !== 1)) throw new Error('conv2d gradient: dilations > 1 are not supported');
-      const dy4 = dy as tf.Tensor4D;
-      return {
-        x: () => conv2dInputGradient(dy4, filter, x.shape, strides, pad, dimRoundingMode),
-        filter: () => conv2dFilterGradient(x, dy4, filter.shape, strides, pad, dimRoundingMode),
-      };
-    },
-  });
-  tf.registerGradient({
-    kernelName: 'Conv2DBackpropInput',
-    inputsToSave: ['dy', 'filter'],
-    gradFunc: (ddx, saved, attrs) => {
-      const [dy, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { strides, pad, dimRoundingMode } = attrs as unknown as {
-        strides: [number, number];
-        pad: PadAttr;
-        dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      };
-      const ddx4 = ddx as tf.Tensor4D;
-      return {
-        dy: () => tf.conv2d(ddx4, filter, strides, pad as 'same' | 'valid' | number, 'NHWC', 1, dimRoundingMode),
-        filter: () => conv2dFilterGradient(ddx4, dy, filter.shape, strides, pad, dimRoundingMode),
-      };
-    },
-  });
-}
 
 /** Parses a user-given backend name; throws FwiError('usage') naming the choices. */
 export function parseBackendName(name: string): BackendName {
@@ -153,7 +26,7 @@ export function parseBackendName(name: string): BackendName {
  */
 export async function initBackend(name: BackendName): Promise<BackendName> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (name === 'wasm' || name === 'cpu') installConvFilterGradient();
+  if (name === 'wasm' || name === 'cpu') installConvGradients();
   if (name === 'webgpu') {
     if (typeof navigator === 'undefined' || !(navigator as Navigator & { gpu?: unknown }).gpu) {
       throw new FwiError('usage', 'the webgpu backend needs navigator.gpu (a WebGPU browser or the "webgpu" package in Node)');

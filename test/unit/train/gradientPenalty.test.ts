@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerConvFilterGradient } from '../../../src/engine/model/convGradient.ts';
 import { block, leakyReluSecondOrder } from '../../../src/engine/model/layers.ts';
 import { createNetwork } from '../../../src/engine/model/network.ts';
+import { initBackend } from '../../../src/engine/train/backend.ts';
 import { gradientPenalty, interpolate } from '../../../src/engine/train/gradientPenalty.ts';
 
 beforeAll(async () => {
-  registerConvFilterGradient();
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
 });
 
 describe('gradient penalty', () => {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LossWeights } from '../../../src/engine/config.ts';
-import { registerConvFilterGradient } from '../../../src/engine/model/convGradient.ts';
 import { createCritic } from '../../../src/engine/model/critic.ts';
 import { createGenerator } from '../../../src/engine/model/generator.ts';
 import type { Network } from '../../../src/engine/model/network.ts';
 import { widthPresets } from '../../../src/engine/model/widths.ts';
 import { AdamW } from '../../../src/engine/train/adamw.ts';
+import { initBackend } from '../../../src/engine/train/backend.ts';
 import { criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from '../../../src/engine/train/steps.ts';
 
 const w: LossWeights = { g1v: 100, g2v: 1, adv: 1, gp: 10 };
@@ -25,8 +25,7 @@ const changed = (before: Map<string, Float32Array>, vars: Map<string, tf.Variabl
   [...vars].filter(([k, v]) => v.dataSync().some((x, i) => x !== before.get(k)![i])).length;
 
 beforeAll(async () => {
-  registerConvFilterGradient();
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
   G = createGenerator(widthPresets.tiny.generator, 1);
   D = createCritic(widthPresets.tiny.critic, 2);
   optG = new AdamW(G.params, { lr: 1e-4, betas: [0, 0.9], eps: 1e-8, weightDecay: 1e-4 });
