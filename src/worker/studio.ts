@@ -358,6 +358,7 @@ export class Studio implements StudioApi {
     this.lastGeneratorStep = generatorStep;
     this.emit({ type: 'history', history: this.history });
     this.emit({ type: 'run-start', criticStep, generatorStep, resumed });
+    if (checkpoint) this.emit({ type: 'weights', source: `training run (resumed), generator step ${generatorStep}`, generatorStep });
     const trainer = this.trainer;
     this.run = trainer.run();
     void this.run

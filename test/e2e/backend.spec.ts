@@ -12,3 +12,13 @@ test('the engine starts on WebGPU in the worker and names the adapter', async ({
   await snap(page, info, 'first-screen');
   expect(foreign).toEqual([]);
 });
+
+test('without WebGPU the studio falls back and says why, visibly', async ({ page }, info) => {
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
+  const notice = page.getByTestId('fallback-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('not WebGPU');
+  await expect(notice).toContainText('WebGPU: skipped: the page asked for wasm');
+  await snap(page, info, 'fallback-notice');
+});

@@ -14,20 +14,23 @@ import { expect, test } from '@playwright/test';
 import { encodeSafetensors } from '../../src/engine/io/safetensors.ts';
 import { createGenerator } from '../../src/engine/model/generator.ts';
 import { stateDictOf } from '../../src/engine/model/stateDict.ts';
-import { recordForeignRequests, snap } from './harness.ts';
+import { longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap } from './harness.ts';
 
 test('the demo dataset is modelled in the worker, used like dropped files, zipped, and physics-checked', async ({ page, baseURL }, info) => {
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
+  await recordLongTasks(page);
   const dir = mkdtempSync(join(tmpdir(), 'velocitygan-demo-'));
   await page.goto('/?demo=tiny');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
   await snap(page, info, '1-first-screen');
 
   const started = Date.now();
+  const t0 = await pageNow(page);
   await page.getByRole('button', { name: 'Use demo dataset' }).click();
   await expect(page.getByRole('progressbar', { name: 'Demo dataset' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Demo dataset ready' })).toBeVisible({ timeout: 400_000 });
   info.annotations.push({ type: 'demo dataset (tiny)', description: `${((Date.now() - started) / 1000).toFixed(0)} s to model 6 samples on SwiftShader` });
+  const generationLongTasks = await longTasksSince(page, t0);
   await expect(page.getByRole('row').filter({ hasText: 'demo/data1.npy' })).toContainText('(4, 5, 1000, 70)');
   await expect(page.getByLabel('Use of train.txt')).toHaveValue('train');
   await expect(page.getByLabel('Use of val.txt')).toHaveValue('validation');
@@ -59,4 +62,5 @@ test('the demo dataset is modelled in the worker, used like dropped files, zippe
   expect(physics.predicted[0]).toBeGreaterThan(0.1);
   await snap(page, info, '3-physics-check');
   expect(foreign, 'requests to other origins').toEqual([]);
+  await reportLongTasks(page, info, 'demo generation', generationLongTasks);
 });

@@ -175,5 +175,5 @@ test('train on a dropped dataset, evaluate, export, match the CLI, reload and im
   });
 
   expect(foreign, 'requests to other origins').toEqual([]);
-  await reportLongTasks(info, 'training', trainingLongTasks);
+  await reportLongTasks(page, info, 'training', trainingLongTasks);
 });
