@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
+import { bytesSource } from '../../src/engine/io/byteSource.ts';
+import { openNpy } from '../../src/engine/io/npy.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
 import { longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap, writeTinyDataset } from './harness.ts';
 
@@ -172,6 +174,19 @@ test('train on a dropped dataset, evaluate, export, match the CLI, reload and im
     const again = await evaluationNumbers(page);
     for (const k of METRICS) expect(Math.abs(again[k] - studioMetrics[k]), k).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(studioMetrics[k])));
     await snap(page, info, '4-imported-evaluated');
+  });
+
+  await test.step('inference on a list downloads the predicted velocities as .npy', async () => {
+    await page.getByRole('combobox', { name: 'List' }).selectOption('val.txt');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Predict and download .npy' }).click();
+    const saved = join(data.dir, 'predicted.npy');
+    await (await download).saveAs(saved);
+    const npy = await openNpy(bytesSource(new Uint8Array(readFileSync(saved)), 'predicted.npy'));
+    expect(npy.shape).toEqual([2, 1, 70, 70]);
+    const v = await npy.readAll();
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(1500 - 1e-3);
+    expect(Math.max(...v)).toBeLessThanOrEqual(4500 + 1e-3);
   });
 
   expect(foreign, 'requests to other origins').toEqual([]);
