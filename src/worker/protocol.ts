@@ -176,8 +176,11 @@ export type StudioEvent =
 
 /** The page's view of the worker. Results that take time also arrive as events. */
 export interface StudioApi {
-  /** Registers the page's event sink; resolves once a backend runs, with which one. */
-  connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend }): Promise<BackendReport>;
+  /**
+   * Registers the page's event sink; resolves once a backend runs, with which one. `diagnostics`
+   * (the page's `?diagnostics=1`) enables the calls meant for testing the studio itself.
+   */
+  connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend; diagnostics?: boolean }): Promise<BackendReport>;
   addFiles(files: DroppedFile[]): Promise<void>;
   removeFile(path: string): Promise<void>;
   setListRole(path: string, role: ListRole): Promise<void>;
@@ -201,4 +204,9 @@ export interface StudioApi {
   shotGather(index: number): Promise<ShotGather | null>;
   resumeSavedRun(): Promise<void>;
   discardSavedRun(): Promise<void>;
+  /**
+   * Diagnostics only (refused unless connected with `diagnostics`): destroys the WebGPU device,
+   * as a driver reset or a GPU removal would, so the recovery from a lost device can be tried.
+   */
+  simulateDeviceLoss(): Promise<void>;
 }

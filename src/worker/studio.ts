@@ -21,7 +21,7 @@ import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/physics/synthDataset.ts';
 import { writeZip } from '../engine/physics/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
-import type { RunState, TrainerEvent } from '../engine/train/events.ts';
+import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
@@ -50,6 +50,9 @@ const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perF
   small: { train: 24, val: 8, perFile: 8, widths: 'small', batchSize: 4, epochs: 10 },
   standard: { train: DEMO_DATASET.train, val: DEMO_DATASET.val, perFile: DEMO_DATASET.perFile, widths: 'half', batchSize: 8, epochs: 20 },
 };
+
+/** How long a failed WebGPU run waits for its device's `lost` promise before it reports the failure. */
+const DEVICE_LOST_GRACE_MS = 1000;
 
 type WeightsSource =
   | { kind: 'trainer'; trainer: Trainer }
@@ -108,13 +111,17 @@ export class Studio implements StudioApi {
   private lastGeneratorStep = 0;
   private runFiles: { paths: string[]; lists: { path: string; role: ListRole }[]; stored: boolean } = { paths: [], lists: [], stored: false };
   private recovering = false;
+  /** Bumped when a run's trainer is abandoned (a lost device): its late events and saves are dropped. */
+  private runGeneration = 0;
+  private diagnostics = false;
 
   private task: { name: TaskEvent['task']; abort: AbortController } | null = null;
   private demo: DatasetFile[] | null = null;
 
   // ---- connection and events --------------------------------------------------------------
 
-  async connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend }): Promise<BackendReport> {
+  async connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend; diagnostics?: boolean }): Promise<BackendReport> {
+    this.diagnostics = options.diagnostics === true;
     this.batcher = new EventBatcher((events, transfer) => {
       void Promise.resolve(sink(Comlink.transfer(events, transfer))).catch(() => undefined);
     });
@@ -168,32 +175,67 @@ export class Studio implements StudioApi {
     void device.lost.then(async (info) => {
       if (this.backend?.name !== 'webgpu' || currentGpu()?.device !== device) return;
       const why = info.message ? `${info.reason}: ${info.message}` : String(info.reason);
-      this.emit({ type: 'alert', message: `The GPU device was lost (${why}). Restarting the engine${this.lastCheckpoint ? ` and resuming from the last checkpoint (critic step ${this.lastCheckpoint.meta.criticStep})` : ''}.` });
-      await this.recoverFromDeviceLoss();
+      const wasRunning = this.runState === 'running' || this.runState === 'paused';
+      const from = wasRunning ? this.lastCheckpoint : null;
+      // The trainer on the dead device may still fail, emit or save: none of it may reach the page or storage.
+      this.runGeneration += 1;
+      this.recovering = true;
+      this.emit({
+        type: 'alert',
+        message: `The GPU device was lost (${why}). Restarting the engine${from ? ` and resuming from the last checkpoint (critic step ${from.meta.criticStep})` : ''}.`,
+      });
+      try {
+        await this.recoverFromDeviceLoss(wasRunning, from);
+      } catch (e) {
+        this.runState = 'failed';
+        this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorText(e)}` });
+      } finally {
+        this.recovering = false;
+      }
     });
   }
 
-  private async recoverFromDeviceLoss(): Promise<void> {
-    this.recovering = true;
-    const wasRunning = this.runState === 'running' || this.runState === 'paused';
-    this.trainer?.stop();
+  private async recoverFromDeviceLoss(wasRunning: boolean, from: Checkpoint | null): Promise<void> {
+    const trainer = this.trainer;
+    trainer?.stop();
+    this.trainer = null;
+    this.run = null;
+    if (this.source?.kind === 'trainer') this.source = null;
     try {
-      this.trainer?.dispose();
+      trainer?.dispose();
     } catch {
       // The dead device's buffers cannot be released; dropping the backend frees them.
     }
-    this.trainer = null;
-    this.run = null;
     this.backend = await restartBackend();
     this.emit({ type: 'backend', report: this.backend });
     this.watchDevice();
-    this.recovering = false;
-    if (wasRunning && this.lastCheckpoint) {
-      await this.startRun(this.lastCheckpoint);
+    if (from) {
+      this.log(`Engine restarted on ${this.backend.name}${this.backend.adapter ? ` (${this.backend.adapter})` : ''}; resuming from critic step ${from.meta.criticStep}`);
+      await this.startRun(from, true);
     } else if (wasRunning) {
-      this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
       this.runState = 'failed';
+      this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
     }
+  }
+
+  /**
+   * True when `device` is lost now or within a moment: a read on a destroyed device can fail
+   * before its `lost` promise settles, and such a failure belongs to the recovery, not the user.
+   */
+  private async lostSoon(device: GPUDevice | null): Promise<boolean> {
+    if (!device) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DEVICE_LOST_GRACE_MS)))]);
+    clearTimeout(timer);
+    return lost;
+  }
+
+  async simulateDeviceLoss(): Promise<void> {
+    if (!this.diagnostics) throw new FwiError('usage', 'simulateDeviceLoss is a diagnostics call: open the studio with ?diagnostics=1 to use it');
+    const gpu = currentGpu();
+    if (!gpu) throw new FwiError('usage', `the engine runs on ${this.backend?.name ?? 'no backend'}, not WebGPU: there is no GPU device to lose`);
+    this.log('Diagnostics: destroying the WebGPU device to simulate its loss', 'warn');
+    gpu.device.destroy();
   }
 
   /**
@@ -266,8 +308,7 @@ export class Studio implements StudioApi {
 
   // ---- training -------------------------------------------------------------------------------
 
-  private onTrainerEvent = (event: TrainerEvent): void => {
-    if (this.recovering) return;
+  private onTrainerEvent(event: TrainerEvent): void {
     const h = this.history;
     switch (event.type) {
       case 'critic-step':
@@ -298,35 +339,37 @@ export class Studio implements StudioApi {
     }
     this.emit(event);
     if (event.type === 'generator-step') this.emit({ type: 'weights', source: `training run, generator step ${event.generatorStep}`, generatorStep: event.generatorStep });
-  };
+  }
 
-  /** Saves each checkpoint to browser storage (and keeps it for a lost device and for export). */
-  private store: CheckpointStore = {
-    save: async (checkpoint, reason) => {
-      this.lastCheckpoint = checkpoint;
-      const info: SavedRunInfo = {
-        savedAt: checkpoint.meta.savedAt,
-        epoch: checkpoint.meta.position.epoch,
-        criticStep: checkpoint.meta.criticStep,
-        generatorStep: checkpoint.meta.generatorStep,
-        epochs: checkpoint.meta.config.epochs,
-        config: checkpoint.meta.config,
-        files: this.runFiles.paths,
-        lists: this.runFiles.lists,
-        dataStored: this.runFiles.stored,
-        unfinished: reason !== 'end' && checkpoint.meta.position.epoch < checkpoint.meta.config.epochs,
-      };
-      try {
-        await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
-        await vault.saveHistory(JSON.stringify(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep)));
-      } catch (e) {
-        this.log(`Could not save the checkpoint to browser storage: ${errorText(e)}`, 'warn');
-      }
-    },
-  };
+  /** Saves each checkpoint of one generation's run to browser storage (and keeps it for a lost device). */
+  private checkpointStore(generation: number): CheckpointStore {
+    return { save: (checkpoint, reason) => (generation === this.runGeneration ? this.saveCheckpoint(checkpoint, reason) : Promise.resolve()) };
+  }
+
+  private async saveCheckpoint(checkpoint: Checkpoint, reason: CheckpointEvent['reason']): Promise<void> {
+    this.lastCheckpoint = checkpoint;
+    const info: SavedRunInfo = {
+      savedAt: checkpoint.meta.savedAt,
+      epoch: checkpoint.meta.position.epoch,
+      criticStep: checkpoint.meta.criticStep,
+      generatorStep: checkpoint.meta.generatorStep,
+      epochs: checkpoint.meta.config.epochs,
+      config: checkpoint.meta.config,
+      files: this.runFiles.paths,
+      lists: this.runFiles.lists,
+      dataStored: this.runFiles.stored,
+      unfinished: reason !== 'end' && checkpoint.meta.position.epoch < checkpoint.meta.config.epochs,
+    };
+    try {
+      await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
+      await vault.saveHistory(JSON.stringify(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep)));
+    } catch (e) {
+      this.log(`Could not save the checkpoint to browser storage: ${errorText(e)}`, 'warn');
+    }
+  }
 
   async train(): Promise<void> {
-    if (this.run) throw new FwiError('usage', 'a run is already in progress');
+    if (this.run || this.recovering) throw new FwiError('usage', 'a run is already in progress');
     const resumeFrom = this.source?.kind === 'checkpoint' ? this.source.checkpoint : null;
     if (this.source?.kind === 'weights') this.log('Imported generator weights alone cannot continue training (the critic and optimiser states are missing): starting a new run. Import a checkpoint to continue one.', 'warn');
     await this.startRun(resumeFrom);
@@ -346,9 +389,21 @@ export class Studio implements StudioApi {
     const keep = this.files.filter((f) => used.has(f.path) || listRoles.some((l) => l.path === f.path));
     this.runFiles = { paths: keep.map((f) => f.path), lists: listRoles, stored: false };
     this.trainer?.dispose();
+    const generation = ++this.runGeneration;
+    let failure: string | null = null;
+    // Events of an abandoned run (a lost device) are dropped; a failure is reported once the run
+    // settles, when it is known whether the device was lost.
+    const onEvent = (event: TrainerEvent): void => {
+      if (generation !== this.runGeneration) return;
+      if (event.type === 'state' && event.state === 'failed') failure = event.message ?? 'training failed';
+      else this.onTrainerEvent(event);
+    };
+    const store = this.checkpointStore(generation);
     this.trainer = checkpoint
-      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent: this.onTrainerEvent, store: this.store, overrides: { epochs: config.epochs } })
-      : new Trainer({ config, train, val: val ?? undefined, onEvent: this.onTrainerEvent, store: this.store });
+      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent, store, overrides: { epochs: config.epochs } })
+      : new Trainer({ config, train, val: val ?? undefined, onEvent, store });
+    // A lost device resumes from this run's own checkpoints, never from an earlier run's.
+    this.lastCheckpoint = checkpoint;
     this.source = { kind: 'trainer', trainer: this.trainer };
     const criticStep = checkpoint?.meta.criticStep ?? 0;
     const generatorStep = checkpoint?.meta.generatorStep ?? 0;
@@ -360,16 +415,25 @@ export class Studio implements StudioApi {
     this.emit({ type: 'run-start', criticStep, generatorStep, resumed });
     if (checkpoint) this.emit({ type: 'weights', source: `training run (resumed), generator step ${generatorStep}`, generatorStep });
     const trainer = this.trainer;
-    this.run = trainer.run();
-    void this.run
-      .catch((e) => {
-        this.runState = 'failed';
-        this.emit({ type: 'state', state: 'failed', message: errorText(e) });
+    const device = currentGpu()?.device ?? null;
+    const run = trainer
+      .run()
+      .catch((e: unknown) => {
+        failure = errorText(e);
         return 'failed' as RunState;
       })
+      .then(async (state) => {
+        if (state !== 'failed' || generation !== this.runGeneration) return state;
+        if (await this.lostSoon(device)) return state; // the device-loss handler resumes the run
+        if (generation !== this.runGeneration) return state;
+        this.runState = 'failed';
+        this.emit({ type: 'state', state: 'failed', message: failure ?? 'training failed' });
+        return state;
+      })
       .finally(() => {
-        if (this.trainer === trainer) this.run = null;
+        if (this.run === run) this.run = null;
       });
+    this.run = run;
     // Copy the dataset into browser storage alongside (small datasets only), so a reload can resume without it.
     void vault
       .storeDataset(keep)
