@@ -22,12 +22,24 @@ export async function startStudio(options: { prefer?: StudioBackend } = {}): Pro
   worker.addEventListener('error', (e) => setBackendError(`The engine worker failed: ${e.message}`));
   api = Comlink.wrap<StudioApi>(worker);
   const sink = Comlink.proxy((events: StudioEvent[]) => receiveEvents(events));
+  const diagnostics = new URLSearchParams(location.search).get('diagnostics') === '1';
+  if (diagnostics) exposeDiagnostics();
   try {
-    const report = await api.connect(sink, options);
+    const report = await api.connect(sink, { ...options, diagnostics });
     receiveEvents([{ type: 'backend', report }]);
   } catch (e) {
     setBackendError(errorText(e));
   }
+}
+
+/**
+ * With `?diagnostics=1`, puts `velocitygan.simulateDeviceLoss()` on the page's global object (for
+ * the developer console and the browser tests), to try the recovery from a lost GPU device.
+ */
+function exposeDiagnostics(): void {
+  (globalThis as unknown as { velocitygan: { simulateDeviceLoss: () => Promise<void> } }).velocitygan = {
+    simulateDeviceLoss: () => remote().simulateDeviceLoss(),
+  };
 }
 
 function remote(): Comlink.Remote<StudioApi> {
