@@ -1,5 +1,6 @@
 /**
- * One live curve chart (Plotly, lazily loaded) with its own controls. Used by LossChart and
+ * One live curve chart with its own controls, drawn on a canvas (CurveCanvas); Plotly, loaded on
+ * first use, renders the PNG and SVG exports from the same traces. Used by LossChart and
  * MetricsChart; not store-aware.
  *
  * Props (CurveChartProps):
@@ -12,23 +13,23 @@
  * - filename: base name for PNG/SVG/CSV/JSON exports (no extension).
  * - yTitle?: string; markers?: 'sparse' | 'all' (one marker per point for per-epoch data); height?: px (240).
  *
- * Behaviour: follows new data until the user zooms or pans; a zoom survives updates (Plotly
- * uirevision) until "Fit" (or a double-click). The y-range is outlier-robust and the chart says
- * how many points are off-scale; manual y-limits override it. Table view, summary text, and
- * exports (PNG, SVG via Plotly.downloadImage; CSV, JSON of the raw values).
+ * Behaviour: follows new data until the user zooms (drags a box over the plot); a zoom survives
+ * updates until "Fit" (or a double-click). The y-range is outlier-robust and the chart says how
+ * many points are off-scale; manual y-limits override it. Hovering names the nearest point. Table
+ * view, summary text, and exports (PNG, SVG of the view on screen via Plotly.downloadImage; CSV,
+ * JSON of the raw values).
  */
-import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { CurveCanvas } from './CurveCanvas.tsx';
 import { seriesToCsv, seriesToJson } from './csv.ts';
-import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries } from './curveTraces.ts';
+import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries, type CurveTrace } from './curveTraces.ts';
 import { downloadText } from './download.ts';
+import { extentOf, padRange } from './plotScale.ts';
 import { useThrottledValue } from './useThrottledValue.ts';
 
-const Plot = lazy(() => import('./plotly.ts'));
-
 /**
- * Drawn points per curve. Plotly's SVG redraw grows with the points drawn: 8 curves of 2000 points
- * took 40–200 ms per chart on a 2-core machine, 8 of 500 about 20 ms. Min/max downsampling to
- * about two points per horizontal pixel loses nothing visible; the faint raw curve gets half.
+ * Drawn points per curve. Min/max downsampling to about two points per horizontal pixel loses
+ * nothing visible and bounds the canvas redraw (and the exported SVG); the faint raw curve gets half.
  */
 const MAX_POINTS = 1200;
 const RAW_MAX_POINTS = 600;
@@ -52,19 +53,15 @@ export interface CurveChartProps {
   height?: number;
 }
 
-type RelayoutEvent = Record<string, unknown>;
-
 export function CurveChart(props: CurveChartProps) {
   const { title, x, xTitle, xName, series, revision, smoothing, logY, onLogYChange, filename, yTitle, markers = 'sparse', height = 240 } = props;
   const id = useId();
   const [showTable, setShowTable] = useState(false);
-  // The y-range in force when the user zoomed (undefined: not zoomed, follow the data).
-  const [frozenY, setFrozenY] = useState<[number, number] | null | undefined>(undefined);
-  const zoomed = frozenY !== undefined;
-  const [uiRevision, setUiRevision] = useState(0);
+  // The box the user zoomed to (y in axis units); null follows the data.
+  const [zoom, setZoom] = useState<{ x: [number, number]; y: [number, number] } | null>(null);
+  const zoomed = zoom !== null;
   const [yLimitText, setYLimitText] = useState<[string, string]>(['', '']);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
-  const graphDiv = useRef<HTMLElement | null>(null);
 
   const yLimits = useMemo<[number, number] | null>(() => {
     const lo = Number(yLimitText[0]);
@@ -83,67 +80,24 @@ export function CurveChart(props: CurveChartProps) {
     [dataVersion, names, smoothing, logY, yLimits, markers, hidden],
   );
 
-  const yRange = zoomed ? frozenY : figure.yRange;
-  // A cleared history (a new run) starts unzoomed.
+  const fitted = useMemo(() => fittedRanges(figure.traces, figure.yRange, logY), [figure, logY]);
+  const xRange = zoom?.x ?? fitted.x;
+  const yRange = zoom?.y ?? fitted.y;
+  // A cleared history (a new run) starts unzoomed; so does a switch of scale.
   useEffect(() => {
-    if (x.length === 0) setFrozenY(undefined);
+    if (x.length === 0) setZoom(null);
   }, [x.length]);
-
-  const layout = useMemo(
-    () => ({
-      // Plotly keeps the user's zoom across updates while this value stays the same.
-      uirevision: `${uiRevision}:${logY}`,
-      height,
-      autosize: true,
-      margin: { l: 64, r: 16, t: 8, b: 44 },
-      font: { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 12, color: '#1f2937' },
-      paper_bgcolor: '#ffffff',
-      plot_bgcolor: '#ffffff',
-      // The legend is DOM (below): Plotly's own re-measures its text on every redraw.
-      showlegend: false,
-      hovermode: 'closest',
-      xaxis: { title: { text: xTitle, standoff: 6 }, autorange: true, zeroline: false, gridcolor: '#e5e7eb', linecolor: '#9ca3af', ticks: 'outside' },
-      yaxis: {
-        title: { text: yTitle ?? '' },
-        type: logY ? 'log' : 'linear',
-        ...(yRange ? { range: yRange, autorange: false } : { autorange: true }),
-        exponentformat: 'power',
-        gridcolor: '#e5e7eb',
-        linecolor: '#9ca3af',
-        zerolinecolor: '#9ca3af',
-        ticks: 'outside',
-      },
-    }),
-    [uiRevision, logY, height, xTitle, yTitle, yRange?.[0], yRange?.[1]],
-  );
-
-  const config = useMemo(
-    () => ({
-      displaylogo: false,
-      responsive: true,
-      modeBarButtonsToRemove: ['lasso2d', 'select2d', 'toImage'],
-    }),
-    [],
-  );
-
-  const onRelayout = (ev: RelayoutEvent) => {
-    const keys = Object.keys(ev);
-    if (keys.some((k) => k.startsWith('xaxis.range') || k.startsWith('yaxis.range'))) {
-      if (!zoomed) setFrozenY(figure.yRange);
-    }
-    else if (ev['xaxis.autorange'] === true || ev['yaxis.autorange'] === true) fit();
-  };
+  useEffect(() => setZoom(null), [logY]);
 
   function fit() {
-    setFrozenY(undefined);
-    setUiRevision((r) => r + 1);
+    setZoom(null);
   }
 
   const table = () => ({ xName, x, columns: series.map((s) => ({ name: s.name, values: s.y })) });
   const exportImage = async (format: 'png' | 'svg') => {
-    if (!graphDiv.current) return;
     const { Plotly } = await import('./plotly.ts');
-    await Plotly.downloadImage(graphDiv.current, { format, filename, width: 1000, height: 500 });
+    const layout = exportLayout(xTitle, yTitle ?? '', logY, xRange, yRange);
+    await Plotly.downloadImage({ data: figure.traces, layout } as unknown as HTMLElement, { format, filename, width: 1000, height: 500 });
   };
 
   const summary = curveSummary(title, xTitle, x, series, figure.offScaleTotal);
@@ -195,19 +149,17 @@ export function CurveChart(props: CurveChartProps) {
         <div className="vg-plot-empty">No data yet.</div>
       ) : (
         <div className="vg-plot" role="img" aria-label={summary} style={{ height }}>
-          <Suspense fallback={<div className="vg-plot-loading">Loading chart…</div>}>
-            <Plot
-              data={figure.traces as unknown[]}
-              layout={layout}
-              config={config}
-              style={{ width: '100%', height }}
-              useResizeHandler
-              onInitialized={(_, gd) => (graphDiv.current = gd)}
-              onUpdate={(_, gd) => (graphDiv.current = gd)}
-              onPurge={() => (graphDiv.current = null)}
-              onRelayout={onRelayout}
-            />
-          </Suspense>
+          <CurveCanvas
+            traces={figure.traces}
+            xRange={xRange}
+            yRange={yRange}
+            logY={logY}
+            xTitle={xTitle}
+            yTitle={yTitle}
+            height={height}
+            onZoom={(zx, zy) => setZoom({ x: zx, y: zy })}
+            onFit={fit}
+          />
         </div>
       )}
       <ul className="vg-chart-legend" aria-label={`${title} series (press to hide or show)`}>
@@ -275,6 +227,28 @@ export function CurveChart(props: CurveChartProps) {
       )}
     </figure>
   );
+}
+
+/** The ranges that show every drawn point: x padded 2%, y the figure's robust range (or the drawn extent, padded 5%). */
+function fittedRanges(traces: readonly CurveTrace[], yRange: [number, number] | null, logY: boolean): { x: [number, number]; y: [number, number] } {
+  const x = padRange(extentOf(traces.map((t) => t.x)) ?? [0, 1], 0.02);
+  if (yRange) return { x, y: yRange };
+  const ys = traces.map((t) => (logY ? Array.from(t.y, (v) => (v > 0 ? Math.log10(v) : NaN)) : t.y));
+  const finite = ys.map((a) => Array.from(a).filter(Number.isFinite));
+  return { x, y: padRange(extentOf(finite) ?? [0, 1], 0.05) };
+}
+
+/** The Plotly layout of an exported image: the view on screen, with Plotly's own legend. */
+function exportLayout(xTitle: string, yTitle: string, logY: boolean, xRange: [number, number], yRange: [number, number]) {
+  return {
+    font: { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 12, color: '#1f2937' },
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    margin: { l: 64, r: 16, t: 16, b: 44 },
+    showlegend: true,
+    xaxis: { title: { text: xTitle }, range: xRange, zeroline: false, gridcolor: '#e5e7eb', linecolor: '#9ca3af', ticks: 'outside' },
+    yaxis: { title: { text: yTitle }, type: logY ? 'log' : 'linear', range: yRange, exponentformat: 'power', gridcolor: '#e5e7eb', linecolor: '#9ca3af', zerolinecolor: '#9ca3af', ticks: 'outside' },
+  };
 }
 
 const DASHES: Record<string, string | undefined> = { solid: undefined, dash: '6 3', dot: '2 2', dashdot: '6 2 2 2', longdash: '10 3', longdashdot: '10 2 2 2' };

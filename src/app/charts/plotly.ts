@@ -1,14 +1,9 @@
 /**
  * The one place the app meets plotly.js: the cartesian partial bundle (scatter, heatmap, … without
- * the 3-D and map code) wrapped as a React component. Import this module lazily (React.lazy) so
- * the bundle loads with the first chart, not with the page.
+ * the 3-D and map code). Import this module lazily: the bundle (1.5 MB) loads with the first
+ * export of a chart image, never during a run.
  */
 import Plotly from 'plotly.js-cartesian-dist-min';
-import createPlotlyComponent from 'react-plotly.js/factory';
 
-/** Plotly's API from the partial bundle (downloadImage, react, relayout, …). */
+/** Plotly's API from the partial bundle (downloadImage, toImage, …). */
 export { Plotly };
-
-/** The react-plotly.js component bound to the partial bundle. */
-const Plot = createPlotlyComponent(Plotly);
-export default Plot;
