@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { LossChart } from '../charts/LossChart.tsx';
 import { MetricsChart } from '../charts/MetricsChart.tsx';
-import { useStudio } from '../store/studioStore.ts';
+import { useStudioDeferred } from '../store/studioStore.ts';
 
 const LOG_KEY = 'velocitygan-studio.logY';
 
@@ -18,9 +18,11 @@ function loadLogY(): Record<string, boolean> {
 }
 
 export function ChartsPanel() {
-  const critic = useStudio((s) => s.critic);
-  const generator = useStudio((s) => s.generator);
-  const validation = useStudio((s) => s.validation);
+  const critic = useStudioDeferred((s) => s.critic);
+  const generator = useStudioDeferred((s) => s.generator);
+  // The columns grow in place: the revision is what changes with them.
+  const seriesRevision = useStudioDeferred((s) => s.seriesRevision);
+  const validation = useStudioDeferred((s) => s.validation);
   const [logY, setLogY] = useState<Record<string, boolean>>(loadLogY);
   const onLogYChange = (chart: string, on: boolean) => {
     const next = { ...logY, [chart]: on };
@@ -30,7 +32,7 @@ export function ChartsPanel() {
   return (
     <>
       <div className="panel" data-testid="loss-panel" data-points={critic.step.length} data-first-step={critic.step[0] ?? 0} data-last-step={critic.step[critic.step.length - 1] ?? 0}>
-        <LossChart critic={critic} generator={generator} revision={critic.step.length + generator.step.length} logY={logY} onLogYChange={onLogYChange} />
+        <LossChart critic={critic} generator={generator} revision={seriesRevision} logY={logY} onLogYChange={onLogYChange} />
       </div>
       <div className="panel" data-testid="metrics-panel" data-points={validation.length}>
         <MetricsChart validation={validation} logY={logY} onLogYChange={onLogYChange} />

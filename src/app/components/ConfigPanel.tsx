@@ -4,13 +4,14 @@
  */
 import { useMemo } from 'react';
 import { PRESETS } from '../../engine/data/presets.ts';
-import { setConfigDraft, setDraftErrors, useStudio } from '../store/studioStore.ts';
+import { setConfigDraft, setDraftErrors, useStudio, useStudioDeferred } from '../store/studioStore.ts';
 import { ConfigForm, type DatasetPresetOption } from './views/ConfigForm.tsx';
 
 export function ConfigPanel() {
   const config = useStudio((s) => s.config);
-  const runState = useStudio((s) => s.runState);
-  const detected = useStudio((s) => s.data?.detectedPreset?.name ?? null);
+  // The form locks a frame after a run starts: its re-render is the page's largest.
+  const runState = useStudioDeferred((s) => s.runState);
+  const detected = useStudioDeferred((s) => s.data?.detectedPreset?.name ?? null);
   const presets = useMemo<DatasetPresetOption[]>(
     () => PRESETS.map((p) => ({ name: p.name, transform: { dataMin: p.dataMin, dataMax: p.dataMax, labelMin: p.labelMin, labelMax: p.labelMax } })),
     [],

@@ -1,11 +1,11 @@
 /** Wires the data report in the store to the DataFileList view: role switches and removal go to the worker. */
 import { removeFile, setListRole } from '../store/commands.ts';
-import { useStudio } from '../store/studioStore.ts';
+import { useStudioDeferred } from '../store/studioStore.ts';
 import { DataFileList } from './views/DataFileList.tsx';
 
 export function DataFiles() {
-  const report = useStudio((s) => s.data);
-  const runState = useStudio((s) => s.runState);
+  const report = useStudioDeferred((s) => s.data);
+  const runState = useStudioDeferred((s) => s.runState);
   if (!report || report.files.length === 0) return null;
   return (
     <DataFileList

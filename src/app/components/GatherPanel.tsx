@@ -5,11 +5,11 @@
 import { useEffect, useState } from 'react';
 import type { ShotGather as Gather } from '../../worker/protocol.ts';
 import { shotGather } from '../store/commands.ts';
-import { useStudio } from '../store/studioStore.ts';
+import { useStudio, useStudioDeferred } from '../store/studioStore.ts';
 import { ShotGather } from './views/ShotGather.tsx';
 
 export function GatherPanel() {
-  const data = useStudio((s) => s.data);
+  const data = useStudioDeferred((s) => s.data);
   const transform = useStudio((s) => s.config.transform);
   const snapshotSample = useStudio((s) => {
     const snap = s.snapshotCursor === null ? s.snapshots[s.snapshots.length - 1] : s.snapshots[s.snapshotCursor];

@@ -1,9 +1,9 @@
 /** Predicted | True | Difference velocity maps of the fixed validation samples, from the store's snapshots. */
-import { setSampleCursor, setSnapshotCursor, useStudio } from '../store/studioStore.ts';
+import { setSampleCursor, setSnapshotCursor, useStudio, useStudioDeferred } from '../store/studioStore.ts';
 import { VelocityMaps } from './views/VelocityMaps.tsx';
 
 export function MapsPanel() {
-  const snapshots = useStudio((s) => s.snapshots);
+  const snapshots = useStudioDeferred((s) => s.snapshots);
   const snapshotCursor = useStudio((s) => s.snapshotCursor);
   const sampleCursor = useStudio((s) => s.sampleCursor);
   return (

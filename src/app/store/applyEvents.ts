@@ -1,6 +1,7 @@
 /**
  * Folds a batch of worker events into the store in one update, so a batch costs one render
- * however many steps it carries. Pure: takes the current state, returns the changed fields.
+ * however many steps it carries. Takes the current state and returns the changed fields; the one
+ * exception to immutability is the step columns, appended in place with `seriesRevision` bumped.
  */
 import type { StudioEvent } from '../../worker/protocol.ts';
 import type { CriticSeries, GeneratorSeries, StudioState } from './slices.ts';
@@ -47,19 +48,19 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
   let critic: CriticSeries | null = null;
   let generator: GeneratorSeries | null = null;
   const get = <K extends keyof StudioState>(k: K): StudioState[K] => (k in out ? (out[k] as StudioState[K]) : state[k]);
-  // Appends go into fresh arrays once per batch, then in place for the rest of the batch.
+  // Steps append in place (copying every column per batch would cost O(run length) each time);
+  // the revision tells readers the columns changed.
+  const touchSeries = () => {
+    if (!('seriesRevision' in out)) out.seriesRevision = state.seriesRevision + 1;
+  };
   const criticRw = () => {
-    if (!critic) {
-      critic = copyCritic(get('critic'));
-      out.critic = critic;
-    }
+    if (!critic) critic = get('critic');
+    touchSeries();
     return critic;
   };
   const generatorRw = () => {
-    if (!generator) {
-      generator = copyGenerator(get('generator'));
-      out.generator = generator;
-    }
+    if (!generator) generator = get('generator');
+    touchSeries();
     return generator;
   };
   const pushAlert = (message: string) => {
@@ -99,6 +100,7 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         out.critic = critic;
         generator = e.generatorStep === 0 ? emptyGenerator() : copyGenerator(truncateGenerator(get('generator'), e.generatorStep));
         out.generator = generator;
+        touchSeries();
         if (e.generatorStep === 0) {
           out.validation = [];
           out.snapshots = [];
@@ -118,6 +120,7 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         out.critic = critic;
         generator = copyGenerator(e.history.generator);
         out.generator = generator;
+        touchSeries();
         out.validation = [...e.history.validation];
         break;
       case 'progress':
@@ -150,8 +153,12 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         pushLog(e.state === 'failed' ? 'error' : 'info', `Run ${e.state}${e.message ? `: ${e.message}` : ''}`);
         break;
       case 'config':
-        out.config = e.config;
-        out.configErrors = {};
+        // A run announces the configuration the form already holds: keep it, so the form (the
+        // page's largest view) does not re-render at the start of every run.
+        if (JSON.stringify(e.config) !== JSON.stringify(get('config')) || Object.keys(get('configErrors')).length > 0) {
+          out.config = e.config;
+          out.configErrors = {};
+        }
         break;
       case 'backend':
         out.backend = e.report;

@@ -58,8 +58,11 @@ export interface GeneratorSeries {
 }
 
 export interface MetricsSlice {
+  /** Appended in place as steps arrive (a batch costs its own points, not a copy of the run). */
   critic: CriticSeries;
   generator: GeneratorSeries;
+  /** Bumped whenever critic or generator changed, in place or replaced: what readers subscribe to. */
+  seriesRevision: number;
   validation: ValidationEvent[];
 }
 

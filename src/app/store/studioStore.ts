@@ -3,6 +3,7 @@
  * with selectors (`useStudio((s) => s.progress)`); only `applyEvents` (worker events) and the
  * small setters below write to it.
  */
+import { startTransition, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
 import type { StudioEvent } from '../../worker/protocol.ts';
@@ -25,6 +26,7 @@ export function initialState(): StudioState {
     generatorStep: null,
     critic: emptyCritic(),
     generator: emptyGenerator(),
+    seriesRevision: 0,
     validation: [],
     snapshots: [],
     snapshotCursor: null,
@@ -39,6 +41,28 @@ export function initialState(): StudioState {
 }
 
 export const useStudio = create<StudioState>()(() => initialState());
+
+/**
+ * Like `useStudio(selector)`, for views that may lag a frame behind the store (curves, maps, the
+ * data report, the log): the re-render a change causes is a React transition, rendered in slices
+ * of a few milliseconds between other work, instead of one task the size of every view together
+ * (store subscriptions through useSyncExternalStore always render at once, in one task).
+ */
+export function useStudioDeferred<T>(selector: (s: StudioState) => T): T {
+  const [value, setValue] = useState(() => selector(useStudio.getState()));
+  const latest = useRef(selector);
+  latest.current = selector;
+  useEffect(() => {
+    const follow = (s: StudioState) => {
+      const next = latest.current(s);
+      startTransition(() => setValue(() => next));
+    };
+    // A change between the first render and this subscription is caught here.
+    follow(useStudio.getState());
+    return useStudio.subscribe(follow);
+  }, []);
+  return value;
+}
 
 /** Folds a batch of worker events into the store (one update). */
 export function receiveEvents(events: StudioEvent[]): void {

@@ -12,21 +12,35 @@ function fold(state: StudioState, events: StudioEvent[]): StudioState {
 }
 
 describe('applyEvents', () => {
-  it('appends one curve point per step and never mutates the previous state', () => {
+  it('appends one curve point per step in place and bumps the series revision per batch', () => {
     const s0 = initialState();
     const s1 = fold(s0, [critic(1), critic(2), gen(1)]);
-    const s2 = fold(s1, [critic(3)]);
-    expect(s0.critic.step).toEqual([]);
     expect(s1.critic.step).toEqual([1, 2]);
-    expect(s2.critic.step).toEqual([1, 2, 3]);
-    expect(s2.critic.wasserstein).toEqual([2, 4, 6]);
     expect(s1.generator.step).toEqual([1]);
     expect(s1.generator.criticStep).toEqual([2]);
+    expect(s1.seriesRevision).toBe(s0.seriesRevision + 1);
+    const columns = s1.critic.step;
+    const s2 = fold(s1, [critic(3)]);
+    expect(s2.critic.step).toBe(columns);
+    expect(s2.critic.step).toEqual([1, 2, 3]);
+    expect(s2.critic.wasserstein).toEqual([2, 4, 6]);
+    expect(s2.seriesRevision).toBe(s1.seriesRevision + 1);
+    // A batch without steps leaves the revision alone.
+    expect(fold(s2, [{ type: 'log', level: 'info', message: 'x', time: 0 }]).seriesRevision).toBe(s2.seriesRevision);
+  });
+
+  it('a run announcing the configuration the form holds keeps the same object (no form re-render)', () => {
+    const s0 = initialState();
+    expect(applyEvents(s0, [{ type: 'config', config: structuredClone(s0.config) }]).config).toBeUndefined();
+    const changed = { ...s0.config, epochs: s0.config.epochs + 1 };
+    expect(applyEvents(s0, [{ type: 'config', config: changed }]).config).toBe(changed);
   });
 
   it('a resumed run drops the points after its step; a fresh run clears them', () => {
     let s = fold(initialState(), [critic(1), critic(2), critic(3), gen(1), gen(2)]);
+    const before = s.seriesRevision;
     s = fold(s, [{ type: 'run-start', criticStep: 2, generatorStep: 1, resumed: true }, critic(3)]);
+    expect(s.seriesRevision).toBeGreaterThan(before);
     expect(s.critic.step).toEqual([1, 2, 3]);
     expect(s.generator.step).toEqual([1]);
     s = fold(s, [{ type: 'run-start', criticStep: 0, generatorStep: 0, resumed: false }]);
