@@ -1,6 +1,6 @@
 /**
  * The user's main path in the real browser on WebGPU: drop a small OpenFWI-layout dataset (with a
- * corrupt file among it), train a few steps, watch the curves and maps, evaluate, export the
+ * corrupt file among it), train a few steps (paused and resumed on the way), watch the curves and maps, evaluate, export the
  * generator, check it against `npx fwi eval`, reload, import it and get the same metrics. The page
  * must never talk to another origin, and its main thread is watched for long tasks throughout.
  */
@@ -68,7 +68,7 @@ async function canvasesDrawn(page: Page, testId: string): Promise<{ count: numbe
   });
 }
 
-test('train on a dropped dataset, evaluate, export, match the CLI, reload and import', async ({ page, baseURL }, info) => {
+test('train on a dropped dataset (pausing and resuming), evaluate, export, match the CLI, reload and import', async ({ page, baseURL }, info) => {
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
   await recordLongTasks(page);
   const data = writeTinyDataset(4, 2);
@@ -99,6 +99,21 @@ test('train on a dropped dataset, evaluate, export, match the CLI, reload and im
   await test.step('train: curves with one point per step, maps drawn', async () => {
     trainStart = await pageNow(page);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const status = page.getByTestId('run-status');
+    const lossPanel = page.getByTestId('loss-panel');
+    // Pause at once: the trainer holds before its next batch (after the first of two at the latest).
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(status).toHaveAttribute('data-state', 'paused', { timeout: 120_000 });
+    await expect(status).toContainText('Paused');
+    await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
+    const pausedAt = Number(await lossPanel.getAttribute('data-points'));
+    expect(pausedAt).toBeLessThan(2);
+    await page.waitForTimeout(4000);
+    await expect(status).toHaveAttribute('data-state', 'paused');
+    expect(Number(await lossPanel.getAttribute('data-points')), 'critic steps while paused').toBe(pausedAt);
+    await snap(page, info, '2a-paused');
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect.poll(async () => Number(await lossPanel.getAttribute('data-points')), { timeout: 400_000, message: 'the resumed run trains on' }).toBeGreaterThan(pausedAt);
     const progress = page.getByRole('progressbar', { name: 'Training progress' });
     await expect(progress).toHaveAttribute('aria-valuetext', /Epoch 1 of 1, iteration \d of 2/, { timeout: 120_000 });
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'finished', { timeout: 400_000 });
