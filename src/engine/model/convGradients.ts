@@ -127,11 +127,49 @@ export function installConvGradients(): void {
         pad: PadAttr;
         dimRoundingMode?: 'floor' | 'round' | 'ceil';
       };
-      const ddx4 = ddx as tf.Tensor4D;
-      return {
-        dy: () => tf.conv2d(ddx4, filter, strides, pad as 'same' | 'valid' | number, 'NHWC', 1, dimRoundingMode),
-        filter: () => conv2dFilterGradient(ddx4, dy, filter.shape, strides, pad, dimRoundingMode),
-      };
+      const g = transposedConvGradients(ddx as tf.Tensor4D, dy, filter, strides, pad, dimRoundingMode);
+      return { dy: g.x, filter: g.filter };
     },
   });
+}
+
+/** The gradients of `y = conv2dTranspose(x, filter, …)` for the upstream gradient `ddy`, as forward convolutions. */
+function transposedConvGradients(
+  ddy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | [number, number],
+  pad: PadAttr,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): { x: () => tf.Tensor4D; filter: () => tf.Tensor4D } {
+  return {
+    x: () => tf.conv2d(ddy, filter, strides, pad as 'same' | 'valid' | number, 'NHWC', 1, dimRoundingMode),
+    filter: () => conv2dFilterGradient(ddy, x, filter.shape, strides, pad, dimRoundingMode),
+  };
+}
+
+/**
+ * tf.conv2dTranspose(x, filter, outputShape, strides, pad) computed as one forward conv2d
+ * (conv2dInputGradient), with the gradients installConvGradients gives the transposed-conv kernel.
+ * Those are set by hand because differentiating the forward-conv form itself would run the backward
+ * on the stride-spread map, four times the size (the full-width generator step got slower).
+ */
+export function conv2dTransposeAsConv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  outputShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: PadAttr,
+): tf.Tensor4D {
+  const transposed = tf.customGrad((input, weight, save) => {
+    (save as tf.GradSaveFunc)([input as tf.Tensor4D, weight as tf.Tensor4D]);
+    return {
+      value: conv2dInputGradient(input as tf.Tensor4D, weight as tf.Tensor4D, outputShape, strides, pad),
+      gradFunc: (ddy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = transposedConvGradients(ddy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, strides, pad);
+        return [g.x(), g.filter()];
+      },
+    };
+  });
+  return transposed(x, filter) as tf.Tensor4D;
 }

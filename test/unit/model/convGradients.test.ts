@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2dFilterGradient, conv2dInputGradient } from '../../../src/engine/model/convGradients.ts';
+import { conv2dFilterGradient, conv2dInputGradient, conv2dTransposeAsConv2d } from '../../../src/engine/model/convGradients.ts';
+import { convTranspose2d } from '../../../src/engine/model/layers.ts';
 import { initBackend, type BackendName } from '../../../src/engine/train/backend.ts';
 
 type Case = { name: string; x: [number, number, number, number]; w: [number, number, number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] };
@@ -134,5 +135,72 @@ describe('installed conv gradients', () => {
       expect(maxAbsDiff(cpu[i], builtin[i]) / scale).toBeLessThan(1e-5);
       expect(maxAbsDiff(wasm[i], builtin[i]) / scale).toBeLessThan(1e-5);
     }
+  });
+});
+
+// The generator's two transposed-conv shapes (PyTorch padding 1 with kernel 4, padding 0 with
+// kernel 5, both stride 2) from a 10×10 map, where its layers take the forward-conv form on wasm.
+// Values and gradients of Σ y·r computed once with tf.js's own conv2dTranspose and gradients.
+type TransposedCase = { name: string; w: [number, number, number, number]; out: [number, number, number, number]; pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] };
+const transposedCases: TransposedCase[] = [
+  { name: 'k4 s2 p1 (explicit)', w: [4, 4, 2, 3], out: [2, 20, 20, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { name: "k4 s2 'same'", w: [4, 4, 2, 3], out: [2, 20, 20, 2], pad: 'same' },
+  { name: "k5 s2 p0 'valid'", w: [5, 5, 2, 3], out: [2, 23, 23, 2], pad: 'valid' },
+];
+const transposedInput = (): tf.Tensor4D => seeded([2, 10, 10, 3], 8) as tf.Tensor4D;
+
+function transposedValueAndGrads(c: TransposedCase, conv: typeof conv2dTransposeAsConv2d): number[][] {
+  return tf.tidy(() => {
+    const x = transposedInput();
+    const w = seeded(c.w, 9) as tf.Tensor4D;
+    const r = seeded(c.out, 10);
+    const y = conv(x, w, c.out, 2, c.pad);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D, c.out, 2, c.pad), r)))([x, w]);
+    return [y, gx, gw].map((t) => Array.from(t.dataSync()));
+  });
+}
+const builtinTransposed = transposedCases.map((c) => transposedValueAndGrads(c, (x, w, out, s, pad) => tf.conv2dTranspose(x, w, out, s, pad as 'same')));
+
+for (const backend of backends) {
+  describe(`conv2dTransposeAsConv2d on ${backend}`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+
+    for (const [i, c] of transposedCases.entries()) {
+      it(`equals tf.conv2dTranspose and its built-in gradients (input and filter) for ${c.name}`, () => {
+        const got = transposedValueAndGrads(c, conv2dTransposeAsConv2d);
+        for (let k = 0; k < 3; k++) {
+          const scale = Math.max(...builtinTransposed[i][k].map(Math.abs));
+          expect(scale).toBeGreaterThan(0.1);
+          expect(got[k].length).toBe(builtinTransposed[i][k].length);
+          expect(maxAbsDiff(got[k], builtinTransposed[i][k]) / scale).toBeLessThan(1e-5);
+        }
+      });
+    }
+  });
+}
+
+describe('convTranspose2d (the generator layer)', () => {
+  it('runs no transposed-conv kernel on wasm from a 10×10 map, and keeps tf.js values', async () => {
+    const kernels = async (): Promise<{ names: string[]; values: number[] }> => {
+      let values: number[] = [];
+      const profile = await tf.profile(() => {
+        const y = convTranspose2d(transposedInput(), seeded([4, 4, 2, 3], 9) as tf.Tensor4D, tf.tensor1d([0.5, -0.25]), [2, 2], [1, 1]);
+        values = Array.from(y.dataSync());
+        y.dispose();
+      });
+      return { names: profile.kernelNames, values };
+    };
+    await initBackend('cpu');
+    const cpu = await kernels();
+    await initBackend('wasm');
+    const wasm = await kernels();
+    await initBackend('cpu');
+    expect(cpu.names).toContain('Conv2DBackpropInput');
+    expect(wasm.names).not.toContain('Conv2DBackpropInput');
+    expect(wasm.names).toContain('Conv2D');
+    const scale = Math.max(...cpu.values.map(Math.abs));
+    expect(maxAbsDiff(wasm.values, cpu.values) / scale).toBeLessThan(1e-5);
   });
 });
