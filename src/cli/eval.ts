@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultConfig, type TrainConfig } from '../engine/config.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
@@ -13,6 +12,7 @@ import { widthsFromStateDict } from '../engine/model/stateDict.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
+import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, openAnnotationList } from './nodeFiles.ts';
 
 const HELP = `usage: fwi eval --weights <generator.safetensors | checkpoint> --val <list.txt> [options]
@@ -31,33 +31,20 @@ options:
   -h, --help         this text`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        weights: { type: 'string' },
-        val: { type: 'string' },
-        root: { type: 'string', multiple: true },
-        preset: { type: 'string' },
-        batch: { type: 'string' },
-        out: { type: 'string' },
-        predict: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
+  const parsed = parseCommandArgs(args, HELP, {
+    weights: { type: 'string' },
+    val: { type: 'string' },
+    root: { type: 'string', multiple: true },
+    preset: { type: 'string' },
+    batch: { type: 'string' },
+    out: { type: 'string' },
+    predict: { type: 'string' },
+    backend: { type: 'string' },
+  });
+  if (!parsed) return 0;
   const { values } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.weights || !values.val) throw new FwiError('usage', `--weights and --val are required\n\n${HELP}`);
-  const batchSize = values.batch === undefined ? 16 : Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FwiError('usage', `--batch must be a whole number ≥ 1, got "${values.batch}"`);
+  if (!values.weights || !values.val) throw usageError('--weights and --val are required', HELP);
+  const batchSize = wholeNumber('batch', values.batch, 16);
   await initBackend(parseBackendName(values.backend ?? 'wasm'));
 
   const weights = readGeneratorWeights(values.weights);

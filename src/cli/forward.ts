@@ -4,12 +4,12 @@
  * disk. The output appears under its name only once complete.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import { NpyWriter, openNpy } from '../engine/io/npy.ts';
 import { forwardModel, resolveKernel, type ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { OPENFWI_FORWARD, type ForwardModelParams } from '../engine/physics/waveEquation.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
+import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, fileSource } from './nodeFiles.ts';
 
 const HELP = `usage: fwi forward <velocity.npy> <seismic.npy> [options]
@@ -24,14 +24,6 @@ options:
   --backend B       tf.js backend for the tfjs kernel: cpu | wasm | webgpu (default cpu)
   --nt T            time samples per trace (default 1000; fewer for quick trials only)
   -h, --help        this text`;
-
-/** Parses a whole number option ≥ min; FwiError('usage') otherwise. */
-export function wholeNumber(option: string, text: string | undefined, fallback: number, min = 1): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw new FwiError('usage', `--${option} must be a whole number ≥ ${min}, got "${text}"`);
-  return n;
-}
 
 /** Parses a --kernel value. */
 export function parseKernel(text: string | undefined): ForwardKernel {
@@ -75,28 +67,15 @@ export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>
 
 /** Runs `fwi forward`; 0 on success. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        chunk: { type: 'string' },
-        kernel: { type: 'string' },
-        backend: { type: 'string' },
-        nt: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    HELP,
+    { chunk: { type: 'string' }, kernel: { type: 'string' }, backend: { type: 'string' }, nt: { type: 'string' } },
+    true,
+  );
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 2) throw new FwiError('usage', `expected <velocity.npy> <seismic.npy>\n\n${HELP}`);
+  if (positionals.length !== 2) throw usageError('expected <velocity.npy> <seismic.npy>', HELP);
   const [inPath, outPath] = positionals;
   const chunk = wholeNumber('chunk', values.chunk, 8);
   const params: ForwardModelParams = { ...OPENFWI_FORWARD, nt: wholeNumber('nt', values.nt, OPENFWI_FORWARD.nt) };

@@ -5,11 +5,11 @@
  * the memory mode a run would use. `--scan` adds value ranges and the closest preset.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import { openNpy, type NpyFile } from '../engine/io/npy.ts';
 import { DEFAULT_MEMORY_BUDGET, type Dataset } from '../engine/data/dataset.ts';
 import { closestPreset, type ValueRanges } from '../engine/data/presets.ts';
+import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { displayPath, fileSource, openAnnotationList } from './nodeFiles.ts';
 
 const HELP = `usage: fwi inspect <annotation.txt | file.npy> ... [options]
@@ -134,27 +134,15 @@ async function inspectList(file: string, opts: { roots: string[]; budget: number
 
 /** Runs `fwi inspect`; 0 when every input is sound, 1 when any has a problem (each one printed). */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        root: { type: 'string', multiple: true },
-        'memory-budget': { type: 'string' },
-        scan: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    HELP,
+    { root: { type: 'string', multiple: true }, 'memory-budget': { type: 'string' }, scan: { type: 'boolean' } },
+    true,
+  );
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length === 0) throw new FwiError('usage', `nothing to inspect\n\n${HELP}`);
+  if (positionals.length === 0) throw usageError('nothing to inspect', HELP);
   const budgetMb = values['memory-budget'] === undefined ? DEFAULT_MEMORY_BUDGET / 1e6 : Number(values['memory-budget']);
   if (!(budgetMb >= 0) || !Number.isFinite(budgetMb)) throw new FwiError('usage', `--memory-budget must be a number of MB, got "${values['memory-budget']}"`);
   const opts = { roots: values.root ?? [], budget: budgetMb * 1e6, scan: values.scan ?? false };

@@ -5,11 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { FwiError } from '../engine/errors.ts';
 import { formatParityRow, parityHeader } from '../engine/parity/report.ts';
 import { runParity } from '../engine/parity/runParity.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
+import { parseCommandArgs, usageError } from './commandArgs.ts';
 
 const HELP = `usage: fwi parity <fixture-dir> [options]
 
@@ -24,16 +24,10 @@ options:
 
 /** Runs the command; the exit status is 0 only if every quantity passes. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { backend: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new FwiError('usage', `parity takes one fixture directory\n\n${HELP}`);
+  const parsed = parseCommandArgs(args, HELP, { backend: { type: 'string' }, json: { type: 'string' } }, true);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw usageError('parity takes one fixture directory', HELP);
   const dir = positionals[0];
   const backend = await initBackend(parseBackendName(values.backend ?? 'wasm'));
   const files = {

@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { getPreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { resolveKernel } from '../engine/physics/forwardModel.ts';
@@ -13,7 +12,8 @@ import { planFiles, synthDataset } from '../engine/physics/synthDataset.ts';
 import { VELOCITY_FAMILIES, isVelocityFamily } from '../engine/physics/velocityFamilies.ts';
 import { OPENFWI_FORWARD } from '../engine/physics/waveEquation.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import { parseKernel, progressPrinter, wholeNumber, withInterrupt } from './forward.ts';
+import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
+import { parseKernel, progressPrinter, withInterrupt } from './forward.ts';
 import { fileSink } from './nodeFiles.ts';
 
 const HELP = `usage: fwi synth --family ${VELOCITY_FAMILIES.join('|')} --n N --out DIR [options]
@@ -37,37 +37,25 @@ options:
 
 /** Runs `fwi synth`; 0 on success. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        family: { type: 'string' },
-        n: { type: 'string' },
-        val: { type: 'string' },
-        'per-file': { type: 'string' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        force: { type: 'boolean' },
-        chunk: { type: 'string' },
-        kernel: { type: 'string' },
-        backend: { type: 'string' },
-        nt: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
+  const parsed = parseCommandArgs(args, HELP, {
+    family: { type: 'string' },
+    n: { type: 'string' },
+    val: { type: 'string' },
+    'per-file': { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    force: { type: 'boolean' },
+    chunk: { type: 'string' },
+    kernel: { type: 'string' },
+    backend: { type: 'string' },
+    nt: { type: 'string' },
+  });
+  if (!parsed) return 0;
   const { values } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const family = values.family;
-  if (!family || !isVelocityFamily(family)) throw new FwiError('usage', `--family must be one of ${VELOCITY_FAMILIES.join(', ')}, got ${family === undefined ? 'nothing' : `"${family}"`}\n\n${HELP}`);
-  if (values.n === undefined) throw new FwiError('usage', `--n (training samples) is required\n\n${HELP}`);
-  if (!values.out) throw new FwiError('usage', `--out DIR is required\n\n${HELP}`);
+  if (!family || !isVelocityFamily(family)) throw usageError(`--family must be one of ${VELOCITY_FAMILIES.join(', ')}, got ${family === undefined ? 'nothing' : `"${family}"`}`, HELP);
+  if (values.n === undefined) throw usageError('--n (training samples) is required', HELP);
+  if (!values.out) throw usageError('--out DIR is required', HELP);
   const train = wholeNumber('n', values.n, 0);
   const val = wholeNumber('val', values.val, 0, 0);
   const perFile = wholeNumber('per-file', values['per-file'], 500);

@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { applySchedulePreset, applyWidthPreset, configToJson, defaultConfig, parseConfigJson, validateConfig, WIDTH_PRESETS, type TrainConfig } from '../engine/config.ts';
 import type { Dataset } from '../engine/data/dataset.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
@@ -16,6 +15,7 @@ import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import type { TrainerEvent } from '../engine/train/events.ts';
 import { Trainer, type ResumeOverrides } from '../engine/train/trainer.ts';
 import { folderCheckpointStore, readCheckpoint } from './checkpointFolder.ts';
+import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { MetricsLog } from './metricsLog.ts';
 import { openAnnotationList, readTextFile } from './nodeFiles.ts';
 
@@ -70,10 +70,9 @@ const OPTIONS = {
   'checkpoint-minutes': { type: 'string' },
   backend: { type: 'string' },
   quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'help'>, string>>;
+type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
 const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'resume', 'backend', 'quiet', 'help']);
@@ -178,18 +177,10 @@ async function openList(file: string, roots: string[]): Promise<Dataset> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: false });
-  } catch (e) {
-    throw new FwiError('usage', `${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
+  const parsed = parseCommandArgs(args, HELP, OPTIONS);
+  if (!parsed) return 0;
   const { values } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.train) throw new FwiError('usage', `--train is required\n\n${HELP}`);
+  if (!values.train) throw usageError('--train is required', HELP);
   const flags = values as Flags;
   const roots = values.root ?? [];
   const backend = await initBackend(parseBackendName(values.backend ?? 'wasm'));
