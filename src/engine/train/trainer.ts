@@ -156,7 +156,10 @@ export class Trainer {
     try {
       while (this.position.epoch < config.epochs) {
         const { epoch, iteration } = this.position;
-        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration });
+        // Two batches' arrays per epoch, not one per step: trainBatch normalises a batch in place
+        // and disposes every tensor made from it before the loop asks for the next batch (which
+        // refills the arrays of the one before); validation and snapshots read their own arrays.
+        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true });
         for await (const batch of batches) {
           if (await this.stopOrHold()) return await this.end('stopped', 'stop');
           await this.trainBatch(batch);
@@ -266,8 +269,8 @@ export class Trainer {
     const plan = planBatch(config.schedule, config.nCritic, batch.batchIndex, batch.batchCount);
     const n = batch.indices.length;
     const train = this.train!;
-    const data = nchwToNhwc(normalizeSeismic(batch.seismic, config.transform), [n, ...train.seismicShape]);
-    const label = nchwToNhwc(normalizeVelocity(batch.velocity!, config.transform), [n, ...train.velocityShape!]);
+    const data = nchwToNhwc(normalizeSeismic(batch.seismic, config.transform, batch.seismic), [n, ...train.seismicShape]);
+    const label = nchwToNhwc(normalizeVelocity(batch.velocity!, config.transform, batch.velocity!), [n, ...train.velocityShape!]);
     const at = { epoch: this.position.epoch, iteration: batch.batchIndex };
     try {
       if (plan.critic) {
