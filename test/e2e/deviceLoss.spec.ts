@@ -1,0 +1,75 @@
+/**
+ * A lost WebGPU device is reported and the run resumes from its last checkpoint. The loss is
+ * real: the diagnostics hook (`?diagnostics=1`) destroys the worker's GPUDevice mid-run, as a
+ * driver reset would; the studio must say so in an alert, start WebGPU again, continue from the
+ * checkpoint's step (the curve neither restarts at 0 nor repeats a step) and finish the run.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
+import { recordForeignRequests, snap, writeTinyDataset } from './harness.ts';
+
+test('a lost GPU device is reported and the run resumes from its last checkpoint', async ({ page, baseURL }, info) => {
+  const t0 = Date.now();
+  const phase = (name: string) => console.log(`device loss test: ${name} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
+  const data = writeTinyDataset(4, 2);
+  // 4 samples, batch 2, 1 epoch: two critic steps, a checkpoint after every batch (0.001 min);
+  // no snapshots, validation only at the end, to keep SwiftShader's work small.
+  const epochs = 1;
+  const totalSteps = epochs * (data.trainSamples / 2);
+  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
+  const configPath = join(data.dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+
+  // The hook exists only on request.
+  await page.goto('/');
+  expect(await page.evaluate(() => 'velocitygan' in window)).toBe(false);
+  await page.goto('/?diagnostics=1');
+  const backend = page.getByTestId('backend');
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByLabel('Dataset files').setInputFiles(data.files);
+  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const log = page.getByRole('log');
+  await expect(log).toContainText(/Checkpoint saved \(interval\) at critic step [1-9]/, { timeout: 120_000 });
+
+  phase('checkpoint saved, destroying the device');
+  await page.evaluate(() => (window as unknown as { velocitygan: { simulateDeviceLoss(): Promise<void> } }).velocitygan.simulateDeviceLoss());
+
+  const alert = page.getByRole('alert').filter({ hasText: 'The GPU device was lost' });
+  await expect(alert).toBeVisible({ timeout: 30_000 });
+  const alertText = (await alert.textContent())!;
+  expect(alertText).toMatch(/destroyed/);
+  const match = alertText.match(/resuming from the last checkpoint \(critic step (\d+)\)/);
+  expect(match, `the alert names the checkpoint it resumes from: "${alertText}"`).not.toBeNull();
+  const saved = Number(match![1]);
+  expect(saved).toBeGreaterThanOrEqual(1);
+  expect(saved).toBeLessThan(totalSteps);
+  await expect(log).toContainText(`Run resumed at critic step ${saved}`, { timeout: 60_000 });
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
+  // Straight after the restart the curve still holds the steps up to the checkpoint (a restart from 0 would empty it).
+  const loss = page.getByTestId('loss-panel');
+  await expect(loss).toHaveAttribute('data-first-step', '1');
+  expect(Number(await loss.getAttribute('data-points'))).toBeGreaterThanOrEqual(saved);
+  phase('run resumed');
+  await snap(page, info, '1-device-lost');
+
+  // The run continues from the checkpoint's step and finishes: one curve point per critic step,
+  // starting at 1, none repeated, none missing (a restart from 0 would have left fewer points or a gap).
+  const status = page.getByTestId('run-status');
+  await expect(status).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
+  phase('run finished');
+  await expect(loss).toHaveAttribute('data-first-step', '1');
+  await expect(loss).toHaveAttribute('data-last-step', String(totalSteps));
+  await expect(loss).toHaveAttribute('data-points', String(totalSteps));
+  await expect(page.getByRole('alert').filter({ hasText: /failed/i })).toHaveCount(0);
+  // No step was trained twice: each interval checkpoint's step appears once, in order, before and after the loss.
+  const lines = await log.getByRole('listitem').allTextContents();
+  const intervals = lines.flatMap((l) => l.match(/Checkpoint saved \(interval\) at critic step (\d+)$/)?.slice(1).map(Number) ?? []);
+  expect(intervals, 'interval checkpoints, by critic step').toEqual(Array.from({ length: totalSteps }, (_, i) => i + 1));
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
+  await snap(page, info, '2-finished-after-recovery');
+  expect(foreign, 'requests to other origins').toEqual([]);
+});
