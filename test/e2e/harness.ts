@@ -43,12 +43,16 @@ export async function recordLongTasks(page: Page): Promise<void> {
   });
 }
 
-/** Long tasks recorded since `since` (page time, ms). */
+/**
+ * Long tasks recorded since `since` (page time, ms), leaving out those overlapping the test's own
+ * full-page screenshots (`snap` resizes the page to its full height to take them).
+ */
 export async function longTasksSince(page: Page, since = 0): Promise<LongTask[]> {
   return page.evaluate((t) => {
-    const w = window as unknown as { __longTasks: LongTask[]; __longFrames?: { start: number; duration: number; scripts: string[] }[] };
+    const w = window as unknown as { __longTasks: LongTask[]; __longFrames?: { start: number; duration: number; scripts: string[] }[]; __screenshots?: [number, number][] };
+    const shooting = (x: LongTask) => (w.__screenshots ?? []).some(([a, b]) => x.start <= b && x.start + x.duration >= a);
     return w.__longTasks
-      .filter((x) => x.start >= t)
+      .filter((x) => x.start >= t && !shooting(x))
       .map((x) => {
         const frame = w.__longFrames?.find((f) => f.start <= x.start + 1 && x.start <= f.start + f.duration);
         return { ...x, scripts: frame?.scripts ?? [] };
@@ -59,12 +63,14 @@ export async function longTasksSince(page: Page, since = 0): Promise<LongTask[]>
 /** The main thread's budget for one task (the issue's "no task over 50 ms"). */
 export const LONG_TASK_BUDGET_MS = 50;
 /**
- * The budget where WebGPU is SwiftShader, a GPU emulated on the CPU: the emulator's threads take
- * the machine's cores (two in CI) while training, and the page's renders of an event batch and
- * Plotly's redraws, measured here at 50–320 ms of wall time, do not fit 50 ms. The tasks are still
- * recorded, attributed (Long Animation Frames) and printed in every run, so the figure stays visible.
+ * The budget where WebGPU is SwiftShader, a GPU emulated on the CPU: its threads take the
+ * machine's cores (two in CI) and the page's main thread waits its turn, so a task's wall time
+ * there is several times its work. With curves drawn on a canvas and the large views re-rendered
+ * in React transitions, training and demo generation measured no task over 50 ms; before that, a
+ * run starting or a dataset report arriving measured 58–84 ms, hence the margin. Every task over
+ * 50 ms is still recorded, attributed (Long Animation Frames) and printed in every run.
  */
-export const LONG_TASK_BUDGET_SOFTWARE_GPU_MS = 400;
+export const LONG_TASK_BUDGET_SOFTWARE_GPU_MS = 100;
 
 /**
  * Attaches the long tasks of a phase to the report (annotation and log) and asserts none exceeds
@@ -99,10 +105,15 @@ export function recordForeignRequests(page: Page, origin: string): string[] {
   return foreign;
 }
 
-/** Saves a full-page screenshot into the test's output folder (kept as an artifact). */
+/** Saves a full-page screenshot into the test's output folder (kept as an artifact); its time on the page is noted for longTasksSince. */
 export async function snap(page: Page, info: TestInfo, name: string): Promise<string> {
   const path = info.outputPath(`${name}.png`);
+  const from = await pageNow(page);
   await page.screenshot({ path, fullPage: true });
+  await page.evaluate((a) => {
+    const w = window as unknown as { __screenshots?: [number, number][] };
+    (w.__screenshots ??= []).push([a, performance.now()]);
+  }, from);
   await info.attach(name, { path, contentType: 'image/png' });
   return path;
 }
