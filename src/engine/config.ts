@@ -9,6 +9,7 @@ import { FwiError } from './errors.ts';
 export type ScheduleName = 'openfwi' | 'paddle';
 export type WidthPresetName = 'full' | 'half' | 'small' | 'tiny' | 'custom';
 
+/** The limits a dataset is normalised with (OpenFWI's `k`, `data_min/max`, `label_min/max`). */
 export interface TransformConfig {
   /** Log-transform gain k in sign(x)·ln(1 + |k·x|). */
   k: number;

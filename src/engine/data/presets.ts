@@ -2,8 +2,8 @@
  * The 11 OpenFWI dataset presets (reference, section 2), plus `custom` (limits the user types)
  * and `auto` (limits found by one streaming scan of the dataset, which OpenFWI does not offer).
  */
+import type { TransformConfig } from '../config.ts';
 import { FwiError } from '../errors.ts';
-import type { TransformConfig } from './transforms.ts';
 
 export const PRESET_NAMES = [
   'flatvel-a',

@@ -5,15 +5,9 @@
  * array: OpenFWI normalises its cache in place and so normalises a sample twice when it is
  * read twice; we never touch the input.
  */
+import type { TransformConfig } from '../config.ts';
 
-/** The limits a dataset is normalised with (OpenFWI's `k`, `data_min/max`, `label_min/max`). */
-export interface TransformConfig {
-  k: number;
-  dataMin: number;
-  dataMax: number;
-  labelMin: number;
-  labelMax: number;
-}
+export type { TransformConfig };
 
 /** `sign(x)·ln(1 + |k·x|)`, in double precision. */
 export function logTransform(x: number, k = 1): number {
