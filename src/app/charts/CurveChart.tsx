@@ -19,7 +19,7 @@
  * view, summary text, and exports (PNG, SVG of the view on screen via Plotly.downloadImage; CSV,
  * JSON of the raw values).
  */
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { CurveCanvas } from './CurveCanvas.tsx';
 import { seriesToCsv, seriesToJson } from './csv.ts';
 import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries, type CurveTrace } from './curveTraces.ts';
@@ -62,8 +62,6 @@ export function CurveChart(props: CurveChartProps) {
   const zoomed = zoom !== null;
   const [yLimitText, setYLimitText] = useState<[string, string]>(['', '']);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
-  const root = useRef<HTMLElement>(null);
-  const onScreen = useOnScreen(root);
 
   const yLimits = useMemo<[number, number] | null>(() => {
     const lo = Number(yLimitText[0]);
@@ -74,8 +72,9 @@ export function CurveChart(props: CurveChartProps) {
   const names = series.map((s) => s.name).join('\u0000');
 
   // Keyed on a throttled data version, not on array identity: arrays may grow in place, and a
-  // live run must not redraw on every event batch, nor at all while the chart is scrolled away.
-  const dataVersion = useThrottledValue(useMemo(() => ({ x, revision }), [x, revision]), REDRAW_MS, !onScreen);
+  // live run must not redraw on every event batch. Off-screen charts still redraw (a few ms on a
+  // canvas), so a printout or a full-page capture never shows a stale chart beside a fresh summary.
+  const dataVersion = useThrottledValue(useMemo(() => ({ x, revision }), [x, revision]), REDRAW_MS);
   const figure = useMemo(
     () => buildCurveFigure(x, series, { smoothing, logY, maxPoints: MAX_POINTS, rawMaxPoints: RAW_MAX_POINTS, yLimits, markers, hidden }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -110,7 +109,7 @@ export function CurveChart(props: CurveChartProps) {
   const summaryId = `${id}-summary`;
 
   return (
-    <figure ref={root} className="vg-chart" role="group" aria-labelledby={headingId} aria-describedby={summaryId}>
+    <figure className="vg-chart" role="group" aria-labelledby={headingId} aria-describedby={summaryId}>
       <div className="vg-chart-head">
         <h3 id={headingId} className="vg-chart-title">{title}</h3>
         <div className="vg-toolbar" role="toolbar" aria-label={`${title} chart controls`}>
@@ -229,19 +228,6 @@ export function CurveChart(props: CurveChartProps) {
       )}
     </figure>
   );
-}
-
-/** Whether the element is (near) the viewport; true where IntersectionObserver is missing. */
-function useOnScreen(ref: { current: Element | null }): boolean {
-  const [on, setOn] = useState(true);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => setOn(entries[entries.length - 1].isIntersecting), { rootMargin: '200px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [ref]);
-  return on;
 }
 
 /** The ranges that show every drawn point: x padded 2%, y the figure's robust range (or the drawn extent, padded 5%). */

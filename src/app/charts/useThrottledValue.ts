@@ -7,15 +7,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 
-/**
- * `value`, updated at most once per `ms` (trailing edge kept; the first value is immediate); while
- * `hold` is true (the chart is off screen) it keeps the old value and catches up once released.
- */
-export function useThrottledValue<T>(value: T, ms: number, hold = false): T {
+/** `value`, updated at most once per `ms` (trailing edge kept; the first value is immediate). */
+export function useThrottledValue<T>(value: T, ms: number): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
   useEffect(() => {
-    if (hold || Object.is(value, shown)) return;
+    if (Object.is(value, shown)) return;
     const wait = Math.max(0, last.current + ms - Date.now());
     const t = setTimeout(() => {
       last.current = Date.now();
@@ -24,6 +21,6 @@ export function useThrottledValue<T>(value: T, ms: number, hold = false): T {
       flushSync(() => setShown(value));
     }, wait);
     return () => clearTimeout(t);
-  }, [value, shown, ms, hold]);
+  }, [value, shown, ms]);
   return shown;
 }
