@@ -2,8 +2,9 @@
  * OpenFWI's normalisation (reference, section 2): seismic goes through
  * `sign(x)·ln(1 + |k·x|)` then min-max to [−1, 1] between the log-transformed data limits;
  * velocity is min-maxed to [−1, 1] between the label limits. Every function returns a new
- * array: OpenFWI normalises its cache in place and so normalises a sample twice when it is
- * read twice; we never touch the input.
+ * array unless given `out`: OpenFWI normalises its cache in place and so normalises a sample
+ * twice when it is read twice; we write in place only into arrays the caller owns (a batch is a
+ * copy), never into the dataset's cache.
  */
 import type { TransformConfig } from '../config.ts';
 
