@@ -159,52 +159,41 @@ export async function runParity(files: FixtureFiles, onRow: (row: ParityRow) => 
       add(compareRunningStats(`${quantity} running stats`, ours, ref, names.stats, names.counts, tol.runningStatsMaxAbs));
     };
 
-    // Critic step.
-    const dStep = criticGradients(G, D, x, y, alpha, manifest.lossWeights);
-    try {
-      const [loss, lossReal, lossFake, gp] = Array.from(await dStep.terms.data());
-      const e = manifest.expected.dStep;
-      if (e) {
-        add(
-          compareLoss('d_step.loss', loss, e.loss, tol.lossesRel),
-          compareLoss('d_step.loss_real', lossReal, e.lossReal, tol.lossesRel),
-          compareLoss('d_step.loss_fake', lossFake, e.lossFake, tol.lossesRel),
-          compareLoss('d_step.gp', gp, e.gp, tol.lossesRel),
-        );
+    /**
+     * One step against the fixture: its loss terms (fixture names, in the order the step returns
+     * them) and its gradients; then the optimiser applies it.
+     */
+    const checkStep = async (
+      prefix: 'd_step' | 'g_step',
+      step: StepGradients,
+      termNames: readonly string[],
+      expected: readonly number[] | undefined,
+      biases: Map<string, string>,
+      gradsRelL2: number,
+      optimiser: AdamW,
+    ): Promise<void> => {
+      try {
+        const terms = Array.from(await step.terms.data());
+        if (expected) add(...termNames.map((name, i) => compareLoss(`${prefix}.${name}`, terms[i], expected[i], tol.lossesRel)));
+        if (listed(`${prefix}_grads.safetensors`)) {
+          const ref = await readSafetensors(files, `${prefix}_grads.safetensors`);
+          add(...compareGradients(`${prefix}_grads`, await gradientValues(step), ref, biases, gradsRelL2, tol));
+        }
+        optimiser.step(step.grads);
+      } finally {
+        step.terms.dispose();
+        for (const g of step.grads.values()) g.dispose();
       }
-      if (listed('d_step_grads.safetensors')) {
-        const ref = await readSafetensors(files, 'd_step_grads.safetensors');
-        add(...compareGradients('d_step_grads', await gradientValues(dStep), ref, dBiases, tol.dGradsRelL2, tol));
-      }
-      optD.step(dStep.grads);
-    } finally {
-      dStep.terms.dispose();
-      for (const g of dStep.grads.values()) g.dispose();
-    }
-    await afterStep('d_after', D, dBiases, dStats);
+    };
 
-    // Generator step on the same batch.
-    const gStep = generatorGradients(G, D, x, y, manifest.lossWeights);
-    try {
-      const [loss, l1, l2, adv] = Array.from(await gStep.terms.data());
-      const e = manifest.expected.gStep;
-      if (e) {
-        add(
-          compareLoss('g_step.loss', loss, e.loss, tol.lossesRel),
-          compareLoss('g_step.l1', l1, e.l1, tol.lossesRel),
-          compareLoss('g_step.l2', l2, e.l2, tol.lossesRel),
-          compareLoss('g_step.adv', adv, e.adv, tol.lossesRel),
-        );
-      }
-      if (listed('g_step_grads.safetensors')) {
-        const ref = await readSafetensors(files, 'g_step_grads.safetensors');
-        add(...compareGradients('g_step_grads', await gradientValues(gStep), ref, gBiases, tol.gGradsRelL2, tol));
-      }
-      optG.step(gStep.grads);
-    } finally {
-      gStep.terms.dispose();
-      for (const g of gStep.grads.values()) g.dispose();
-    }
+    // Critic step, then the generator step on the same batch.
+    const ed = manifest.expected.dStep;
+    const dTerms = ['loss', 'loss_real', 'loss_fake', 'gp'];
+    await checkStep('d_step', criticGradients(G, D, x, y, alpha, manifest.lossWeights), dTerms, ed && [ed.loss, ed.lossReal, ed.lossFake, ed.gp], dBiases, tol.dGradsRelL2, optD);
+    await afterStep('d_after', D, dBiases, dStats);
+    const eg = manifest.expected.gStep;
+    const gTerms = ['loss', 'l1', 'l2', 'adv'];
+    await checkStep('g_step', generatorGradients(G, D, x, y, manifest.lossWeights), gTerms, eg && [eg.loss, eg.l1, eg.l2, eg.adv], gBiases, tol.gGradsRelL2, optG);
     await afterStep('g_after', G, gBiases, gStats);
     await afterStep('d_final', D, dBiases, dStats);
 
