@@ -5,6 +5,7 @@
  * from outside (an imported JSON, a form, CLI flags): it reports every bad field with the reason.
  */
 import { FwiError } from './errors.ts';
+import { widthPresets, type WidthPreset } from './model/widths.ts';
 
 export type ScheduleName = 'openfwi' | 'paddle';
 export type WidthPresetName = 'full' | 'half' | 'small' | 'tiny' | 'custom';
@@ -55,12 +56,8 @@ export interface TrainConfig {
   checkpointMinutes: number;
 }
 
-export const WIDTH_PRESETS: Record<Exclude<WidthPresetName, 'custom'>, { generator: TrainConfig['generatorWidths']; critic: TrainConfig['criticWidths'] }> = {
-  full: { generator: [32, 64, 128, 256, 512], critic: [32, 64, 128, 256] },
-  half: { generator: [16, 32, 64, 128, 256], critic: [16, 32, 64, 128] },
-  small: { generator: [8, 16, 32, 64, 128], critic: [8, 16, 32, 64] },
-  tiny: { generator: [4, 8, 16, 32, 64], critic: [4, 8, 16, 32] },
-};
+/** The networks' width presets (model/widths.ts), by the names a configuration uses. */
+export const WIDTH_PRESETS: Record<Exclude<WidthPresetName, 'custom'>, WidthPreset> = widthPresets;
 
 /** OpenFWI's benchmark defaults (the "ℓ1" run) on FlatVel-A. */
 export function defaultConfig(): TrainConfig {
