@@ -54,14 +54,10 @@ export interface TrainerOptions {
 export type ResumeOverrides = Partial<Pick<TrainConfig, 'epochs' | 'valEvery' | 'snapshotEvery' | 'checkpointMinutes'>>;
 
 /** G on a labelled dataset: OpenFWI's validation loss and the reference metrics. */
-export interface Evaluation {
+export interface Evaluation extends Metrics {
   samples: number;
   /** λ_g1v·L1 + λ_g2v·MSE on the normalised scale. */
   loss: number;
-  mae: number;
-  mse: number;
-  rmse: number;
-  ssim: number;
   maeMs: number;
   rmseMs: number;
 }
