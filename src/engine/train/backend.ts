@@ -7,9 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { FwiError } from '../errors.ts';
 import { installConvGradients } from '../model/convGradients.ts';
 
-// The studio's worker (src/worker/backendChoice.ts) imports the installer by this older name.
-export { installConvGradients as installConvFilterGradient };
-
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
