@@ -23,7 +23,8 @@ export type FwiErrorCode =
   | 'cancelled'
   | 'velocity'
   | 'usage'
-  | 'io';
+  | 'io'
+  | 'memory';
 
 export class FwiError extends Error {
   readonly code: FwiErrorCode;
