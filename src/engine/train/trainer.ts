@@ -30,6 +30,7 @@ import { AdamW, type AdamWState, type MomentArray } from './adamw.ts';
 import { initBackend, type BackendName } from './backend.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore, type TensorMap } from './checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
+import { checkBatchFits, translateOutOfMemory, type MemoryShape } from './memoryBudget.ts';
 import { batchesPerEpoch, nextPosition, planBatch, type SchedulePosition } from './schedule.ts';
 import { alphaTensor, criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from './steps.ts';
 
@@ -145,6 +146,7 @@ export class Trainer {
     const iterations = batchesPerEpoch(train.length, config.batchSize);
     if (iterations === 0) throw new FwiError('usage', `the training set has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
     if (!train.hasLabels) throw new FwiError('usage', 'the training set has no velocity files (every annotation line needs seismic and velocity)');
+    checkBatchFits(tf.getBackend() as BackendName, this.memoryShape(), config.batchSize);
     this.emit({ type: 'config', config });
     this.runStartedAt = this.lastCheckpointAt = this.clock();
     this.samplesThisRun = 0;
@@ -260,6 +262,17 @@ export class Trainer {
 
   // ---- the loop's parts -------------------------------------------------------------------
 
+  /** The sizes the memory estimate of a training step needs. */
+  private memoryShape(): MemoryShape {
+    const train = this.train!;
+    return {
+      generatorWidths: this.config.generatorWidths,
+      criticWidths: this.config.criticWidths,
+      seismicShape: train.seismicShape,
+      velocityShape: train.velocityShape!,
+    };
+  }
+
   private async trainBatch(batch: DatasetBatch): Promise<void> {
     const { config } = this;
     const plan = planBatch(config.schedule, config.nCritic, batch.batchIndex, batch.batchCount);
@@ -283,6 +296,8 @@ export class Trainer {
         this.emit({ type: 'generator-step', ...at, generatorStep: this.generatorSteps, ...r });
         if (this.generatorSteps % config.snapshotEvery === 0) await this.snapshot();
       }
+    } catch (e) {
+      throw translateOutOfMemory(e, tf.getBackend() as BackendName, this.memoryShape(), n);
     } finally {
       data.dispose();
       label.dispose();
