@@ -113,5 +113,5 @@ export function isWasmOutOfMemory(e: unknown): boolean {
 export function translateOutOfMemory(e: unknown, backend: BackendName, shape: MemoryShape, batch: number): unknown {
   const limit = backendMemoryLimit(backend);
   if (limit === null || !isWasmOutOfMemory(e)) return e;
-  return tooLarge(backend, shape, batch, limit, `it ran out of heap: ${e instanceof Error ? e.message : String(e)}`);
+  return tooLarge(backend, shape, batch, limit, 'a training step ran out of heap, and the backend cannot go on in this process');
 }
