@@ -10,7 +10,7 @@ import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import { Trainer } from '../engine/train/trainer.ts';
+import { INFERENCE_BATCH_MAX, Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, openAnnotationList } from './nodeFiles.ts';
@@ -24,7 +24,7 @@ options:
   --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
   --root DIR         also resolve list paths against the files under DIR (repeatable)
   --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default flatvel-a)
-  --batch N          samples per forward pass (default 16)
+  --batch N          samples per forward pass (default and most: 8; results do not depend on it)
   --out FILE         metrics JSON (default eval.json)
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
   --backend B        wasm (default) or cpu
@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.weights || !values.val) throw usageError('--weights and --val are required', HELP);
-  const batchSize = wholeNumber('batch', values.batch, 16);
+  const batchSize = wholeNumber('batch', values.batch, INFERENCE_BATCH_MAX);
   await initBackend(parseBackendName(values.backend ?? 'wasm'));
 
   const weights = readGeneratorWeights(values.weights);

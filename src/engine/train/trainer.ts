@@ -32,6 +32,9 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type Checkpoint
 import type { CheckpointEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
 import { checkBatchFits, translateOutOfMemory, type MemoryShape } from './memoryBudget.ts';
 import { batchesPerEpoch, nextPosition, planBatch, type SchedulePosition } from './schedule.ts';
+
+/** The most samples one inference forward pass takes (see inferenceBatchSize). */
+export const INFERENCE_BATCH_MAX = 8;
 import { alphaTensor, criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from './steps.ts';
 
 export interface TrainerOptions {
@@ -200,7 +203,7 @@ export class Trainer {
     const t = this.config.transform;
     const acc = new MetricsAccumulator();
     let samples = 0;
-    for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
+    for await (const batch of dataset.batches({ batchSize: this.inferenceBatchSize(), shuffle: false, dropLast: false })) {
       const n = batch.indices.length;
       const pred = this.predictTensor(dataset, batch.seismic, n);
       const label = nchwToNhwc(normalizeVelocity(batch.velocity!, t), [n, ...dataset.velocityShape!]);
@@ -214,12 +217,21 @@ export class Trainer {
     return this.evaluation(acc.result(), samples);
   }
 
+  /**
+   * Samples per inference forward pass. Inference-mode BatchNorm uses the running statistics, so
+   * the result does not depend on it; capping it keeps a full-width forward pass (every
+   * intermediate alive inside one tidy) well inside the wasm heap even when training uses batch 64.
+   */
+  private inferenceBatchSize(): number {
+    return Math.min(this.config.batchSize, INFERENCE_BATCH_MAX);
+  }
+
   /** Writes G's inference-mode predictions for every sample of `dataset` to `sink` as a `.npy` (n, 1, H, W) in m/s. */
   async predict(dataset: Dataset, sink: ByteSink, onProgress?: (done: number, total: number) => void): Promise<void> {
     await this.ready();
     const writer = new NpyWriter(sink, [dataset.length, 1, VELOCITY_SIZE, VELOCITY_SIZE], 'predictions.npy');
     let done = 0;
-    for await (const batch of dataset.batches({ batchSize: this.config.batchSize, shuffle: false, dropLast: false })) {
+    for await (const batch of dataset.batches({ batchSize: this.inferenceBatchSize(), shuffle: false, dropLast: false })) {
       const pred = await this.predictBatch(dataset, batch.seismic, batch.indices.length);
       await writer.writeRows(denormalizeVelocity(pred, this.config.transform));
       done += batch.indices.length;
