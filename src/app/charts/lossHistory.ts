@@ -4,6 +4,7 @@
  * and downsampling scan directly. The shapes match the studio store's metrics slice structurally;
  * optional columns (generator step of a critic row, seconds excluding pauses) enable more x-axes.
  */
+import type { ValidationEvent } from '../../engine/train/events.ts';
 
 export type XAxisKind = 'criticStep' | 'generatorStep' | 'epoch' | 'seconds';
 
@@ -83,17 +84,8 @@ export function availableXAxes(c: CriticColumns, g: GeneratorColumns): XAxisKind
   return (['criticStep', 'generatorStep', 'epoch', 'seconds'] as XAxisKind[]).filter((k) => criticX(c, k) !== null && generatorX(g, k) !== null);
 }
 
-/** Validation results as the studio receives them (one per validated epoch). */
-export interface ValidationPoint {
-  epoch: number;
-  generatorStep: number;
-  loss: number;
-  mae: number;
-  rmse: number;
-  ssim: number;
-  maeMs: number;
-  rmseMs: number;
-}
+/** Validation results as the studio receives them (one per validated epoch): the trainer's event. */
+export type ValidationPoint = Omit<ValidationEvent, 'type'>;
 
 export interface ValidationColumns {
   epoch: number[];

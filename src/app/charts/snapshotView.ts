@@ -5,18 +5,11 @@
  * may omit the truth after the first one (it never changes); it is then taken from the latest
  * earlier snapshot of the same samples.
  */
+import type { SnapshotEvent } from '../../engine/train/events.ts';
 import { finiteExtent, symmetricRange } from './colormap.ts';
 
-/** One stored snapshot (the trainer's SnapshotEvent fits): (n, H, W) maps in m/s, depth first. */
-export interface VelocitySnapshot {
-  epoch: number;
-  generatorStep: number;
-  indices: number[];
-  height: number;
-  width: number;
-  predicted: Float32Array;
-  truth: Float32Array | null;
-}
+/** One stored snapshot, the trainer's SnapshotEvent: (n, H, W) maps in m/s, depth first. */
+export type VelocitySnapshot = Omit<SnapshotEvent, 'type'>;
 
 export interface SampleMaps {
   height: number;

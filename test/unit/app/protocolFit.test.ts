@@ -3,18 +3,13 @@
  * worker's and trainer's types still fit them, so the store can pass what it holds unchanged.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { SnapshotEvent, ValidationEvent } from '../../../src/engine/train/events.ts';
 import type { DataReport, EvaluationReport, ShotGather } from '../../../src/worker/protocol.ts';
 import type { EvaluationResult } from '../../../src/app/charts/evaluationExport.ts';
-import type { ValidationPoint } from '../../../src/app/charts/lossHistory.ts';
-import type { VelocitySnapshot } from '../../../src/app/charts/snapshotView.ts';
 import type { DataFileReport } from '../../../src/app/components/views/DataFileList.tsx';
 import type { ShotGatherData } from '../../../src/app/components/views/ShotGather.tsx';
 
 describe('protocol types fit the view props', () => {
   it('assigns without conversion', () => {
-    expectTypeOf<SnapshotEvent>().toExtend<VelocitySnapshot>();
-    expectTypeOf<ValidationEvent>().toExtend<ValidationPoint>();
     expectTypeOf<EvaluationReport>().toExtend<EvaluationResult>();
     expectTypeOf<DataReport>().toExtend<DataFileReport>();
     expectTypeOf<ShotGather>().toExtend<ShotGatherData>();
