@@ -5,7 +5,7 @@
  * attached to the file it concerns, so the data panel can show it inline while the rest of the
  * dataset stays usable.
  */
-import { openDataset, DEFAULT_MEMORY_BUDGET, type DatasetPairSource } from '../engine/data/dataset.ts';
+import { memoryModeFor, openDataset, type DatasetPairSource } from '../engine/data/dataset.ts';
 import { PRESETS } from '../engine/data/presets.ts';
 import { isFwiError } from '../engine/errors.ts';
 import { parseAnnotation, resolveAnnotation, type ResolvedPair, type SuppliedFile } from '../engine/io/annotation.ts';
@@ -167,7 +167,7 @@ export async function buildDataState(
       samples,
       files: filesUsed.size,
       bytes,
-      memoryMode: bytes <= DEFAULT_MEMORY_BUDGET ? 'memory' : 'stream',
+      memoryMode: memoryModeFor(bytes),
       labelled: chosen.every((l) => l.labelled),
     });
   }

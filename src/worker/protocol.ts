@@ -5,6 +5,7 @@
  * Both sides import this file; it holds types only (no engine code reaches the page).
  */
 import type { TrainConfig } from '../engine/config.ts';
+import type { MemoryMode } from '../engine/data/dataset.ts';
 import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -53,8 +54,8 @@ export interface SplitSummary {
   samples: number;
   files: number;
   bytes: number;
-  /** 'memory' when the split is read into memory whole, 'stream' when rows are read from the files per batch. */
-  memoryMode: 'memory' | 'stream';
+  /** 'preload' when the split is read into memory whole, 'stream' when rows are read from the files per batch (the dataset's rule). */
+  memoryMode: MemoryMode;
   labelled: boolean;
 }
 

@@ -34,6 +34,11 @@ export interface DatasetOptions {
 
 export type MemoryMode = 'preload' | 'stream';
 
+/** Preload when the whole dataset (as float32) fits the cache budget, else stream rows per batch. */
+export function memoryModeFor(float32Bytes: number, budget = DEFAULT_MEMORY_BUDGET): MemoryMode {
+  return float32Bytes <= budget ? 'preload' : 'stream';
+}
+
 /** What the dataset learnt about one file pair when it opened. */
 export interface DatasetFileInfo {
   readonly seismic: NpyFile;
@@ -173,7 +178,7 @@ export async function openDataset(pairs: readonly DatasetPairSource[], options: 
   const velocityLength = firstVelocity?.rowLength ?? 0;
   const sampleBytes = (seismicLength + velocityLength) * 4;
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
-  const memoryMode: MemoryMode = options.memoryMode ?? (length * sampleBytes <= budget ? 'preload' : 'stream');
+  const memoryMode: MemoryMode = options.memoryMode ?? memoryModeFor(length * sampleBytes, budget);
 
   return new FileDataset(files, starts, length, first.rowShape as [number, number, number], (firstVelocity?.rowShape as [number, number, number]) ?? null, sampleBytes, budget, memoryMode);
 }

@@ -9,7 +9,7 @@
  *   'annotation'|'other', shape: number[] | null, dtype?, role: 'train'|'validation'|'inference'|
  *   'unused' | null, pairs?: { seismic, velocity | null, samples }[], samples: number | null,
  *   problems: string[] }], splits: [{ role, lists, samples, files, bytes, memoryMode:
- *   'memory'|'stream', labelled }], totalBytes, detectedPreset: { name, reason } | null, ready,
+ *   'preload'|'stream', labelled }], totalBytes, detectedPreset: { name, reason } | null, ready,
  *   problems: string[] }: the worker's DataReport fits).
  * - onRoleChange(path, role): the user reassigned an annotation list.
  * - onRemove?(path): shows a "Remove" button per file when given.
@@ -38,7 +38,7 @@ export interface DataSplitEntry {
   samples: number;
   files: number;
   bytes: number;
-  memoryMode: 'memory' | 'stream';
+  memoryMode: 'preload' | 'stream';
   labelled: boolean;
 }
 
@@ -153,7 +153,7 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
           <div key={s.role}>
             <dt>{SPLIT_LABELS[s.role]} samples</dt>
             <dd>
-              {s.samples} <span className="vg-muted">({s.memoryMode === 'memory' ? 'in memory' : 'streamed'}{s.labelled ? '' : ', no labels'})</span>
+              {s.samples} <span className="vg-muted">({s.memoryMode === 'preload' ? 'in memory' : 'streamed'}{s.labelled ? '' : ', no labels'})</span>
             </dd>
           </div>
         ))}
@@ -192,6 +192,6 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
 function memoryModeText(splits: DataSplitEntry[]): string {
   if (splits.length === 0) return '—';
   const modes = new Set(splits.map((s) => s.memoryMode));
-  if (modes.size === 1) return modes.has('memory') ? 'All in memory' : 'Streamed from files';
-  return splits.map((s) => `${SPLIT_LABELS[s.role]}: ${s.memoryMode === 'memory' ? 'memory' : 'streamed'}`).join(', ');
+  if (modes.size === 1) return modes.has('preload') ? 'All in memory' : 'Streamed from files';
+  return splits.map((s) => `${SPLIT_LABELS[s.role]}: ${s.memoryMode === 'preload' ? 'memory' : 'streamed'}`).join(', ');
 }
