@@ -176,6 +176,7 @@ export class Studio implements StudioApi {
       if (this.backend?.name !== 'webgpu' || currentGpu()?.device !== device) return;
       const why = info.message ? `${info.reason}: ${info.message}` : String(info.reason);
       const wasRunning = this.runState === 'running' || this.runState === 'paused';
+      const wasPaused = this.runState === 'paused';
       const from = wasRunning ? this.lastCheckpoint : null;
       // The trainer on the dead device may still fail, emit or save: none of it may reach the page or storage.
       this.runGeneration += 1;
@@ -185,7 +186,7 @@ export class Studio implements StudioApi {
         message: `The GPU device was lost (${why}). Restarting the engine${from ? ` and resuming from the last checkpoint (critic step ${from.meta.criticStep})` : ''}.`,
       });
       try {
-        await this.recoverFromDeviceLoss(wasRunning, from);
+        await this.recoverFromDeviceLoss(wasRunning, wasPaused, from);
       } catch (e) {
         this.runState = 'failed';
         this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorText(e)}` });
@@ -195,7 +196,7 @@ export class Studio implements StudioApi {
     });
   }
 
-  private async recoverFromDeviceLoss(wasRunning: boolean, from: Checkpoint | null): Promise<void> {
+  private async recoverFromDeviceLoss(wasRunning: boolean, wasPaused: boolean, from: Checkpoint | null): Promise<void> {
     const trainer = this.trainer;
     trainer?.stop();
     this.trainer = null;
@@ -210,8 +211,10 @@ export class Studio implements StudioApi {
     this.emit({ type: 'backend', report: this.backend });
     this.watchDevice();
     if (from) {
-      this.log(`Engine restarted on ${this.backend.name}${this.backend.adapter ? ` (${this.backend.adapter})` : ''}; resuming from critic step ${from.meta.criticStep}`);
-      await this.startRun(from, true);
+      this.log(
+        `Engine restarted on ${this.backend.name}${this.backend.adapter ? ` (${this.backend.adapter})` : ''}; ${wasPaused ? 'the run stays paused at' : 'resuming from'} critic step ${from.meta.criticStep}${wasPaused ? ': press Resume to continue' : ''}`,
+      );
+      await this.startRun(from, true, wasPaused);
     } else if (wasRunning) {
       this.runState = 'failed';
       this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
@@ -375,8 +378,11 @@ export class Studio implements StudioApi {
     await this.startRun(resumeFrom);
   }
 
-  /** Builds the trainer (fresh, or from a checkpoint) on the current splits and runs it in the background. */
-  private async startRun(checkpoint: Checkpoint | null, resumed = checkpoint !== null): Promise<void> {
+  /**
+   * Builds the trainer (fresh, or from a checkpoint) on the current splits and runs it in the background;
+   * with `paused`, it holds before its first batch and the page hears 'paused', never 'running'.
+   */
+  private async startRun(checkpoint: Checkpoint | null, resumed = checkpoint !== null, paused = false): Promise<void> {
     const train = await this.openSplit('train');
     if (!train) throw new FwiError('usage', 'add a training list whose files resolve first');
     const val = await this.openSplit('validation');
@@ -391,10 +397,17 @@ export class Studio implements StudioApi {
     this.trainer?.dispose();
     const generation = ++this.runGeneration;
     let failure: string | null = null;
+    let holdAtStart = paused;
     // Events of an abandoned run (a lost device) are dropped; a failure is reported once the run
     // settles, when it is known whether the device was lost.
     const onEvent = (event: TrainerEvent): void => {
       if (generation !== this.runGeneration) return;
+      if (holdAtStart && event.type === 'state' && event.state === 'running') {
+        // The trainer turns 'running' before it asks for its first batch: a pause now holds it there.
+        holdAtStart = false;
+        this.trainer?.pause();
+        return;
+      }
       if (event.type === 'state' && event.state === 'failed') failure = event.message ?? 'training failed';
       else this.onTrainerEvent(event);
     };

@@ -73,3 +73,38 @@ test('a lost GPU device is reported and the run resumes from its last checkpoint
   await snap(page, info, '2-finished-after-recovery');
   expect(foreign, 'requests to other origins').toEqual([]);
 });
+
+test('a device lost while the run is paused comes back paused, and Resume finishes the run', async ({ page }) => {
+  const data = writeTinyDataset(8, 2);
+  // Four critic steps, a checkpoint after every batch; the pause lands after one of the first steps.
+  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 1, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
+  const configPath = join(data.dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  await page.goto('/?diagnostics=1');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByLabel('Dataset files').setInputFiles(data.files);
+  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const log = page.getByRole('log');
+  const status = page.getByTestId('run-status');
+  await expect(log).toContainText(/Checkpoint saved \(interval\) at critic step 1/, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(status).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  const pausedLines = await log.getByRole('listitem').allTextContents();
+  const saved = Math.max(...pausedLines.flatMap((l) => l.match(/Checkpoint saved \(interval\) at critic step (\d+)$/)?.slice(1).map(Number) ?? []));
+
+  await page.evaluate(() => (window as unknown as { velocitygan: { simulateDeviceLoss(): Promise<void> } }).velocitygan.simulateDeviceLoss());
+  await expect(page.getByRole('alert').filter({ hasText: 'The GPU device was lost' })).toBeVisible({ timeout: 30_000 });
+  await expect(log).toContainText(`the run stays paused at critic step ${saved}: press Resume to continue`, { timeout: 60_000 });
+  await expect(log).toContainText(`Run resumed at critic step ${saved}`);
+  await expect(status).toHaveAttribute('data-state', 'paused');
+  // Held, not training: no step past the checkpoint appears while it waits.
+  await page.waitForTimeout(3000);
+  await expect(status).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('loss-panel')).toHaveAttribute('data-last-step', String(saved));
+
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(status).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
+  await expect(page.getByTestId('loss-panel')).toHaveAttribute('data-last-step', '4');
+  await expect(page.getByRole('alert').filter({ hasText: /failed/i })).toHaveCount(0);
+});
