@@ -176,6 +176,14 @@ export type StudioEvent =
   | { type: 'alert'; message: string };
 
 /** The page's view of the worker. Results that take time also arrive as events. */
+/** A batch the backend's heap cannot hold at the configured widths (wasm's 4 GiB), found before training. */
+export interface BatchFit {
+  backend: StudioBackend;
+  batch: number;
+  /** The largest batch whose training step fits (0 if none). */
+  largest: number;
+}
+
 export interface StudioApi {
   /**
    * Registers the page's event sink; resolves once a backend runs, with which one. `diagnostics`
@@ -186,6 +194,8 @@ export interface StudioApi {
   removeFile(path: string): Promise<void>;
   setListRole(path: string, role: ListRole): Promise<void>;
   setConfig(config: TrainConfig): Promise<void>;
+  /** Null when `config`'s batch fits the backend's memory (or it has no known limit, or no training list resolves yet). */
+  batchTooLarge(config: TrainConfig): Promise<BatchFit | null>;
   /** Starts training: from scratch, or on from the imported checkpoint when one was imported. */
   train(): Promise<void>;
   pause(): Promise<void>;

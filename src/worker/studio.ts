@@ -22,12 +22,14 @@ import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/
 import { writeZip } from '../engine/physics/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
+import { backendMemoryLimit, largestBatch } from '../engine/train/memoryBudget.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
 import type {
+  BatchFit,
   BackendReport,
   DemoOptions,
   DroppedFile,
@@ -298,6 +300,18 @@ export class Studio implements StudioApi {
     const bad = Object.entries(errors);
     if (bad.length) throw new FwiError('config', bad.map(([k, m]) => `${k} ${m}`).join('; '));
     this.config = valid;
+  }
+
+  async batchTooLarge(config: TrainConfig): Promise<BatchFit | null> {
+    const backend = this.backend?.name;
+    // Of the studio's backends only wasm has a heap limit we know (webgl is not a training backend).
+    const limit = backend === 'wasm' ? backendMemoryLimit(backend) : null;
+    if (!backend || limit === null) return null;
+    // Shapes come from the .npy headers alone: opening the split reads no sample data.
+    const train = await this.openSplit('train', { memoryMode: 'stream' }).catch(() => null);
+    if (!train?.velocityShape) return null;
+    const largest = largestBatch({ generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape }, limit);
+    return config.batchSize > largest ? { backend, batch: config.batchSize, largest } : null;
   }
 
   /** The configuration with the dataset's normalisation resolved ('auto' scans the training data). */

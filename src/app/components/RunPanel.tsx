@@ -2,8 +2,9 @@
  * Run controls: Train, Pause, Resume, Stop, Evaluate; the progress bar (epoch, iteration,
  * samples/s, time left) and the run's state in words.
  */
-import { useState } from 'react';
-import { evaluate, pause, resume, stop, train } from '../store/commands.ts';
+import { useEffect, useState } from 'react';
+import { batchFitText } from '../batchFitText.ts';
+import { batchTooLarge, evaluate, pause, resume, stop, train } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { progressFraction, progressText } from '../progressText.ts';
 
@@ -27,12 +28,28 @@ export function RunPanel() {
   const evalTask = useStudio((s) => s.tasks.evaluate);
   const backendReady = useStudio((s) => s.backend !== null);
   const [physicsSamples, setPhysicsSamples] = useState(2);
+  const backendName = useStudio((s) => s.backend?.name ?? null);
+  const config = useStudio((s) => s.config);
+  const data = useStudio((s) => s.data);
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  // Only wasm has a heap limit we know; the check reads the training split's shapes in the worker.
+  useEffect(() => {
+    if (backendName !== 'wasm' || !ready || !configValid) {
+      setTooLarge(null);
+      return;
+    }
+    let current = true;
+    void batchTooLarge(config).then((fit) => current && setTooLarge(fit ? `lower the batch: ${batchFitText(fit)}` : null));
+    return () => {
+      current = false;
+    };
+  }, [backendName, config, data, ready, configValid]);
 
   const active = runState === 'running' || runState === 'paused';
   const evaluating = evalTask?.state === 'running';
   const fraction = progress ? progressFraction(progress) : 0;
   const text = progress ? progressText(progress) : runState === 'idle' ? 'No run yet' : STATE_TEXT[runState];
-  const trainBlocked = !backendReady ? 'the engine is starting' : !ready ? 'add a training and a validation list first' : !configValid ? 'fix the configuration first' : null;
+  const trainBlocked = !backendReady ? 'the engine is starting' : !ready ? 'add a training and a validation list first' : !configValid ? 'fix the configuration first' : tooLarge;
 
   return (
     <section className="panel run-panel" aria-labelledby="run-title">

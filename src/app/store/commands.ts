@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { TrainConfig } from '../../engine/config.ts';
-import type { DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
+import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
 import { downloadBlob as saveBlob } from '../charts/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, useStudio } from './studioStore.ts';
 
@@ -72,6 +72,15 @@ export function setListRole(path: string, role: ListRole): Promise<void | undefi
 /** Sends a valid configuration to the worker (invalid drafts stay in the form). */
 export function applyConfig(config: TrainConfig): Promise<void | undefined> {
   return guarded('Applying the configuration', () => remote().setConfig(config));
+}
+
+/** The batch the backend's heap cannot hold at `config`'s widths, or null; a check that cannot run yet counts as fitting (Train reports the real refusal). */
+export async function batchTooLarge(config: TrainConfig): Promise<BatchFit | null> {
+  try {
+    return await remote().batchTooLarge(config);
+  } catch {
+    return null;
+  }
 }
 
 /** Starts training with the form's configuration. */
