@@ -3,22 +3,11 @@
  * and CSV (one row per system: ours first, then the published ones; physics checks as extra rows).
  */
 import { csvField, csvNumber } from './csv.ts';
+import type { EvaluationReport } from '../../worker/protocol.ts';
 import type { PublishedResult } from './published.ts';
 
-/** The studio's evaluation (the worker's EvaluationReport fits). */
-export interface EvaluationResult {
-  samples: number;
-  mae: number;
-  rmse: number;
-  ssim: number;
-  maeMs: number;
-  rmseMs: number;
-  preset: string;
-  generatorStep: number;
-  physics: { indices: number[]; predicted: number[]; truth: number[] } | null;
-  weightsSource: string;
-  time: string;
-}
+/** The studio's evaluation: the worker's report, as it arrives. */
+export type EvaluationResult = EvaluationReport;
 
 /** m/s per unit of the normalised scale: (label_max − label_min)/2 = 1500 for every OpenFWI preset. */
 export const MS_PER_NORMALISED = 1500;

@@ -3,14 +3,12 @@
  * worker's and trainer's types still fit them, so the store can pass what it holds unchanged.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { DataReport, EvaluationReport, ShotGather } from '../../../src/worker/protocol.ts';
-import type { EvaluationResult } from '../../../src/app/charts/evaluationExport.ts';
+import type { DataReport, ShotGather } from '../../../src/worker/protocol.ts';
 import type { DataFileReport } from '../../../src/app/components/views/DataFileList.tsx';
 import type { ShotGatherData } from '../../../src/app/components/views/ShotGather.tsx';
 
 describe('protocol types fit the view props', () => {
   it('assigns without conversion', () => {
-    expectTypeOf<EvaluationReport>().toExtend<EvaluationResult>();
     expectTypeOf<DataReport>().toExtend<DataFileReport>();
     expectTypeOf<ShotGather>().toExtend<ShotGatherData>();
   });
