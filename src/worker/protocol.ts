@@ -6,6 +6,7 @@
  */
 import type { TrainConfig } from '../engine/config.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
+import type { CriticSeries, GeneratorSeries } from './lossColumns.ts';
 import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -155,8 +156,8 @@ export interface ShotGather {
 
 /** A run's curves as columns (what the page's metrics slice holds). */
 export interface RunHistory {
-  critic: { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[] };
-  generator: { step: number[]; criticStep: number[]; epoch: number[]; loss: number[]; l1: number[]; l2: number[]; adv: number[] };
+  critic: CriticSeries;
+  generator: GeneratorSeries;
   validation: ValidationEvent[];
 }
 

@@ -28,6 +28,7 @@ import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from './lossColumns.ts';
 import type {
   BatchFit,
   BackendReport,
@@ -66,29 +67,14 @@ function errorText(e: unknown): string {
 }
 
 function emptyHistory(): RunHistory {
-  return {
-    critic: { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] },
-    generator: { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] },
-    validation: [],
-  };
+  return { critic: emptyCritic(), generator: emptyGenerator(), validation: [] };
 }
 
-/** Keeps the history's points up to (and including) a critic step. */
+/** Keeps the history's points up to (and including) a critic step and a generator step. */
 function truncateHistory(h: RunHistory, criticStep: number, generatorStep: number): RunHistory {
-  const c = h.critic.step.findIndex((s) => s > criticStep);
-  const g = h.generator.step.findIndex((s) => s > generatorStep);
-  const cut = <T>(a: T[], n: number) => (n < 0 ? [...a] : a.slice(0, n));
   return {
-    critic: { step: cut(h.critic.step, c), epoch: cut(h.critic.epoch, c), loss: cut(h.critic.loss, c), wasserstein: cut(h.critic.wasserstein, c), gp: cut(h.critic.gp, c), gpWeighted: cut(h.critic.gpWeighted, c) },
-    generator: {
-      step: cut(h.generator.step, g),
-      criticStep: cut(h.generator.criticStep, g),
-      epoch: cut(h.generator.epoch, g),
-      loss: cut(h.generator.loss, g),
-      l1: cut(h.generator.l1, g),
-      l2: cut(h.generator.l2, g),
-      adv: cut(h.generator.adv, g),
-    },
+    critic: columnsUpTo(h.critic, criticStep),
+    generator: columnsUpTo(h.generator, generatorStep),
     validation: h.validation.filter((v) => v.generatorStep <= generatorStep),
   };
 }
@@ -329,22 +315,11 @@ export class Studio implements StudioApi {
     const h = this.history;
     switch (event.type) {
       case 'critic-step':
-        h.critic.step.push(event.criticStep);
-        h.critic.epoch.push(event.epoch);
-        h.critic.loss.push(event.loss);
-        h.critic.wasserstein.push(event.wasserstein);
-        h.critic.gp.push(event.gp);
-        h.critic.gpWeighted.push(event.gpWeighted);
+        appendCriticStep(h.critic, event);
         this.lastCriticStep = event.criticStep;
         break;
       case 'generator-step':
-        h.generator.step.push(event.generatorStep);
-        h.generator.criticStep.push(this.lastCriticStep);
-        h.generator.epoch.push(event.epoch);
-        h.generator.loss.push(event.loss);
-        h.generator.l1.push(event.l1);
-        h.generator.l2.push(event.l2);
-        h.generator.adv.push(event.adv);
+        appendGeneratorStep(h.generator, event, this.lastCriticStep);
         this.lastGeneratorStep = event.generatorStep;
         break;
       case 'validation':

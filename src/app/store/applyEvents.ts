@@ -4,8 +4,8 @@
  * exception to immutability is the step columns, appended in place with `seriesRevision` bumped.
  */
 import type { StudioEvent } from '../../worker/protocol.ts';
-import type { CriticSeries, GeneratorSeries, StudioState } from './slices.ts';
-import { emptyCritic, emptyGenerator } from './slices.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator, type CriticSeries, type GeneratorSeries } from '../../worker/lossColumns.ts';
+import type { StudioState } from './slices.ts';
 
 /** Snapshots kept for the step scrubber; older ones are dropped first. */
 export const MAX_SNAPSHOTS = 200;
@@ -13,34 +13,6 @@ export const MAX_SNAPSHOTS = 200;
 export const MAX_LOG = 500;
 
 let alertId = 0;
-
-function truncateCritic(s: CriticSeries, lastStep: number): CriticSeries {
-  const n = s.step.findIndex((x) => x > lastStep);
-  if (n < 0) return s;
-  return { step: s.step.slice(0, n), epoch: s.epoch.slice(0, n), loss: s.loss.slice(0, n), wasserstein: s.wasserstein.slice(0, n), gp: s.gp.slice(0, n), gpWeighted: s.gpWeighted.slice(0, n) };
-}
-
-function truncateGenerator(s: GeneratorSeries, lastStep: number): GeneratorSeries {
-  const n = s.step.findIndex((x) => x > lastStep);
-  if (n < 0) return s;
-  return {
-    step: s.step.slice(0, n),
-    criticStep: s.criticStep.slice(0, n),
-    epoch: s.epoch.slice(0, n),
-    loss: s.loss.slice(0, n),
-    l1: s.l1.slice(0, n),
-    l2: s.l2.slice(0, n),
-    adv: s.adv.slice(0, n),
-  };
-}
-
-function copyCritic(c: CriticSeries): CriticSeries {
-  return { step: [...c.step], epoch: [...c.epoch], loss: [...c.loss], wasserstein: [...c.wasserstein], gp: [...c.gp], gpWeighted: [...c.gpWeighted] };
-}
-
-function copyGenerator(g: GeneratorSeries): GeneratorSeries {
-  return { step: [...g.step], criticStep: [...g.criticStep], epoch: [...g.epoch], loss: [...g.loss], l1: [...g.l1], l2: [...g.l2], adv: [...g.adv] };
-}
 
 /** The state changes a batch of events makes. */
 export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<StudioState> {
@@ -74,31 +46,18 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
   for (const e of events) {
     switch (e.type) {
       case 'critic-step': {
-        const c = criticRw();
-        c.step.push(e.criticStep);
-        c.epoch.push(e.epoch);
-        c.loss.push(e.loss);
-        c.wasserstein.push(e.wasserstein);
-        c.gp.push(e.gp);
-        c.gpWeighted.push(e.gpWeighted);
+        appendCriticStep(criticRw(), e);
         break;
       }
       case 'generator-step': {
-        const g = generatorRw();
         const c = critic ?? get('critic');
-        g.step.push(e.generatorStep);
-        g.criticStep.push(c.step.length ? c.step[c.step.length - 1] : 0);
-        g.epoch.push(e.epoch);
-        g.loss.push(e.loss);
-        g.l1.push(e.l1);
-        g.l2.push(e.l2);
-        g.adv.push(e.adv);
+        appendGeneratorStep(generatorRw(), e, c.step.length ? c.step[c.step.length - 1] : 0);
         break;
       }
       case 'run-start': {
-        critic = e.criticStep === 0 ? emptyCritic() : copyCritic(truncateCritic(get('critic'), e.criticStep));
+        critic = e.criticStep === 0 ? emptyCritic() : columnsUpTo(get('critic'), e.criticStep);
         out.critic = critic;
-        generator = e.generatorStep === 0 ? emptyGenerator() : copyGenerator(truncateGenerator(get('generator'), e.generatorStep));
+        generator = e.generatorStep === 0 ? emptyGenerator() : columnsUpTo(get('generator'), e.generatorStep);
         out.generator = generator;
         touchSeries();
         if (e.generatorStep === 0) {
@@ -116,9 +75,10 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         break;
       }
       case 'history':
-        critic = copyCritic(e.history.critic);
+        // Copies of every point: the store appends to its columns in place.
+        critic = columnsUpTo(e.history.critic, Infinity);
         out.critic = critic;
-        generator = copyGenerator(e.history.generator);
+        generator = columnsUpTo(e.history.generator, Infinity);
         out.generator = generator;
         touchSeries();
         out.validation = [...e.history.validation];

@@ -5,6 +5,7 @@
  */
 import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
 import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
+import type { CriticSeries, GeneratorSeries } from '../../worker/lossColumns.ts';
 import type { BackendReport, DataReport, EvaluationReport, SavedRunInfo, TaskEvent } from '../../worker/protocol.ts';
 
 export interface DataSlice {
@@ -34,27 +35,6 @@ export interface RunSlice {
   /** Where the generator's current weights came from; null before any training or import. */
   weightsSource: string | null;
   generatorStep: number | null;
-}
-
-/** Per-step losses, one column per quantity, indexed alike (critic steps and generator steps apart). */
-export interface CriticSeries {
-  step: number[];
-  epoch: number[];
-  loss: number[];
-  wasserstein: number[];
-  gp: number[];
-  gpWeighted: number[];
-}
-
-export interface GeneratorSeries {
-  step: number[];
-  /** The critic step count when this generator step ran, to draw both on one iteration axis. */
-  criticStep: number[];
-  epoch: number[];
-  loss: number[];
-  l1: number[];
-  l2: number[];
-  adv: number[];
 }
 
 export interface MetricsSlice {
@@ -97,11 +77,3 @@ export type StudioState = DataSlice &
   EvaluationSlice &
   BackendSlice &
   PersistenceSlice;
-
-export function emptyCritic(): CriticSeries {
-  return { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] };
-}
-
-export function emptyGenerator(): GeneratorSeries {
-  return { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] };
-}
