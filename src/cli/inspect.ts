@@ -7,8 +7,9 @@
 import * as path from 'node:path';
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import { openNpy, type NpyFile } from '../engine/io/npy.ts';
-import { DEFAULT_MEMORY_BUDGET, type Dataset } from '../engine/data/dataset.ts';
-import { closestPreset, type ValueRanges } from '../engine/data/presets.ts';
+import { DEFAULT_MEMORY_BUDGET, type Dataset, type DatasetScan } from '../engine/data/dataset.ts';
+import { arrayKind, describeReport, NonFiniteScan, type NonFiniteReport } from '../engine/data/nonFinite.ts';
+import { closestPreset } from '../engine/data/presets.ts';
 import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { displayPath, fileSource, openAnnotationList } from './nodeFiles.ts';
 
@@ -20,7 +21,9 @@ lists (resolved file pairs, total samples, memory mode). Exit status 1 if any in
 options:
   --root DIR            also resolve annotation paths against the files under DIR (repeatable)
   --memory-budget MB    cache budget that decides preload vs streaming (default ${DEFAULT_MEMORY_BUDGET / 1e6})
-  --scan                read every value: seismic/velocity ranges and the closest dataset preset
+  --scan                read every value: seismic/velocity ranges, the closest dataset preset, and
+                        every NaN/infinite value by file, sample and position (shot, time,
+                        receiver / depth, offset; 0-based as numpy indexes), exit status 1 if any
   -h, --help            this text`;
 
 const SCAN_CHUNK_BYTES = 32 * 2 ** 20;
@@ -55,24 +58,37 @@ function fmt(x: number): string {
   return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x);
 }
 
-/** Streams one file's rows and returns its value range and non-finite count. */
-async function scanNpy(f: NpyFile): Promise<{ min: number; max: number; nonFinite: number }> {
+/** Streams one file's rows and returns the range of its finite values and its non-finite report. */
+async function scanNpy(f: NpyFile): Promise<{ min: number; max: number; nonFinite: NonFiniteReport }> {
   let min = Infinity;
   let max = -Infinity;
-  let nonFinite = 0;
+  const scan = new NonFiniteScan(f.name, f.rowShape, arrayKind(f.shape));
   const rowsPerRead = Math.max(1, Math.floor(SCAN_CHUNK_BYTES / Math.max(1, f.rowLength * 4)));
   for (let i = 0; i < f.rows; i += rowsPerRead) {
     const chunk = await f.readRows(i, Math.min(f.rows, i + rowsPerRead));
+    let bad = 0;
     for (let e = 0; e < chunk.length; e++) {
       const x = chunk[e];
-      if (x - x !== 0) nonFinite++;
+      if (x - x !== 0) bad++;
       else {
         if (x < min) min = x;
         if (x > max) max = x;
       }
     }
+    if (bad) scan.add(chunk, i);
   }
-  return { min, max, nonFinite };
+  return { min, max, nonFinite: scan.report() };
+}
+
+/** The non-finite lines of a scan (indented), and whether there were any. */
+function nonFiniteLines(reports: readonly NonFiniteReport[], indent: string): string[] {
+  if (reports.length === 0) return [];
+  const total = reports.reduce((n, r) => n + r.count, 0);
+  const samples = reports.reduce((n, r) => n + r.samples.length, 0);
+  return [
+    `${indent}problem: ${total} NaN/infinite value${total === 1 ? '' : 's'} in ${reports.length} file${reports.length === 1 ? '' : 's'} (${samples} sample${samples === 1 ? '' : 's'}); training stops on them unless run with --skip-nonfinite`,
+    ...reports.flatMap((r) => describeReport(r).map((l) => `${indent}  ${l}`)),
+  ];
 }
 
 function presetLine(r: { dataMin: number; dataMax: number }): string {
@@ -81,18 +97,27 @@ function presetLine(r: { dataMin: number; dataMax: number }): string {
   return `suggested preset: ${preset.name} (${how}: data ${preset.dataMin}…${preset.dataMax}); the auto preset would use the scanned limits`;
 }
 
-async function inspectNpy(file: string, scan: boolean): Promise<string[]> {
+/** What one input made of: its lines, and whether it holds non-finite values. */
+interface Inspected {
+  lines: string[];
+  nonFinite: boolean;
+}
+
+async function inspectNpy(file: string, scan: boolean): Promise<Inspected> {
   const src = fileSource(file, displayPath(path.resolve(file)));
   try {
     const f = await openNpy(src);
     const lines = describeNpy(f);
+    let nonFinite = false;
     if (scan) {
       const r = await scanNpy(f);
-      lines.push(`  values: ${fmt(r.min)} … ${fmt(r.max)}${r.nonFinite ? `, ${r.nonFinite} NaN/infinite` : ''}`);
+      lines.push(`  values: ${fmt(r.min)} … ${fmt(r.max)}${r.nonFinite.count ? ` (finite values; ${r.nonFinite.count} NaN/infinite)` : ''}`);
       const looksSeismic = f.shape.length === 4 && f.shape[1] > 1;
       if (looksSeismic && Number.isFinite(r.min)) lines.push(`  ${presetLine({ dataMin: r.min, dataMax: r.max })}`);
+      nonFinite = r.nonFinite.count > 0;
+      if (nonFinite) lines.push(...nonFiniteLines([r.nonFinite], '  '));
     }
-    return lines;
+    return { lines, nonFinite };
   } finally {
     await src.close();
   }
@@ -113,20 +138,22 @@ function describeDataset(ds: Dataset & { pairs: { line: number }[] }, list: stri
   return lines;
 }
 
-function describeRanges(r: ValueRanges & { nonFinite: number }): string[] {
+function describeRanges(r: DatasetScan): string[] {
   const lines = [`  seismic values: ${fmt(r.dataMin)} … ${fmt(r.dataMax)}`];
   if (r.labelMin !== null && r.labelMax !== null) lines.push(`  velocity values: ${fmt(r.labelMin)} … ${fmt(r.labelMax)} m/s`);
-  if (r.nonFinite) lines.push(`  warning: ${r.nonFinite} NaN/infinite values`);
   if (Number.isFinite(r.dataMin)) lines.push(`  ${presetLine(r)}`);
+  lines.push(...nonFiniteLines(r.nonFinite, '  '));
   return lines;
 }
 
-async function inspectList(file: string, opts: { roots: string[]; budget: number; scan: boolean }): Promise<string[]> {
+async function inspectList(file: string, opts: { roots: string[]; budget: number; scan: boolean }): Promise<Inspected> {
   const ds = await openAnnotationList(file, { roots: opts.roots, memoryBudgetBytes: opts.budget });
   try {
     const lines = describeDataset(ds, displayPath(path.resolve(file)));
-    if (opts.scan) lines.push(...describeRanges(await ds.scanRanges()));
-    return lines;
+    if (!opts.scan) return { lines, nonFinite: false };
+    const r = await ds.scanRanges();
+    lines.push(...describeRanges(r));
+    return { lines, nonFinite: r.nonFinite.length > 0 };
   } finally {
     await ds.close();
   }
@@ -151,9 +178,10 @@ export async function run(args: string[]): Promise<number> {
   let printed = 0;
   for (const file of positionals) {
     try {
-      const lines = /\.npy$/i.test(file) ? await inspectNpy(file, opts.scan) : await inspectList(file, opts);
+      const { lines, nonFinite } = /\.npy$/i.test(file) ? await inspectNpy(file, opts.scan) : await inspectList(file, opts);
       if (printed++ > 0) console.log('');
       console.log(lines.join('\n'));
+      if (nonFinite) failed++;
     } catch (e) {
       if (!isFwiError(e)) throw e;
       failed++;

@@ -9,6 +9,7 @@ import { FwiError } from '../errors.ts';
 import type { ByteSource } from '../io/byteSource.ts';
 import { openNpy, type NpyFile } from '../io/npy.ts';
 import { readAnnotation, type ResolvedPair, type SuppliedFile } from '../io/annotation.ts';
+import { NonFiniteScan, type NonFiniteReport } from './nonFinite.ts';
 import type { ValueRanges } from './presets.ts';
 import { epochPermutation } from './random.ts';
 
@@ -73,6 +74,11 @@ export interface BatchOptions {
   /** Start at this batch of the epoch (resuming mid-epoch). */
   startBatch?: number;
   /**
+   * Samples left out of the epoch (those found holding NaN or ±Infinity, when a run skips them):
+   * the epoch's order without them is cut into batches, so batches stay full.
+   */
+  exclude?: ReadonlySet<number>;
+  /**
    * Double-buffer the batch arrays: a batch's arrays are overwritten once the next batch is
    * requested, so an epoch holds two batches of memory, not one per step until the garbage
    * collector runs. For loops that copy each batch (into a tensor) before asking for the next.
@@ -107,12 +113,20 @@ export interface Dataset {
   /** The batches of one epoch; the next batch is read while the caller works on the current one. */
   batches(opts: BatchOptions): AsyncGenerator<DatasetBatch>;
   /** Number of batches an epoch has with these options. */
-  batchCount(opts: Pick<BatchOptions, 'batchSize' | 'dropLast'>): number;
-  /** One streaming pass over every file: the seismic and velocity value ranges (for the `auto` preset). */
-  scanRanges(onProgress?: (samplesDone: number, total: number) => void): Promise<ValueRanges & { nonFinite: number }>;
+  batchCount(opts: Pick<BatchOptions, 'batchSize' | 'dropLast' | 'exclude'>): number;
+  /** The file pair holding dataset sample `index`, and its row there. */
+  locate(index: number): { file: DatasetFileInfo; row: number };
+  /**
+   * One streaming pass over every file: the seismic and velocity value ranges of the finite values
+   * (for the `auto` preset) and a report of each file holding NaN or ±Infinity.
+   */
+  scanRanges(onProgress?: (samplesDone: number, total: number) => void): Promise<DatasetScan>;
   cacheStats(): CacheStats;
   close(): Promise<void>;
 }
+
+/** What a scan of every value finds: the finite ranges, and the files holding non-finite values. */
+export type DatasetScan = ValueRanges & { nonFinite: NonFiniteReport[] };
 
 function shapeText(s: readonly number[]): string {
   return `(${s.join(', ')})`;
@@ -216,8 +230,13 @@ class FileDataset implements Dataset {
     this.velocityLength = velocityShape ? product(velocityShape) : 0;
   }
 
+  locate(index: number): { file: DatasetFileInfo; row: number } {
+    const [f, row] = this.fileAndRow(index);
+    return { file: this.files[f], row };
+  }
+
   /** The pair holding sample i and the row within it (binary search over cumulative counts). */
-  private locate(i: number): [number, number] {
+  private fileAndRow(i: number): [number, number] {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) {
       throw new FwiError('usage', `sample index ${i} is out of range: the dataset has ${this.length} samples`);
     }
@@ -248,7 +267,7 @@ class FileDataset implements Dataset {
     if (this.memoryMode === 'preload') {
       await Promise.all(
         indices.map(async (idx, k) => {
-          const [f, row] = this.locate(idx);
+          const [f, row] = this.fileAndRow(idx);
           const whole = await this.loadFile(f);
           place(k, whole.seismic, row * this.seismicLength, whole.velocity, row * this.velocityLength);
         }),
@@ -259,7 +278,7 @@ class FileDataset implements Dataset {
     // Stream mode: serve hits from the cache, group misses by file and read runs of adjacent rows together.
     const missing = new Map<number, { row: number; slots: number[] }[]>();
     indices.forEach((idx, k) => {
-      const [f, row] = this.locate(idx);
+      const [f, row] = this.fileAndRow(idx);
       const hit = this.cache.get(idx);
       if (hit) {
         this.hits++;
@@ -362,16 +381,19 @@ class FileDataset implements Dataset {
     return p;
   }
 
-  batchCount({ batchSize, dropLast = true }: Pick<BatchOptions, 'batchSize' | 'dropLast'>): number {
+  batchCount({ batchSize, dropLast = true, exclude }: Pick<BatchOptions, 'batchSize' | 'dropLast' | 'exclude'>): number {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new FwiError('config', `batch size must be a positive integer, got ${batchSize}`);
-    return dropLast ? Math.floor(this.length / batchSize) : Math.ceil(this.length / batchSize);
+    let n = this.length;
+    if (exclude) for (const i of exclude) if (Number.isInteger(i) && i >= 0 && i < this.length) n--;
+    return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   }
 
   async *batches(opts: BatchOptions): AsyncGenerator<DatasetBatch> {
-    const { batchSize, epoch = 0, seed = 0, shuffle = true, dropLast = true, startBatch = 0, reuseBuffers = false } = opts;
-    const count = this.batchCount({ batchSize, dropLast });
-    const order = shuffle ? epochPermutation(this.length, seed, epoch) : Array.from({ length: this.length }, (_, i) => i);
-    const indicesOf = (b: number) => order.slice(b * batchSize, Math.min(this.length, (b + 1) * batchSize));
+    const { batchSize, epoch = 0, seed = 0, shuffle = true, dropLast = true, startBatch = 0, reuseBuffers = false, exclude } = opts;
+    const count = this.batchCount({ batchSize, dropLast, exclude });
+    let order = shuffle ? epochPermutation(this.length, seed, epoch) : Array.from({ length: this.length }, (_, i) => i);
+    if (exclude?.size) order = order.filter((i) => !exclude.has(i));
+    const indicesOf = (b: number) => order.slice(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
     const buffers: DatasetSamples[] = [];
     const bufferFor = (b: number): DatasetSamples | undefined => {
       if (!reuseBuffers) return undefined;
@@ -394,16 +416,18 @@ class FileDataset implements Dataset {
     }
   }
 
-  async scanRanges(onProgress?: (done: number, total: number) => void): Promise<ValueRanges & { nonFinite: number }> {
+  async scanRanges(onProgress?: (done: number, total: number) => void): Promise<DatasetScan> {
     let dataMin = Infinity;
     let dataMax = -Infinity;
     let labelMin = Infinity;
     let labelMax = -Infinity;
-    let nonFinite = 0;
     let done = 0;
+    const nonFinite: NonFiniteReport[] = [];
     const rowsPerRead = Math.max(1, Math.floor(SCAN_CHUNK_BYTES / this.sampleBytes));
     for (let f = 0; f < this.files.length; f++) {
       const info = this.files[f];
+      const seismicScan = new NonFiniteScan(info.seismic.name, info.seismic.rowShape, 'seismic');
+      const velocityScan = info.velocity ? new NonFiniteScan(info.velocity.name, info.velocity.rowShape, 'velocity') : null;
       for (let i = 0; i < info.samples; i += rowsPerRead) {
         const j = Math.min(info.samples, i + rowsPerRead);
         // In preload mode the scan is the preload: the files stay for training.
@@ -414,27 +438,36 @@ class FileDataset implements Dataset {
               velocity: w.velocity?.subarray(i * this.velocityLength, j * this.velocityLength) ?? null,
             }))
           : await this.readRun(f, i, j);
-        // x − x is 0 exactly for finite x: NaN and ±∞ are counted, not taken as limits.
+        // x − x is 0 exactly for finite x: NaN and ±∞ are not taken as limits, and a chunk
+        // holding any is handed to the non-finite scan, which names each one.
+        let bad = 0;
         for (let e = 0; e < seismic.length; e++) {
           const x = seismic[e];
-          if (x - x !== 0) nonFinite++;
+          if (x - x !== 0) bad++;
           else {
             if (x < dataMin) dataMin = x;
             if (x > dataMax) dataMax = x;
           }
         }
+        if (bad) seismicScan.add(seismic, i);
         if (velocity) {
+          bad = 0;
           for (let e = 0; e < velocity.length; e++) {
             const x = velocity[e];
-            if (x - x !== 0) nonFinite++;
+            if (x - x !== 0) bad++;
             else {
               if (x < labelMin) labelMin = x;
               if (x > labelMax) labelMax = x;
             }
           }
+          if (bad) velocityScan!.add(velocity, i);
         }
         done += j - i;
         onProgress?.(done, this.length);
+      }
+      for (const scan of [seismicScan, velocityScan]) {
+        const r = scan?.report();
+        if (r?.count) nonFinite.push(r);
       }
     }
     return {

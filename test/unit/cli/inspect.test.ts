@@ -26,6 +26,17 @@ beforeAll(() => {
     join(dir, 'lists/train.txt'),
     '/global/cfs/openfwi/flatvel-a/data/data1.npy\t/global/cfs/openfwi/flatvel-a/model/model1.npy\r\n/global/cfs/openfwi/flatvel-a/data/data2.npy\t/global/cfs/openfwi/flatvel-a/model/model2.npy',
   );
+  // A NaN and an Inf planted in a seismic file and in a velocity file, at known positions.
+  mkdirSync(join(dir, 'drop/bad'), { recursive: true });
+  const badSeis = seis(3);
+  badSeis[((1 * 2 + 1) * 4 + 2) * 3 + 0] = NaN; // [sample 1, shot 1, time 2, receiver 0]
+  badSeis[((2 * 2 + 0) * 4 + 3) * 3 + 2] = Infinity; // [sample 2, shot 0, time 3, receiver 2]
+  const badVel = vel(3);
+  badVel[0 * 9 + 1 * 3 + 2] = NaN; // [sample 0, channel 0, depth 1, offset 2]
+  badVel[2 * 9 + 2 * 3 + 0] = -Infinity; // [sample 2, channel 0, depth 2, offset 0]
+  writeFileSync(join(dir, 'drop/bad/data_bad.npy'), encodeNpy([3, 2, 4, 3], badSeis));
+  writeFileSync(join(dir, 'drop/bad/model_bad.npy'), encodeNpy([3, 1, 3, 3], badVel));
+  writeFileSync(join(dir, 'lists/bad.txt'), 'data1.npy\tmodel1.npy\nbad/data_bad.npy\tbad/model_bad.npy\n');
   writeFileSync(join(dir, 'lists/missing.txt'), 'data1.npy\tmodel1.npy\ndata7.npy\tmodel7.npy\n');
   writeFileSync(join(dir, 'broken.npy'), Uint8Array.from('\x93NUMPY\x01\x00\x10\x00{"descr": "<f4"', (c) => c.charCodeAt(0)));
   process.chdir(dir);
@@ -72,6 +83,30 @@ describe('fwi inspect', () => {
     expect(out).toContain('  seismic values: -26.95 … 52.77');
     expect(out).toContain('  velocity values: 1500 … 4500 m/s');
     expect(out).toContain('  suggested preset: flatvel-a (matches: data -26.95…52.77)');
+  });
+
+  it('--scan names each NaN and infinity by file, sample and position, counts them per file, and exits 1', async () => {
+    const io = capture();
+    expect(await run(['lists/bad.txt', '--root', 'drop', '--scan'])).toBe(1);
+    const out = io.out();
+    expect(out).toContain('  seismic values: -26.95 … 52.77');
+    expect(out).toContain(
+      [
+        '  problem: 4 NaN/infinite values in 2 files (4 samples); training stops on them unless run with --skip-nonfinite',
+        '    drop/bad/data_bad.npy: 2 non-finite values (1 NaN, 1 +Infinity) in 2 samples: 1–2',
+        '      sample 1, shot 1, time 2, receiver 0: NaN',
+        '      sample 2, shot 0, time 3, receiver 2: Infinity',
+        '    drop/bad/model_bad.npy: 2 non-finite values (1 NaN, 1 -Infinity) in 2 samples: 0, 2',
+        '      sample 0, depth 1, offset 2: NaN',
+        '      sample 2, depth 2, offset 0: -Infinity',
+      ].join('\n'),
+    );
+    expect(out).not.toContain('data1.npy: ');
+
+    const one = capture();
+    expect(await run(['drop/bad/model_bad.npy', '--scan'])).toBe(1);
+    expect(one.out()).toContain('  values: 1500 … 4500 (finite values; 2 NaN/infinite)\n  problem: 2 NaN/infinite values in 1 file (2 samples)');
+    expect(one.out()).toContain('      sample 2, depth 2, offset 0: -Infinity');
   });
 
   it('reports every bad input with its file and exits 1, still describing the good ones', async () => {

@@ -231,6 +231,30 @@ describe('epoch batches', () => {
     expect(() => ds.batchCount({ batchSize: 0 })).toThrow(/positive integer/);
   });
 
+  it('leaves excluded samples out of the epoch order and keeps the batches full', async () => {
+    const ds = await openDataset(unequalPairs());
+    const exclude = new Set([2, 7]);
+    const all: number[][] = [];
+    for await (const b of ds.batches({ batchSize: 3, epoch: 1, seed: 5 })) all.push(b.indices);
+    const rest: number[][] = [];
+    for await (const b of ds.batches({ batchSize: 3, epoch: 1, seed: 5, exclude })) {
+      expectSamples(b.seismic, b.velocity, b.indices);
+      expect(b.batchCount).toBe(2);
+      rest.push(b.indices);
+    }
+    // The same permutation with 2 and 7 taken out, cut into full batches of 3 (8 samples: 2 batches).
+    const order = [...all.flat(), ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((i) => !all.flat().includes(i))];
+    expect(rest.flat()).toEqual(order.filter((i) => !exclude.has(i)).slice(0, 6));
+    expect(ds.batchCount({ batchSize: 3, exclude })).toBe(2);
+    expect(ds.batchCount({ batchSize: 3, dropLast: false, exclude: new Set([0, 1, 2, 3, 99]) })).toBe(2);
+  });
+
+  it('locates a dataset sample in its file pair', async () => {
+    const ds = await openDataset(unequalPairs());
+    expect([0, 2, 3, 7, 8, 9].map((i) => `${ds.locate(i).file.seismic.name}:${ds.locate(i).row}`)).toEqual(['data1.npy:0', 'data1.npy:2', 'data2.npy:0', 'data2.npy:4', 'data3.npy:0', 'data3.npy:1']);
+    expect(() => ds.locate(10)).toThrow(/out of range/);
+  });
+
   it('with reuseBuffers, alternates between two batch buffers and still delivers the right samples', async () => {
     const ds = await openDataset(unequalPairs(), { memoryMode: 'stream', memoryBudgetBytes: 0 });
     const buffers = new Set<ArrayBuffer>();
@@ -262,17 +286,39 @@ describe('epoch batches', () => {
 });
 
 describe('value-range scan', () => {
-  it('finds seismic and velocity limits in one streaming pass, counting NaN and infinity', async () => {
+  it('finds seismic and velocity limits in one streaming pass, naming NaN and infinity by file, sample and position', async () => {
     const pairs = unequalPairs();
     const ds = await openDataset(pairs, { memoryMode: 'stream' });
     const progress: number[] = [];
     const r = await ds.scanRanges((done) => progress.push(done));
-    expect(r).toEqual({ dataMin: 0, dataMax: seisValue(9, seisLen - 1), labelMin: 1500, labelMax: velValue(9, velLen - 1), samples: 10, nonFinite: 0 });
+    expect(r).toEqual({ dataMin: 0, dataMax: seisValue(9, seisLen - 1), labelMin: 1500, labelMax: velValue(9, velLen - 1), samples: 10, nonFinite: [] });
     expect(progress[progress.length - 1]).toBe(10);
 
     const odd = Float32Array.from([1, NaN, -3, Infinity, 2, 0]);
     const ds2 = await openDataset([{ seismic: bytesSource(encodeNpy([1, 1, 2, 3], odd), 'odd.npy'), velocity: null }]);
-    expect(await ds2.scanRanges()).toEqual({ dataMin: -3, dataMax: 2, labelMin: null, labelMax: null, samples: 1, nonFinite: 2 });
+    expect(await ds2.scanRanges()).toEqual({
+      dataMin: -3,
+      dataMax: 2,
+      labelMin: null,
+      labelMax: null,
+      samples: 1,
+      nonFinite: [
+        {
+          file: 'odd.npy',
+          kind: 'seismic',
+          axes: ['shot', 'time', 'receiver'],
+          count: 2,
+          nan: 1,
+          posInf: 1,
+          negInf: 0,
+          samples: [0],
+          first: [
+            { sample: 0, position: [0, 0, 1], value: 'NaN' },
+            { sample: 0, position: [0, 1, 0], value: 'Infinity' },
+          ],
+        },
+      ],
+    });
     expect(ds2.cacheStats().bytes).toBe(24); // a preload-mode scan is the preload
   });
 });
