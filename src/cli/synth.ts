@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { getPreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { resolveKernel } from '../engine/physics/forwardModel.ts';
-import { planFiles, synthDataset } from '../engine/physics/synthDataset.ts';
+import { planFiles, synthDataset } from '../engine/data/synthDataset.ts';
 import { VELOCITY_FAMILIES, isVelocityFamily } from '../engine/physics/velocityFamilies.ts';
 import { OPENFWI_FORWARD } from '../engine/physics/waveEquation.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';

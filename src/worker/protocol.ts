@@ -6,7 +6,7 @@
  */
 import type { TrainConfig } from '../engine/config.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
-import type { CriticSeries, GeneratorSeries } from './lossColumns.ts';
+import type { CriticSeries, GeneratorSeries } from '../engine/train/lossColumns.ts';
 import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

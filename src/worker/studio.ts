@@ -18,8 +18,8 @@ import { blobSink, blobSource } from '../engine/io/byteSource.ts';
 import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
-import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/physics/synthDataset.ts';
-import { writeZip } from '../engine/physics/zip.ts';
+import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
+import { writeZip } from '../engine/io/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
 import { backendMemoryLimit, largestBatch } from '../engine/train/memoryBudget.ts';
@@ -28,7 +28,7 @@ import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
-import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from './lossColumns.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../engine/train/lossColumns.ts';
 import type {
   BatchFit,
   BackendReport,

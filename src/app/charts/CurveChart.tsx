@@ -21,9 +21,9 @@
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import { CurveCanvas } from './CurveCanvas.tsx';
-import { seriesToCsv, seriesToJson } from './csv.ts';
+import { seriesToCsv, seriesToJson } from '../export/csv.ts';
 import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries, type CurveTrace } from './curveTraces.ts';
-import { downloadText } from './download.ts';
+import { downloadText } from '../export/download.ts';
 import { extentOf, padRange } from './plotScale.ts';
 import { useThrottledValue } from './useThrottledValue.ts';
 

@@ -4,7 +4,7 @@
  * exception to immutability is the step columns, appended in place with `seriesRevision` bumped.
  */
 import type { StudioEvent } from '../../worker/protocol.ts';
-import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator, type CriticSeries, type GeneratorSeries } from '../../worker/lossColumns.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator, type CriticSeries, type GeneratorSeries } from '../../engine/train/lossColumns.ts';
 import type { StudioState } from './slices.ts';
 
 /** Snapshots kept for the step scrubber; older ones are dropped first. */

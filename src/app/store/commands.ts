@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { TrainConfig } from '../../engine/config.ts';
 import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
-import { downloadBlob as saveBlob } from '../charts/download.ts';
+import { downloadBlob as saveBlob } from '../export/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, useStudio } from './studioStore.ts';
 
 let api: Comlink.Remote<StudioApi> | null = null;

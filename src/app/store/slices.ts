@@ -5,7 +5,7 @@
  */
 import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
 import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
-import type { CriticSeries, GeneratorSeries } from '../../worker/lossColumns.ts';
+import type { CriticSeries, GeneratorSeries } from '../../engine/train/lossColumns.ts';
 import type { BackendReport, DataReport, EvaluationReport, SavedRunInfo, TaskEvent } from '../../worker/protocol.ts';
 
 export interface DataSlice {

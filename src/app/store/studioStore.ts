@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
 import type { StudioEvent } from '../../worker/protocol.ts';
 import { applyEvents } from './applyEvents.ts';
-import { emptyCritic, emptyGenerator } from '../../worker/lossColumns.ts';
+import { emptyCritic, emptyGenerator } from '../../engine/train/lossColumns.ts';
 import type { StudioState } from './slices.ts';
 
 /** The state of a fresh page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seriesToCsv, seriesToJson } from '../../../src/app/charts/csv.ts';
+import { seriesToCsv, seriesToJson } from '../../../src/app/export/csv.ts';
 
 describe('series export', () => {
   const table = { xName: 'critic_step', x: [1, 2, 3], columns: [{ name: 'loss', values: [-1.5, NaN, 0.25] }, { name: 'gp, λ', values: [0.1, 0.2, 0.3] }] };

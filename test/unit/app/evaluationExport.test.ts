@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluationToCsv, evaluationToJson, type EvaluationResult } from '../../../src/app/charts/evaluationExport.ts';
+import { evaluationToCsv, evaluationToJson, type EvaluationResult } from '../../../src/app/export/evaluationExport.ts';
 import { publishedFor } from '../../../src/app/charts/published.ts';
 
 const r: EvaluationResult = {

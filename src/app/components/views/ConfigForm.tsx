@@ -27,7 +27,7 @@ import {
   type TrainConfig,
   type WidthPresetName,
 } from '../../../engine/config.ts';
-import { downloadText } from '../../charts/download.ts';
+import { downloadText } from '../../export/download.ts';
 import { CRITIC_WIDTH_FIELDS, FIELD_GROUPS, GENERATOR_WIDTH_FIELDS, getPath, LIMIT_FIELDS, tryEdit, type NumberField } from './configFields.ts';
 
 export interface DatasetPresetOption {

@@ -11,8 +11,8 @@
  * - preset?: string: preset whose published numbers to show (default report.preset).
  */
 import { useId } from 'react';
-import { downloadText } from '../../charts/download.ts';
-import { evaluationToCsv, evaluationToJson, publishedMs, type EvaluationResult } from '../../charts/evaluationExport.ts';
+import { downloadText } from '../../export/download.ts';
+import { evaluationToCsv, evaluationToJson, publishedMs, type EvaluationResult } from '../../export/evaluationExport.ts';
 import { publishedFor } from '../../charts/published.ts';
 
 export interface EvaluationReportProps {

@@ -4,7 +4,7 @@
  */
 import { csvField, csvNumber } from './csv.ts';
 import type { EvaluationReport } from '../../worker/protocol.ts';
-import type { PublishedResult } from './published.ts';
+import type { PublishedResult } from '../charts/published.ts';
 
 /** The studio's evaluation: the worker's report, as it arrives. */
 export type EvaluationResult = EvaluationReport;

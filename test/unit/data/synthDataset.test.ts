@@ -6,10 +6,10 @@ import { bytesSource, memorySink } from '../../../src/engine/io/byteSource.ts';
 import { openNpy } from '../../../src/engine/io/npy.ts';
 import { forwardModel } from '../../../src/engine/physics/forwardModel.ts';
 import { physicsMisfit, relativeL2 } from '../../../src/engine/physics/physicsMisfit.ts';
-import { planFiles, synthDatasetInMemory, type SynthProgress } from '../../../src/engine/physics/synthDataset.ts';
+import { planFiles, synthDatasetInMemory, type SynthProgress } from '../../../src/engine/data/synthDataset.ts';
 import { velocityMaps } from '../../../src/engine/physics/velocityFamilies.ts';
 import type { ForwardModelParams } from '../../../src/engine/physics/waveEquation.ts';
-import { deflates, writeZip } from '../../../src/engine/physics/zip.ts';
+import { deflates, writeZip } from '../../../src/engine/io/zip.ts';
 
 /** OpenFWI's geometry with a thin absorbing layer and 120 ms records, so a sample takes milliseconds. */
 const SHORT: ForwardModelParams = { nbc: 20, dx: 10, nt: 120, dt: 0.001, f: 15, sourceColumns: [0, 17, 34, 52, 69], sourceRow: 1, receiverRow: 1 };

@@ -5,8 +5,8 @@
  */
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { FwiError } from '../errors.ts';
-import type { ByteSink } from '../io/byteSource.ts';
-import type { DatasetFile } from './synthDataset.ts';
+import type { ByteSink } from './byteSource.ts';
+import type { DatasetFile } from '../data/synthDataset.ts';
 
 /** Whether a dataset file is worth deflating: everything but seismic. */
 export function deflates(name: string): boolean {

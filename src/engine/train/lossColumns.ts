@@ -4,7 +4,7 @@
  * of functions serves both, so the two can never disagree on what a step adds or a resume keeps.
  * Pure and framework-free: the page imports it without pulling in any engine code.
  */
-import type { CriticStepEvent, GeneratorStepEvent } from '../engine/train/events.ts';
+import type { CriticStepEvent, GeneratorStepEvent } from './events.ts';
 
 /** Per-critic-step losses. */
 export type CriticSeries = { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[] };

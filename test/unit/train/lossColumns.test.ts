@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../../../src/worker/lossColumns.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../../../src/engine/train/lossColumns.ts';
 
 const critic = (criticStep: number) => ({ type: 'critic-step' as const, epoch: 0, iteration: criticStep - 1, criticStep, loss: -criticStep, lossReal: 0, lossFake: 0, wasserstein: criticStep / 10, gp: 0.5, gpWeighted: 5 });
 

@@ -8,9 +8,9 @@
 import { FwiError } from '../errors.ts';
 import { memorySink, type ByteSink } from '../io/byteSource.ts';
 import { NpyWriter } from '../io/npy.ts';
-import { forwardModel, type CancelSignal, type ForwardKernel } from './forwardModel.ts';
-import { OPENFWI_FORWARD, type ForwardModelParams } from './waveEquation.ts';
-import { FAMILY_PRESET, velocityMaps, type VelocityFamily } from './velocityFamilies.ts';
+import { forwardModel, type CancelSignal, type ForwardKernel } from '../physics/forwardModel.ts';
+import { OPENFWI_FORWARD, type ForwardModelParams } from '../physics/waveEquation.ts';
+import { FAMILY_PRESET, velocityMaps, type VelocityFamily } from '../physics/velocityFamilies.ts';
 
 export interface SynthDatasetOptions {
   family: VelocityFamily;
