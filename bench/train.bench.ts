@@ -1,69 +1,79 @@
 /**
- * Training benchmark: one critic step (with the gradient penalty's double backward) and one
- * generator step of VelocityGAN at full widths (32/64/128/256/512, critic 32/64/128/256), batch 4,
- * median of a few steps after a warm-up, on the fastest Node backend. The backends (wasm, cpu)
- * are ranked first at 'tiny' widths, because the pure-JS cpu backend needs many minutes per
- * full-width step; `FWI_BENCH_FULL=cpu,wasm` times the named backends at full widths anyway.
- * Prints seconds per step and samples per second for OpenFWI's schedule (n_critic 5: five critic
- * steps and one generator step per five batches). With `python3` and torch present, times the
- * same steps in PyTorch (bench/train_torch.py) and prints the ratio.
+ * Training benchmark: memory per sample and speed of one VelocityGAN training iteration (a critic
+ * step with the gradient penalty's double backward, then a generator step) at full widths
+ * (G 32/64/128/256/512, D 32/64/128/256), in the studio's engine and in PyTorch side by side.
+ *
+ * - Memory per sample: the marginal peak resident memory of one iteration between batch 2 and
+ *   batch 4, each batch size in its own process (bench/trainMemory.ts, bench/train_torch.py),
+ *   as the peak only grows. The difference cancels Node or Python, the weights and the
+ *   optimiser state, and leaves what the batch itself costs.
+ * - Speed: the batch-4 process times its second iteration (the first builds kernels and the
+ *   optimiser state); samples per second for OpenFWI's schedule (n_critic 5: five critic steps
+ *   and one generator step per five batches).
+ *
+ * The Node backends (wasm, cpu) are first ranked at 'tiny' widths, because the pure-JS cpu
+ * backend needs many minutes per full-width step; full widths run on the fastest, and on those
+ * named in `FWI_BENCH_FULL=cpu,wasm`. PyTorch runs where an interpreter that imports torch is
+ * found (python3 on PATH, then Debian's /usr/bin/python3, which is where python3-torch lives).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
+import { createRng } from '../src/engine/data/random.ts';
 import { createCritic } from '../src/engine/model/critic.ts';
 import { createGenerator } from '../src/engine/model/generator.ts';
 import { AdamW } from '../src/engine/train/adamw.ts';
 import { initBackend, type BackendName } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
-import { createRng } from '../src/engine/data/random.ts';
+import type { TrainMemoryResult } from './trainMemory.ts';
 
-const BATCH = 4;
+const SPEED_BATCH = 4;
+const MEMORY_BATCHES = [2, 4] as const;
 const N_CRITIC = 5;
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
+const MB = 1e6;
 
 interface StepTimes {
   criticS: number;
   generatorS: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/** Peaks (bytes) of one process at one batch size: after the critic step, after the whole iteration. */
+interface Peaks {
+  batch: number;
+  critic: number;
+  iteration: number;
 }
 
 /** Samples per second of OpenFWI's schedule: n_critic critic steps and one generator step per n_critic batches. */
-function openfwiSamplesPerSecond(t: StepTimes): number {
-  return (N_CRITIC * BATCH) / (N_CRITIC * t.criticS + t.generatorS);
+function openfwiSamplesPerSecond(t: StepTimes, batch: number): number {
+  return (N_CRITIC * batch) / (N_CRITIC * t.criticS + t.generatorS);
 }
 
-async function timeBackend(name: BackendName, widths: 'full' | 'tiny', repeats: number): Promise<StepTimes> {
+async function timeTiny(name: BackendName): Promise<StepTimes> {
   await initBackend(name);
-  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
+  const { generator: gw, critic: cw } = WIDTH_PRESETS.tiny;
   const G = createGenerator(gw, 1);
   const D = createCritic(cw, 2);
   const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
   const optG = new AdamW(G.params, adam);
   const optD = new AdamW(D.params, adam);
   const rng = createRng(7);
-  const data = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(BATCH * 1000 * 70 * 5), [BATCH, 1000, 70, 5]), 0.5), 2)) as tf.Tensor4D;
-  const label = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(BATCH * 70 * 70), [BATCH, 70, 70, 1]), 0.5), 2)) as tf.Tensor4D;
+  const b = SPEED_BATCH;
+  const data = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(b * 1000 * 70 * 5), [b, 1000, 70, 5]), 0.5), 2)) as tf.Tensor4D;
+  const label = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(b * 70 * 70), [b, 70, 70, 1]), 0.5), 2)) as tf.Tensor4D;
   const critic = async () => {
-    const alpha = alphaTensor(() => rng.next(), BATCH);
+    const alpha = alphaTensor(() => rng.next(), b);
     await criticStep(G, D, optD, data, label, alpha, LOSS_WEIGHTS);
     alpha.dispose();
   };
   const generator = () => generatorStep(G, D, optG, data, label, LOSS_WEIGHTS);
   const timed = async (step: () => Promise<unknown>) => {
     await step(); // warm-up: kernel set-up and first allocations
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      const t = performance.now();
-      await step();
-      times.push((performance.now() - t) / 1000);
-    }
-    return median(times);
+    const t = performance.now();
+    await step();
+    return (performance.now() - t) / 1000;
   };
   const criticS = await timed(critic);
   const generatorS = await timed(generator);
@@ -72,49 +82,125 @@ async function timeBackend(name: BackendName, widths: 'full' | 'tiny', repeats: 
   return { criticS, generatorS };
 }
 
-function pytorchTimes(): (StepTimes & { threads: number; torch: string }) | string {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return 'skipped: python3 with torch is not available here';
+/** Runs `command args`, returning the last stdout line parsed as JSON, or why it failed. */
+function runJson<T>(command: string, args: string[]): T | string {
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  if (run.error) return run.error.message;
+  if (run.status !== 0) return run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`;
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+interface StudioFull {
+  times: StepTimes;
+  peaks: Peaks[];
+}
+
+function studioFull(backend: BackendName): StudioFull | string {
+  const script = fileURLToPath(new URL('./trainMemory.ts', import.meta.url));
+  const peaks: Peaks[] = [];
+  let times: StepTimes | null = null;
+  for (const batch of MEMORY_BATCHES) {
+    const r = runJson<TrainMemoryResult>(process.execPath, ['--import', 'tsx', script, '--backend', backend, '--widths', 'full', '--batch', String(batch)]);
+    if (typeof r === 'string') return r;
+    peaks.push({ batch, critic: r.criticPeakBytes, iteration: r.generatorPeakBytes });
+    if (batch === SPEED_BATCH) times = { criticS: r.criticS, generatorS: r.generatorS };
+  }
+  return { times: times!, peaks };
+}
+
+/** The first of python3 (PATH) and /usr/bin/python3 that imports torch, or null. */
+export function findTorchPython(candidates: readonly string[] = ['python3', '/usr/bin/python3']): string | null {
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (!probe.error && probe.status === 0) return python;
+  }
+  return null;
+}
+
+interface TorchRun {
+  critic_s: number;
+  generator_s: number;
+  threads: number;
+  torch: string;
+  critic_peak_bytes: number;
+  generator_peak_bytes: number;
+}
+
+function pytorchFull(python: string): (StudioFull & { threads: number; torch: string }) | string {
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
-  const run = spawnSync('python3', [script, '--batch', String(BATCH), '--repeats', '3'], { encoding: 'utf8' });
-  if (run.status !== 0) return `failed: ${run.stderr.trim().split('\n').at(-1)}`;
-  const r = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { critic_s: number; generator_s: number; threads: number; torch: string };
-  return { criticS: r.critic_s, generatorS: r.generator_s, threads: r.threads, torch: r.torch };
+  const peaks: Peaks[] = [];
+  let last: TorchRun | null = null;
+  for (const batch of MEMORY_BATCHES) {
+    const r = runJson<TorchRun>(python, [script, '--batch', String(batch), '--repeats', '1']);
+    if (typeof r === 'string') return r;
+    peaks.push({ batch, critic: r.critic_peak_bytes, iteration: r.generator_peak_bytes });
+    if (batch === SPEED_BATCH) last = r;
+  }
+  return { times: { criticS: last!.critic_s, generatorS: last!.generator_s }, peaks, threads: last!.threads, torch: last!.torch };
+}
+
+/** Marginal bytes per sample between the first and last batch sizes: [critic step, whole iteration]. */
+function perSample(peaks: Peaks[]): { critic: number; iteration: number } {
+  const a = peaks[0];
+  const b = peaks.at(-1)!;
+  const n = b.batch - a.batch;
+  return { critic: (b.critic - a.critic) / n, iteration: (b.iteration - a.iteration) / n };
 }
 
 function describeTimes(label: string, t: StepTimes): string {
   return (
-    `  ${label.padEnd(20)} critic step ${t.criticS.toFixed(2)} s, generator step ${t.generatorS.toFixed(2)} s; ` +
-    `OpenFWI schedule (n_critic ${N_CRITIC}) ${openfwiSamplesPerSecond(t).toFixed(3)} samples/s, ` +
-    `critic+generator every batch ${(BATCH / (t.criticS + t.generatorS)).toFixed(3)} samples/s`
+    `  ${label.padEnd(28)} critic step ${t.criticS.toFixed(2)} s, generator step ${t.generatorS.toFixed(2)} s; ` +
+    `OpenFWI schedule (n_critic ${N_CRITIC}) ${openfwiSamplesPerSecond(t, SPEED_BATCH).toFixed(3)} samples/s`
   );
 }
 
+function describeMemory(label: string, peaks: Peaks[]): string {
+  const m = perSample(peaks);
+  return `  ${label.padEnd(28)} ${(m.iteration / MB).toFixed(0)} MB/sample (critic step alone ${(m.critic / MB).toFixed(0)} MB/sample; peak ${(peaks.at(-1)!.iteration / MB).toFixed(0)} MB at batch ${peaks.at(-1)!.batch})`;
+}
+
 export async function main(): Promise<void> {
-  console.log(`VelocityGAN training steps, batch ${BATCH}, tf.js ${tf.version.tfjs}`);
+  console.log(`VelocityGAN training iteration (critic step with GP, then generator step), tf.js ${tf.version.tfjs}`);
+  console.log(`backends at tiny widths, batch ${SPEED_BATCH}:`);
   const ranking: [BackendName, StepTimes][] = [];
   for (const name of ['wasm', 'cpu'] as BackendName[]) {
-    const t = await timeBackend(name, 'tiny', 1);
+    const t = await timeTiny(name);
     ranking.push([name, t]);
-    console.log(describeTimes(`${name}, tiny widths`, t));
+    console.log(describeTimes(name, t));
   }
-  const [fastest] = ranking.reduce((a, b) => (openfwiSamplesPerSecond(b[1]) > openfwiSamplesPerSecond(a[1]) ? b : a));
+  const [fastest] = ranking.reduce((a, b) => (openfwiSamplesPerSecond(b[1], SPEED_BATCH) > openfwiSamplesPerSecond(a[1], SPEED_BATCH) ? b : a));
   console.log(`  fastest Node backend: ${fastest}`);
 
   const full = new Set<BackendName>([fastest, ...((process.env.FWI_BENCH_FULL ?? '').split(',').filter(Boolean) as BackendName[])]);
-  let best: StepTimes | null = null;
-  console.log('full widths (G 32/64/128/256/512, D 32/64/128/256):');
+  const studio = new Map<BackendName, StudioFull>();
   for (const name of full) {
-    const t = await timeBackend(name, 'full', name === 'cpu' ? 1 : 3);
-    if (name === fastest) best = t;
-    console.log(describeTimes(`${name}, full widths`, t));
+    const r = studioFull(name);
+    if (typeof r === 'string') console.log(`  ${name}, full widths: failed: ${r}`);
+    else studio.set(name, r);
   }
+  const python = findTorchPython();
+  const torch = python ? pytorchFull(python) : 'skipped: no python3 here imports torch (tried python3, /usr/bin/python3)';
+  const torchLabel = typeof torch === 'string' ? '' : `PyTorch ${torch.torch} CPU (${torch.threads} threads)`;
 
-  const torch = pytorchTimes();
-  if (typeof torch === 'string') {
-    console.log(`  PyTorch comparison ${torch}`);
-    return;
+  const range = `batch ${MEMORY_BATCHES[0]} → ${MEMORY_BATCHES.at(-1)}`;
+  console.log(`full widths, memory per sample (marginal peak RSS of one iteration, ${range}):`);
+  for (const [name, r] of studio) console.log(describeMemory(`studio, ${name}`, r.peaks));
+  if (typeof torch === 'string') console.log(`  PyTorch comparison ${torch}`);
+  else console.log(describeMemory(torchLabel, torch.peaks));
+  const best = studio.get(fastest);
+  if (best && typeof torch !== 'string') {
+    const ratio = perSample(best.peaks).iteration / perSample(torch.peaks).iteration;
+    console.log(`  studio ${fastest} / PyTorch: ${ratio.toFixed(2)}× the memory per sample`);
   }
-  console.log(describeTimes(`PyTorch ${torch.torch} (${torch.threads} threads)`, torch));
-  console.log(`  ratio tf.js ${fastest} / PyTorch: critic ${(best!.criticS / torch.criticS).toFixed(1)}×, generator ${(best!.generatorS / torch.generatorS).toFixed(1)}× the time`);
+  console.log(`full widths, speed (batch ${SPEED_BATCH}, second iteration):`);
+  for (const [name, r] of studio) console.log(describeTimes(`studio, ${name}`, r.times));
+  if (typeof torch !== 'string') {
+    console.log(describeTimes(torchLabel, torch.times));
+    if (best) {
+      console.log(
+        `  studio ${fastest} / PyTorch: critic ${(best.times.criticS / torch.times.criticS).toFixed(1)}×, ` +
+          `generator ${(best.times.generatorS / torch.times.generatorS).toFixed(1)}× the time`,
+      );
+    }
+  }
 }

@@ -1,14 +1,20 @@
-"""Times VelocityGAN's critic step and generator step in PyTorch on the CPU, with the networks built
+"""Times VelocityGAN's critic step and generator step in PyTorch eager, with the networks built
 from the reference tables (shared/reference/VELOCITYGAN.md sections 3 and 4: OpenFWI's InversionNet
-and Discriminator, WGAN-GP with lambda_gp 10, L1 weight 100, AdamW betas (0, 0.9)), so that
-`npm run bench -- train` can print the tf.js/PyTorch ratio. Prints one JSON line:
-{"critic_s": median seconds, "generator_s": median seconds, "threads": n, "torch": version}.
+and Discriminator, WGAN-GP with lambda_gp 10, L1 weight 100, AdamW betas (0, 0.9)), and records
+the peak memory after each step, so that `npm run bench -- train` can print the tf.js/PyTorch
+ratios. Prints one JSON line: {"critic_s", "generator_s": median seconds, "threads", "torch",
+"device", "batch", "memory": "rss" | "cuda", "setup_peak_bytes", "critic_peak_bytes",
+"generator_peak_bytes"}. On the CPU the peaks are the process's peak resident memory (run it once
+per batch size and take the difference for the memory per sample); on CUDA they are
+torch.cuda.max_memory_allocated.
 
-usage: python3 bench/train_torch.py [--batch 4] [--repeats 3] [--widths 32,64,128,256,512]
+usage: python3 bench/train_torch.py [--batch 4] [--repeats 3] [--widths 32,64,128,256,512] [--device cpu|cuda]
 """
 import argparse
 import json
+import resource
 import statistics
+import sys
 import time
 
 import torch
@@ -75,29 +81,42 @@ def main():
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--widths", default="32,64,128,256,512")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = parser.parse_args()
     d = [int(w) for w in args.widths.split(",")]
+    device = torch.device(args.device)
+    cuda = device.type == "cuda"
+
+    def peak_bytes():
+        if cuda:
+            torch.cuda.synchronize()
+            return torch.cuda.max_memory_allocated()
+        # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
     torch.manual_seed(0)
-    G, D = Generator(*d), Critic(*d[:4])
+    G, D = Generator(*d).to(device), Critic(*d[:4]).to(device)
     G.train()
     D.train()
     opt = dict(lr=1e-4, betas=(0.0, 0.9), eps=1e-8, weight_decay=1e-4)
     opt_g, opt_d = torch.optim.AdamW(G.parameters(), **opt), torch.optim.AdamW(D.parameters(), **opt)
     b = args.batch
-    data = torch.rand(b, 5, 1000, 70) * 2 - 1
-    label = torch.rand(b, 1, 70, 70) * 2 - 1
+    data = torch.rand(b, 5, 1000, 70, device=device) * 2 - 1
+    label = torch.rand(b, 1, 70, 70, device=device) * 2 - 1
+    peaks = {"setup_peak_bytes": peak_bytes()}
 
     def critic_step():
         opt_d.zero_grad()
         with torch.no_grad():
             fake = G(data)
-        alpha = torch.rand(b, 1, 1, 1)
+        alpha = torch.rand(b, 1, 1, 1, device=device)
         interp = (alpha * label + (1 - alpha) * fake).requires_grad_(True)
         grad = torch.autograd.grad(D(interp).sum(), interp, create_graph=True)[0]
         gp = ((grad.reshape(b, -1).norm(2, dim=1) - 1) ** 2).mean()
         loss = -D(label).mean() + D(fake).mean() + 10 * gp
         loss.backward()
         opt_d.step()
+        peaks.setdefault("critic_peak_bytes", peak_bytes())
 
     def generator_step():
         opt_g.zero_grad()
@@ -105,17 +124,34 @@ def main():
         loss = 100 * F.l1_loss(pred, label) - D(pred).mean()
         loss.backward()
         opt_g.step()
+        peaks.setdefault("generator_peak_bytes", peak_bytes())
 
     def timed(step):
         step()  # warm-up
         times = []
         for _ in range(args.repeats):
+            if cuda:
+                torch.cuda.synchronize()
             t = time.perf_counter()
             step()
+            if cuda:
+                torch.cuda.synchronize()
             times.append(time.perf_counter() - t)
         return statistics.median(times)
 
-    result = {"critic_s": timed(critic_step), "generator_s": timed(generator_step), "threads": torch.get_num_threads(), "torch": torch.__version__}
+    # The memory an iteration needs: its critic step, then its generator step, before any timing.
+    critic_step()
+    generator_step()
+    result = {
+        "critic_s": timed(critic_step),
+        "generator_s": timed(generator_step),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "device": args.device,
+        "batch": b,
+        "memory": "cuda" if cuda else "rss",
+        **peaks,
+    }
     print(json.dumps(result))
 
 

@@ -36,12 +36,16 @@ export function conv2dFilterGradient(
       'channelsLast',
     );
     const { top, bottom, left, right } = info.padInfo;
+    // Inner scopes free each map of the input's or dy's size once the next is made (without a tape).
     // [ci, H, W, n]: the input's channels become the batch, its batch the channels.
-    const xt = tf.transpose(x, [3, 1, 2, 0]);
+    const padded = tf.tidy(() => {
+      const xt = tf.transpose(x, [3, 1, 2, 0]);
+      return top || bottom || left || right ? tf.pad(xt, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
+    });
     // [outH, outW, n, co]: dy is the filter.
     const f = tf.transpose(dy, [1, 2, 0, 3]);
-    const padded = top || bottom || left || right ? tf.pad(xt, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
     const g = tf.conv2d(padded as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+    tf.dispose([padded, f]);
     // Strides that do not divide the padded extent leave extra rows/columns: those taps are unused.
     const cropped = g.shape[1] === kh && g.shape[2] === kw ? g : tf.slice(g, [0, 0, 0, 0], [-1, kh, kw, -1]);
     return tf.transpose(cropped, [1, 2, 0, 3]) as tf.Tensor4D;
@@ -69,19 +73,23 @@ export function conv2dInputGradient(
     const { strideHeight: sh, strideWidth: sw } = info;
     const [n, oh, ow, co] = dy.shape;
     const [, h, w] = xShape;
-    let spread: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      const holes = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      spread = tf.slice(tf.reshape(holes, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]);
-    }
-    const lh = spread.shape[1];
-    const lw = spread.shape[2];
+    const lh = (oh - 1) * sh + 1;
+    const lw = (ow - 1) * sw + 1;
     const { top, left } = info.padInfo;
     const bottom = Math.max(0, top + h - lh);
     const right = Math.max(0, left + w - lw);
-    const padded = tf.pad(spread, [[0, 0], [kh - 1, bottom], [kw - 1, right], [0, 0]]);
+    // Its own scope frees the stride-spread map once it is padded (without a tape).
+    const padded = tf.tidy(() => {
+      let spread: tf.Tensor4D = dy;
+      if (sh > 1 || sw > 1) {
+        const holes = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+        spread = tf.slice(tf.reshape(holes, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [n, lh, lw, co]);
+      }
+      return tf.pad(spread, [[0, 0], [kh - 1, bottom], [kw - 1, right], [0, 0]]);
+    });
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     const full = tf.conv2d(padded, flipped, 1, 'valid');
+    padded.dispose();
     return tf.slice(full, [0, top, left, 0], [n, h, w, -1]);
   });
 }

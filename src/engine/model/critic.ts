@@ -26,5 +26,5 @@ export function criticSteps([d1, d2, d3, d4]: CriticWidths): Step[] {
 /** A critic with PyTorch's default init drawn from `seed`. */
 export function createCritic(widths: CriticWidths, seed: number): Network {
   checkWidths(widths, 4, 'critic');
-  return createNetwork({ kind: 'critic', widths, steps: criticSteps(widths), seed, secondOrder: true, flatten: true });
+  return createNetwork({ kind: 'critic', widths, steps: criticSteps(widths), seed, secondOrder: true, recompute: false, flatten: true });
 }

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormEval, batchNormTrain, type BatchNormState } from './batchNorm.ts';
 import { initBlock, InitRandom } from './init.ts';
-import { conv2d, convTranspose2d, crop, leakyReluSecondOrder, LEAKY_SLOPE, weightShape, type BlockSpec, type Step } from './layers.ts';
+import { blockConv, crop, leakyReluSecondOrder, LEAKY_SLOPE, weightShape, type BlockSpec, type Step } from './layers.ts';
+import { recomputedBlock } from './recomputedBlock.ts';
 
 export interface Network {
   readonly kind: 'generator' | 'critic';
@@ -35,6 +36,12 @@ export interface NetworkOptions {
   seed: number;
   /** Use the LeakyReLU whose gradient is differentiable (needed by the critic's gradient penalty). */
   secondOrder: boolean;
+  /**
+   * Train-mode blocks as one operation that keeps only its input and recomputes the rest in the
+   * backward pass (recomputedBlock.ts): first derivatives only, a fraction of the memory, and
+   * no gradient for the network's input (the seismic; nothing asks for it).
+   */
+  recompute: boolean;
   /** Reshape the final `(N, 1, 1, 1)` map to `(N, 1)` as the critic's flatten does. */
   flatten: boolean;
 }
@@ -80,33 +87,37 @@ class SequentialNetwork implements Network {
     return tf.tidy(() => {
       let y = x;
       for (const step of this.steps) {
-        y = 'block' in step ? this.applyBlock(step.block, y, training) : crop(y, step.crop);
+        const inputGradient = y !== x;
+        const next = tf.tidy(() => ('block' in step ? this.applyBlock(step.block, y, training, inputGradient) : crop(y, step.crop)));
+        // Without a gradient tape (the critic step's generator pass, evaluation) nothing else
+        // holds the previous output: free it now rather than at the end of the pass. Under a
+        // tape the operations keep what their gradients need themselves.
+        if (y !== x) y.dispose();
+        y = next;
       }
       return this.options.flatten ? tf.reshape(y, [y.shape[0], -1]) : y;
     });
   }
 
-  private applyBlock(spec: BlockSpec, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  private applyBlock(spec: BlockSpec, x: tf.Tensor4D, training: boolean, inputGradient: boolean): tf.Tensor4D {
     const weight = this.params.get(convKey(spec.name, 'weight')) as tf.Tensor4D;
     const bias = this.params.get(convKey(spec.name, 'bias')) as tf.Tensor1D;
-    const conv =
-      spec.kind === 'conv'
-        ? conv2d(x, weight, bias, spec.stride, spec.padding)
-        : convTranspose2d(x, weight, bias, spec.stride, spec.padding);
     const bn: BatchNormState = {
       weight: this.params.get(bnKey(spec.name, 'weight'))!,
       bias: this.params.get(bnKey(spec.name, 'bias'))!,
       runningMean: this.buffers.get(bnKey(spec.name, 'running_mean'))!,
       runningVar: this.buffers.get(bnKey(spec.name, 'running_var'))!,
     };
-    let y: tf.Tensor4D;
-    if (training) {
-      y = batchNormTrain(conv, bn);
-      const countKey = bnKey(spec.name, 'num_batches_tracked');
-      this.batchesTracked.set(countKey, (this.batchesTracked.get(countKey) ?? 0) + 1);
-    } else {
-      y = batchNormEval(conv, bn);
-    }
+    if (!training) return this.activation(spec, batchNormEval(blockConv(spec, x, weight, bias), bn));
+    const y = this.options.recompute
+      ? recomputedBlock(spec, x, weight, bias, bn, inputGradient)
+      : this.activation(spec, batchNormTrain(blockConv(spec, x, weight, bias), bn));
+    const countKey = bnKey(spec.name, 'num_batches_tracked');
+    this.batchesTracked.set(countKey, (this.batchesTracked.get(countKey) ?? 0) + 1);
+    return y;
+  }
+
+  private activation(spec: BlockSpec, y: tf.Tensor4D): tf.Tensor4D {
     if (spec.activation === 'tanh') return tf.tanh(y);
     return this.options.secondOrder ? (leakyReluSecondOrder(y) as tf.Tensor4D) : tf.leakyRelu(y, LEAKY_SLOPE);
   }

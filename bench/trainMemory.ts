@@ -1,0 +1,94 @@
+/**
+ * One process, one batch size: runs VelocityGAN training iterations (a critic step with the
+ * gradient penalty, then a generator step) and prints one JSON line with the process's peak
+ * resident memory after each step and the steps' times. Peak RSS only grows, so the bench runs
+ * this once per batch size and takes the difference (the marginal memory per sample), which
+ * cancels Node, tf.js, the weights and the optimiser state.
+ *
+ * usage: tsx bench/trainMemory.ts --backend wasm --widths full --batch 4 [--iterations 2]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WIDTH_PRESETS } from '../src/engine/config.ts';
+import { createRng } from '../src/engine/data/random.ts';
+import { createCritic } from '../src/engine/model/critic.ts';
+import { createGenerator } from '../src/engine/model/generator.ts';
+import { AdamW } from '../src/engine/train/adamw.ts';
+import { initBackend, parseBackendName } from '../src/engine/train/backend.ts';
+import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
+
+export interface TrainMemoryResult {
+  backend: string;
+  widths: string;
+  batch: number;
+  /** Peak RSS (bytes) with the networks, optimisers and batch in place, before any step. */
+  setupPeakBytes: number;
+  /** Peak RSS (bytes) after the last critic step and after the last generator step. */
+  criticPeakBytes: number;
+  generatorPeakBytes: number;
+  /** On wasm, the module's heap size after the critic step and after the generator step (it only grows); else null. */
+  criticHeapBytes: number | null;
+  generatorHeapBytes: number | null;
+  /** Seconds of the last critic step and the last generator step (the first ones warm up). */
+  criticS: number;
+  generatorS: number;
+}
+
+const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
+
+function option(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? process.argv[i + 1] : fallback;
+  if (value === undefined) throw new Error(`missing --${name}`);
+  return value;
+}
+
+const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** The wasm module's heap size: its high-water mark, which the 4 GiB limit applies to. */
+function wasmHeap(): number | null {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return tf.getBackend() === 'wasm' ? (backend.wasm?.HEAPU8?.length ?? null) : null;
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend(parseBackendName(option('backend', 'wasm')));
+  const widths = option('widths', 'full') as keyof typeof WIDTH_PRESETS;
+  const batch = Number(option('batch'));
+  const iterations = Number(option('iterations', '2'));
+  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
+  const G = createGenerator(gw, 1);
+  const D = createCritic(cw, 2);
+  const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
+  const optG = new AdamW(G.params, adam);
+  const optD = new AdamW(D.params, adam);
+  const rng = createRng(7);
+  const uniform = (shape: [number, number, number, number]) =>
+    tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(rng.uniformArray(shape.reduce((a, b) => a * b)), shape), 2), 1)) as tf.Tensor4D;
+  const data = uniform([batch, 1000, 70, 5]);
+  const label = uniform([batch, 70, 70, 1]);
+  const setupPeakBytes = peakRss();
+  let criticPeakBytes = 0;
+  let generatorPeakBytes = 0;
+  let criticHeapBytes: number | null = null;
+  let generatorHeapBytes: number | null = null;
+  let criticS = 0;
+  let generatorS = 0;
+  for (let i = 0; i < iterations; i++) {
+    const alpha = alphaTensor(() => rng.next(), batch);
+    let t = performance.now();
+    await criticStep(G, D, optD, data, label, alpha, LOSS_WEIGHTS);
+    criticS = (performance.now() - t) / 1000;
+    criticPeakBytes = peakRss();
+    criticHeapBytes = wasmHeap();
+    alpha.dispose();
+    t = performance.now();
+    await generatorStep(G, D, optG, data, label, LOSS_WEIGHTS);
+    generatorS = (performance.now() - t) / 1000;
+    generatorPeakBytes = peakRss();
+    generatorHeapBytes = wasmHeap();
+  }
+  const result: TrainMemoryResult = { backend, widths, batch, setupPeakBytes, criticPeakBytes, generatorPeakBytes, criticHeapBytes, generatorHeapBytes, criticS, generatorS };
+  console.log(JSON.stringify(result));
+}
+
+await main();
