@@ -6,13 +6,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FwiError } from '../engine/errors.ts';
-import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import { parseSafetensors } from '../engine/io/safetensors.ts';
+import { readStoredTraining, type LoadedWeights } from '../engine/model/weightsMetadata.ts';
 import {
   CHECKPOINT_FILES,
   decodeCheckpointBundle,
   decodeCheckpointFiles,
   encodeCheckpointFiles,
   isCheckpointBundle,
+  parseCheckpointMeta,
+  storedTrainingOfCheckpoint,
   type Checkpoint,
   type CheckpointStore,
 } from '../engine/train/checkpoint.ts';
@@ -61,13 +64,25 @@ export function readCheckpoint(where: string): Checkpoint {
 
 /**
  * Generator weights from a generator `.safetensors` (PyTorch state dict), a checkpoint folder or
- * a checkpoint bundle.
+ * a checkpoint bundle, with what they store about their training: the file's own metadata, else
+ * (a folder written before weights described themselves) its `checkpoint.json`.
  */
-export function readGeneratorWeights(where: string): Map<string, SafeTensor> {
+export function readGeneratorWeights(where: string): LoadedWeights {
   if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
-    return parseSafetensors(readBytes(path.join(where, CHECKPOINT_FILES.generator)), path.join(where, CHECKPOINT_FILES.generator)).tensors;
+    const file = path.join(where, CHECKPOINT_FILES.generator);
+    const { tensors, metadata } = parseSafetensors(readBytes(file), file);
+    let stored = readStoredTraining(metadata, file);
+    const metaFile = path.join(where, CHECKPOINT_FILES.meta);
+    if (!stored && fs.existsSync(metaFile)) {
+      stored = storedTrainingOfCheckpoint(parseCheckpointMeta(new TextDecoder().decode(readBytes(metaFile)), metaFile));
+    }
+    return { tensors, stored };
   }
   const bytes = readBytes(where);
-  if (isCheckpointBundle(bytes)) return decodeCheckpointBundle(bytes, where).generator;
-  return parseSafetensors(bytes, where).tensors;
+  if (isCheckpointBundle(bytes)) {
+    const checkpoint = decodeCheckpointBundle(bytes, where);
+    return { tensors: checkpoint.generator, stored: storedTrainingOfCheckpoint(checkpoint.meta) };
+  }
+  const { tensors, metadata } = parseSafetensors(bytes, where);
+  return { tensors, stored: readStoredTraining(metadata, where) };
 }

@@ -9,6 +9,7 @@ import { defaultConfig, type TrainConfig } from '../engine/config.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
+import { chooseTransform } from '../engine/model/weightsMetadata.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import { INFERENCE_BATCH_MAX, Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
@@ -23,8 +24,9 @@ options:
   --weights PATH     generator .safetensors, checkpoint folder or checkpoint bundle
   --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
   --root DIR         also resolve list paths against the files under DIR (repeatable)
-  --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default flatvel-a)
-  --batch N          samples per forward pass (default and most: 8; results do not depend on it)
+  --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default: the
+                     transform stored with the weights; flatvel-a for weights that store none)
+  --batch N          samples per forward pass (default: the run's, at most 8; results do not depend on it)
   --out FILE         metrics JSON (default eval.json)
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
   --backend B        wasm (default) or cpu
@@ -44,17 +46,23 @@ export async function run(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.weights || !values.val) throw usageError('--weights and --val are required', HELP);
-  const batchSize = wholeNumber('batch', values.batch, INFERENCE_BATCH_MAX);
+  const batchFlag = values.batch === undefined ? undefined : wholeNumber('batch', values.batch, INFERENCE_BATCH_MAX);
   await initBackend(parseBackendName(values.backend ?? 'wasm'));
 
-  const weights = readGeneratorWeights(values.weights);
+  const { tensors: weights, stored } = readGeneratorWeights(values.weights);
   const widths = widthsFromStateDict('generator', weights, values.weights) as unknown as TrainConfig['generatorWidths'];
   const dataset = await openAnnotationList(values.val, { roots: values.root ?? [] });
   if (!dataset.hasLabels && !values.predict) {
     throw new FwiError('usage', 'the list has seismic files only, so there is nothing to score: pass --predict out.npy to write predictions', values.val);
   }
-  const preset = await resolvePreset(values.preset ?? 'flatvel-a', { scan: () => dataset.scanRanges() });
-  const config: TrainConfig = { ...defaultConfig(), preset: preset.choice, transform: preset.transform, widthPreset: 'custom', generatorWidths: widths, batchSize };
+  const explicit = values.preset === undefined ? null : await resolvePreset(values.preset, { scan: () => dataset.scanRanges() });
+  const fallback = await resolvePreset('flatvel-a');
+  const choice = chooseTransform(stored, explicit && { preset: explicit.choice, transform: explicit.transform }, { preset: fallback.choice, transform: fallback.transform });
+  if (choice.message) console.error(`fwi eval: ${choice.from === 'explicit' ? 'warning: ' : ''}${choice.message}`);
+  // The run's own settings (loss weights, inference batch) where the weights store them, so its validation numbers come out again exactly.
+  const base = stored?.config ?? defaultConfig();
+  const batchSize = batchFlag ?? Math.min(base.batchSize, INFERENCE_BATCH_MAX);
+  const config: TrainConfig = { ...base, preset: choice.preset, transform: choice.transform, widthPreset: 'custom', generatorWidths: widths, batchSize };
   const trainer = Trainer.withGenerator(weights, { config });
   try {
     if (values.predict) {
@@ -66,7 +74,9 @@ export async function run(args: string[]): Promise<number> {
     const result = {
       weights: path.resolve(values.weights),
       list: path.resolve(values.val),
-      preset: preset.choice,
+      preset: choice.preset,
+      transform: choice.transform,
+      transformFrom: choice.from,
       generatorWidths: widths,
       samples: e.samples,
       mae: e.mae,
@@ -78,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
     };
     const out = values.out ?? 'eval.json';
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`${e.samples} samples, generator [${widths.join(', ')}], preset ${preset.choice}`);
+    console.log(`${e.samples} samples, generator [${widths.join(', ')}], preset ${choice.preset} (${choice.from === 'weights' ? 'stored with the weights' : choice.from === 'explicit' ? '--preset' : 'assumed'})`);
     console.log(`MAE  ${e.mae.toFixed(5)}  (${e.maeMs.toFixed(2)} m/s)`);
     console.log(`RMSE ${e.rmse.toFixed(5)}  (${e.rmseMs.toFixed(2)} m/s)`);
     console.log(`SSIM ${e.ssim.toFixed(5)}`);

@@ -16,6 +16,7 @@ import { FwiError, isFwiError } from '../engine/errors.ts';
 import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSink, blobSource } from '../engine/io/byteSource.ts';
 import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
@@ -60,7 +61,7 @@ const DEVICE_LOST_GRACE_MS = 1000;
 type WeightsSource =
   | { kind: 'trainer'; trainer: Trainer }
   | { kind: 'checkpoint'; checkpoint: Checkpoint; name: string }
-  | { kind: 'weights'; tensors: Map<string, SafeTensor>; name: string };
+  | { kind: 'weights'; tensors: Map<string, SafeTensor>; name: string; stored: StoredTraining | null };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -505,19 +506,25 @@ export class Studio implements StudioApi {
   // ---- weights: the generator behind Evaluate, inference and export ---------------------------------
 
   /** The generator tensors of the current weights, with the configuration they were trained with. */
-  private async generatorTensors(): Promise<{ tensors: Map<string, SafeTensor>; config: TrainConfig; step: number; source: string; name: string }> {
+  private async generatorTensors(): Promise<{ tensors: Map<string, SafeTensor>; config: TrainConfig; step: number; criticStep: number; source: string; name: string }> {
     const s = this.source;
     if (!s) throw new FwiError('usage', 'no weights yet: train, or import weights or a checkpoint');
     if (s.kind === 'trainer') {
       if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
       const c = await s.trainer.checkpoint();
-      return { tensors: c.generator, config: s.trainer.config, step: c.meta.generatorStep, source: `training run, generator step ${c.meta.generatorStep}`, name: 'training run' };
+      return { tensors: c.generator, config: s.trainer.config, step: c.meta.generatorStep, criticStep: c.meta.criticStep, source: `training run, generator step ${c.meta.generatorStep}`, name: 'training run' };
     }
     if (s.kind === 'checkpoint') {
-      return { tensors: s.checkpoint.generator, config: s.checkpoint.meta.config, step: s.checkpoint.meta.generatorStep, source: `checkpoint ${s.name}, generator step ${s.checkpoint.meta.generatorStep}`, name: s.name };
+      const m = s.checkpoint.meta;
+      return { tensors: s.checkpoint.generator, config: m.config, step: m.generatorStep, criticStep: m.criticStep, source: `checkpoint ${s.name}, generator step ${m.generatorStep}`, name: s.name };
     }
     const config = await this.resolvedConfig(await this.openSplit('train').catch(() => null));
-    return { tensors: s.tensors, config, step: 0, source: `imported weights ${s.name}`, name: s.name };
+    // The form's choice is explicit: it wins, but a transform other than the stored one (or none stored) is said.
+    const choice = chooseTransform(s.stored, { preset: config.preset, transform: config.transform }, config);
+    if (choice.message) this.log(`${s.name}: ${choice.message}`, 'warn');
+    else if (!s.stored) this.log(`${s.name} stores no normalisation (not written by this studio): assuming ${describeTransform(config.preset, config.transform)}`, 'warn');
+    const step = s.stored?.generatorStep ?? 0;
+    return { tensors: s.tensors, config, step, criticStep: s.stored?.criticStep ?? 0, source: `imported weights ${s.name}`, name: s.name };
   }
 
   async evaluate(options: { physicsSamples: number }): Promise<EvaluationReport> {
@@ -592,7 +599,7 @@ export class Studio implements StudioApi {
 
   async exportWeights(): Promise<Blob> {
     const g = await this.generatorTensors();
-    const bytes = generatorSafetensors(g.tensors, { generator_step: String(g.step), source: 'VelocityGAN Studio' });
+    const bytes = generatorSafetensors(g.tensors, weightsMetadata('generator', g.config, { generatorStep: g.step, criticStep: g.criticStep }));
     return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
   }
 
@@ -629,15 +636,26 @@ export class Studio implements StudioApi {
           message: `Imported checkpoint ${file.name} (epoch ${checkpoint.meta.position.epoch}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
         };
       } else {
-        const { tensors } = parseSafetensors(bytes, file.name);
+        const { tensors, metadata } = parseSafetensors(bytes, file.name);
         const widths = checkGeneratorWeights(tensors, file.name);
-        this.source = { kind: 'weights', tensors, name: file.name };
+        const stored = readStoredTraining(metadata, file.name);
+        this.source = { kind: 'weights', tensors, name: file.name, stored };
         const sameWidths = widths.every((w, i) => w === this.config.generatorWidths[i]);
-        if (!sameWidths) {
-          this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths as TrainConfig['generatorWidths'] };
-          this.emit({ type: 'config', config: this.config });
-        }
-        report = { kind: 'weights', name: file.name, generatorStep: null, config: null, message: `Imported generator weights ${file.name} (widths ${widths.join(', ')}): Evaluate them or run inference.` };
+        const before = this.config;
+        if (!sameWidths) this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths as TrainConfig['generatorWidths'] };
+        // The stored transform replaces the form's, so Evaluate scores the weights as they were trained.
+        if (stored) this.config = { ...this.config, preset: stored.preset, transform: { ...stored.transform } };
+        if (this.config !== before) this.emit({ type: 'config', config: this.config });
+        const normalisation = stored
+          ? `trained with ${describeTransform(stored.preset, stored.transform)}, now the configuration's normalisation`
+          : `no normalisation stored: assuming the configuration's ${describeTransform(this.config.preset, this.config.transform)}`;
+        report = {
+          kind: 'weights',
+          name: file.name,
+          generatorStep: stored?.generatorStep ?? null,
+          config: null,
+          message: `Imported generator weights ${file.name} (widths ${widths.join(', ')}; ${normalisation}): Evaluate them or run inference.`,
+        };
       }
       this.trainer?.dispose();
       this.trainer = null;

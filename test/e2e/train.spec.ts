@@ -148,7 +148,11 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export weights' }).click();
     await (await download).saveAs(weightsPath);
-    const { tensors } = parseSafetensors(new Uint8Array(readFileSync(weightsPath)), 'generator.safetensors');
+    const { tensors, metadata } = parseSafetensors(new Uint8Array(readFileSync(weightsPath)), 'generator.safetensors');
+    // Self-describing: the run's transform, widths and steps travel with the weights.
+    const t = config.transform;
+    expect(metadata).toMatchObject({ format: 'pt', network: 'generator', preset: config.preset, generator_widths: JSON.stringify(config.generatorWidths), critic_widths: JSON.stringify(config.criticWidths) });
+    expect(JSON.parse(metadata.transform)).toEqual({ k: t.k, data_min: t.dataMin, data_max: t.dataMax, label_min: t.labelMin, label_max: t.labelMax });
     const expected = expectedGeneratorShapes();
     expect([...tensors.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [k, shape] of expected) {

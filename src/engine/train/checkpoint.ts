@@ -17,6 +17,7 @@ import type { TrainConfig } from '../config.ts';
 import { validateConfig } from '../config.ts';
 import { FwiError } from '../errors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
+import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
 import type { CheckpointEvent, ValidationEvent } from './events.ts';
 import type { SchedulePosition } from './schedule.ts';
 
@@ -84,6 +85,17 @@ export const CHECKPOINT_FILES = {
 const BUNDLE_PREFIX = { generator: 'generator.', critic: 'critic.', optimizerGenerator: 'optG.', optimizerCritic: 'optD.' } as const;
 type TensorPart = keyof typeof BUNDLE_PREFIX;
 const TENSOR_PARTS = Object.keys(BUNDLE_PREFIX) as TensorPart[];
+const ROLE: Record<TensorPart, WeightsRole> = { generator: 'generator', critic: 'critic', optimizerGenerator: 'optimizer_generator', optimizerCritic: 'optimizer_critic' };
+
+/** The self-describing metadata (weightsMetadata.ts) of one file of this checkpoint. */
+function metadataOf(c: Checkpoint, role: WeightsRole): Record<string, string> {
+  return weightsMetadata(role, c.meta.config, { generatorStep: c.meta.generatorStep, criticStep: c.meta.criticStep });
+}
+
+/** What a checkpoint says about its training, in the form every weights reader hands on. */
+export function storedTrainingOfCheckpoint(meta: CheckpointMeta): StoredTraining {
+  return storedTrainingOf(meta.config, { generatorStep: meta.generatorStep, criticStep: meta.criticStep });
+}
 
 function entries(map: TensorMap, prefix = ''): Record<string, SafeTensorEntry> {
   const out: Record<string, SafeTensorEntry> = {};
@@ -94,7 +106,7 @@ function entries(map: TensorMap, prefix = ''): Record<string, SafeTensorEntry> {
 /** The checkpoint as the files of a checkpoint folder, by file name. */
 export function encodeCheckpointFiles(c: Checkpoint): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const part of TENSOR_PARTS) files[CHECKPOINT_FILES[part]] = encodeSafetensors(entries(c[part]), { format: 'pt' });
+  for (const part of TENSOR_PARTS) files[CHECKPOINT_FILES[part]] = encodeSafetensors(entries(c[part]), metadataOf(c, ROLE[part]));
   files[CHECKPOINT_FILES.meta] = new TextEncoder().encode(JSON.stringify(c.meta, null, 1));
   return files;
 }
@@ -103,7 +115,7 @@ export function encodeCheckpointFiles(c: Checkpoint): Record<string, Uint8Array>
 export function encodeCheckpointBundle(c: Checkpoint): Uint8Array {
   const all: Record<string, SafeTensorEntry> = {};
   for (const part of TENSOR_PARTS) Object.assign(all, entries(c[part], BUNDLE_PREFIX[part]));
-  return encodeSafetensors(all, { format: CHECKPOINT_FORMAT, checkpoint: JSON.stringify(c.meta) });
+  return encodeSafetensors(all, { ...metadataOf(c, 'checkpoint'), format: CHECKPOINT_FORMAT, checkpoint: JSON.stringify(c.meta) });
 }
 
 /** Checks the JSON half; throws FwiError('config') naming what is wrong. */
