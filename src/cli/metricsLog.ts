@@ -30,7 +30,7 @@ export const CSV_COLUMNS = [
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
 
-/** The CSV row of an event, or null for events the CSV does not hold. Epochs are 1-based, as printed. */
+/** The CSV row of an event, or null for events the CSV does not hold. Epochs are 1-based, as everywhere in the logs. */
 export function csvRow(e: TrainerEvent): string | null {
   let row: Row;
   if (e.type === 'critic-step') {
@@ -43,6 +43,15 @@ export function csvRow(e: TrainerEvent): string | null {
     return null;
   }
   return CSV_COLUMNS.map((c) => row[c] ?? '').join(',');
+}
+
+/**
+ * The JSON log's line for an event: the event with its time, epochs 1-based as in the CSV, the
+ * printout and the studio (a step's or validation's epoch is the one its batch belongs to; a
+ * checkpoint's is the epoch the run continues in).
+ */
+export function jsonlRecord(e: TrainerEvent): Record<string, unknown> {
+  return { time: new Date().toISOString(), ...e, ...('epoch' in e ? { epoch: e.epoch + 1 } : {}) };
 }
 
 /** Appends events to `<dir>/metrics.jsonl` and `<dir>/metrics.csv` (the header written once). */
@@ -61,7 +70,7 @@ export class MetricsLog {
   /** Logs one event; snapshots (pictures) and progress ticks are left out. */
   write(e: TrainerEvent): void {
     if (e.type === 'snapshot' || e.type === 'progress') return;
-    fs.writeSync(this.jsonl, `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
+    fs.writeSync(this.jsonl, `${JSON.stringify(jsonlRecord(e))}\n`);
     const row = csvRow(e);
     if (row) fs.writeSync(this.csv, `${row}\n`);
   }

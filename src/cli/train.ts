@@ -13,10 +13,12 @@ import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import type { TrainerEvent } from '../engine/train/events.ts';
+import { batchesPerEpoch } from '../engine/train/schedule.ts';
 import { Trainer, type ResumeOverrides } from '../engine/train/trainer.ts';
 import { folderCheckpointStore, readCheckpoint } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { MetricsLog } from './metricsLog.ts';
+import { TensorBoardLog } from './tensorboardLog.ts';
 import { openAnnotationList, readTextFile } from './nodeFiles.ts';
 
 const HELP = `usage: fwi train --train <train.txt> [--val <val.txt>] [options]
@@ -40,6 +42,8 @@ model and schedule:
   --config FILE           start from a configuration JSON (as the studio exports); flags override it
 run:
   --out DIR               where config, logs and checkpoints go (default fwi-run)
+  --tensorboard DIR       TensorBoard event files, OpenFWI's tags and steps, in DIR/train and DIR/val
+                          (default <out>/logs); --no-tensorboard writes none
   --resume PATH           continue from a checkpoint folder or bundle (only --epochs, --val-every and
                           --checkpoint-minutes may change)
   --val-every N           validate every N epochs (default 1; the last epoch always validates)
@@ -65,6 +69,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   config: { type: 'string' },
   out: { type: 'string' },
+  tensorboard: { type: 'string' },
+  'no-tensorboard': { type: 'boolean' },
   resume: { type: 'string' },
   'val-every': { type: 'string' },
   'checkpoint-minutes': { type: 'string' },
@@ -72,10 +78,10 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
-type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet'>, string>>;
+type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
-const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'resume', 'backend', 'quiet', 'help']);
+const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help']);
 
 function number(flag: string, text: string): number {
   const x = Number(text);
@@ -194,8 +200,10 @@ export async function run(args: string[]): Promise<number> {
   const store = folderCheckpointStore(out);
   const log = new MetricsLog(out);
   const show = printer(values.quiet ?? false);
+  let board: TensorBoardLog | null = null;
   const onEvent = (e: TrainerEvent) => {
     log.write(e);
+    board?.write(e);
     show(e);
   };
 
@@ -222,6 +230,7 @@ export async function run(args: string[]): Promise<number> {
   }
   fs.writeFileSync(path.join(out, 'config.json'), `${configToJson(trainer.config)}\n`);
   const c = trainer.config;
+  if (!values['no-tensorboard']) board = new TensorBoardLog(path.resolve(values.tensorboard ?? path.join(out, 'logs')), batchesPerEpoch(train.length, c.batchSize));
   console.log(
     `training on ${train.length} samples (${val ? `${val.length} for validation` : 'no validation'}), ${backend} backend, ` +
       `widths G [${c.generatorWidths.join(', ')}] D [${c.criticWidths.join(', ')}], batch ${c.batchSize}, ${c.epochs} epochs, ${c.schedule} schedule; writing to ${out}`,
@@ -241,6 +250,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     log.close();
+    board?.close();
     trainer.dispose();
     await Promise.all([train.close(), val?.close()]);
   }

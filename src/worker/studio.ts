@@ -63,6 +63,11 @@ type WeightsSource =
   | { kind: 'checkpoint'; checkpoint: Checkpoint; name: string }
   | { kind: 'weights'; tensors: Map<string, SafeTensor>; name: string; stored: StoredTraining | null };
 
+/** Where a checkpoint stands, epochs counted from 1 as everywhere. */
+function epochText(p: { epoch: number; iteration: number }): string {
+  return p.iteration === 0 ? `after epoch ${p.epoch}` : `epoch ${p.epoch + 1}, batch ${p.iteration + 1}`;
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -633,7 +638,7 @@ export class Studio implements StudioApi {
           name: file.name,
           generatorStep: checkpoint.meta.generatorStep,
           config: checkpoint.meta.config,
-          message: `Imported checkpoint ${file.name} (epoch ${checkpoint.meta.position.epoch}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
+          message: `Imported checkpoint ${file.name} (${epochText(checkpoint.meta.position)}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
         };
       } else {
         const { tensors, metadata } = parseSafetensors(bytes, file.name);

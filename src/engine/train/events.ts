@@ -55,6 +55,8 @@ export interface ValidationEvent {
   /** λ_g1v·L1 + λ_g2v·MSE, OpenFWI's validation loss. */
   loss: number;
   mae: number;
+  /** Mean squared error (OpenFWI's loss_g2v), normalised scale. */
+  mse: number;
   rmse: number;
   ssim: number;
   maeMs: number;

@@ -341,6 +341,7 @@ export class Trainer {
       generatorStep: this.generatorSteps,
       loss: e.loss,
       mae: e.mae,
+      mse: e.mse,
       rmse: e.rmse,
       ssim: e.ssim,
       maeMs: e.maeMs,

@@ -18,7 +18,7 @@ describe('loss history axes', () => {
   });
 
   it('turns validation events into columns with epochs completed as x', () => {
-    const v = validationColumns([{ epoch: 0, generatorStep: 4, loss: 2, mae: 0.1, rmse: 0.2, ssim: 0.5, maeMs: 150, rmseMs: 300 }]);
+    const v = validationColumns([{ epoch: 0, generatorStep: 4, loss: 2, mae: 0.1, mse: 0.04, rmse: 0.2, ssim: 0.5, maeMs: 150, rmseMs: 300 }]);
     expect(v).toEqual({ epoch: [1], loss: [2], mae: [0.1], rmse: [0.2], ssim: [0.5], maeMs: [150], rmseMs: [300] });
   });
 });

@@ -99,7 +99,7 @@ describe('views markup', () => {
     const html = renderToStaticMarkup(h(LossChart, { critic, generator, logY: {}, onLogYChange: noop }));
     for (const text of ['Loss curves', 'Critic', 'Generator', 'Smoothing', 'Log scale', 'Fit', 'Table', 'PNG', 'SVG', 'CSV', 'JSON', 'Pause live updates']) expect(html).toContain(text);
     expect(html).toContain('Critic: 3 points, critic step 1 to 3. Latest: Critic loss −3, Wasserstein (real − fake) 4, GP 0.1, λ·GP 1.');
-    const m = renderToStaticMarkup(h(MetricsChart, { validation: [{ epoch: 0, generatorStep: 1, loss: 3, mae: 0.1, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 }], logY: {}, onLogYChange: noop }));
+    const m = renderToStaticMarkup(h(MetricsChart, { validation: [{ epoch: 0, generatorStep: 1, loss: 3, mae: 0.1, mse: 0.04, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 }], logY: {}, onLogYChange: noop }));
     for (const text of ['Validation metrics', 'MAE and RMSE (normalised)', 'SSIM', 'Validation loss']) expect(m).toContain(text);
   });
 });

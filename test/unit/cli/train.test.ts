@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSafetensors } from '../../../src/engine/io/safetensors.ts';
+import { readEventFile } from '../../../src/engine/io/tensorboardEvents.ts';
 import { configFromFlags, run } from '../../../src/cli/train.ts';
 import { writeLayeredFiles } from './layeredFiles.ts';
 
@@ -53,6 +54,38 @@ describe('fwi train', () => {
     expect(validation.maeMs).toBeCloseTo(validation.mae * 1500, 6);
     // The CSV holds the same numbers as the JSON log.
     expect(Number(csv[1].split(',')[5])).toBe(events[2].loss);
+    // One epoch numbering: 1-based in the JSON log as in the CSV and the printout.
+    expect(events.filter((e) => 'epoch' in e).map((e) => `${e.type} ${e.epoch}`)).toEqual(['critic-step 1', 'critic-step 1', 'generator-step 1', 'validation 1', 'checkpoint 2']);
+
+    // TensorBoard, as OpenFWI's gan_train.py logs: train/ by global batch step, val/ at the step after the epoch.
+    const board = (split: string) => {
+      const folder = path.join(out, 'logs', split);
+      const files = fs.readdirSync(folder);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^events\.out\.tfevents\.\d{10}\./);
+      return readEventFile(new Uint8Array(fs.readFileSync(path.join(folder, files[0]))));
+    };
+    const f32 = Math.fround;
+    const train = board('train');
+    expect(train[0].fileVersion).toBe('brain.Event:2');
+    expect(train.slice(1).map((e) => [e.step, e.scalars.map((x) => x.tag).join(' ')])).toEqual([
+      [0, 'loss_diff loss_gp loss_d'],
+      [1, 'loss_diff loss_gp loss_d'],
+      [1, 'loss_g1v loss_g2v loss_g loss_adv'],
+    ]);
+    expect(train[1].scalars.map((x) => x.value)).toEqual([f32(events[2].wasserstein), f32(events[2].gp), f32(events[2].loss)]);
+    expect(train[3].scalars.map((x) => x.value)).toEqual([f32(events[4].l1), f32(events[4].l2), f32(events[4].loss), f32(events[4].adv)]);
+    const val = board('val');
+    expect(val.slice(1).map((e) => e.step)).toEqual([2]);
+    expect(Object.fromEntries(val[1].scalars.map((x) => [x.tag, x.value]))).toEqual({
+      loss: f32(validation.loss),
+      loss_g1v: f32(validation.mae),
+      loss_g2v: f32(validation.mse),
+      rmse: f32(validation.rmse),
+      ssim: f32(validation.ssim),
+      mae_ms: f32(validation.maeMs),
+      rmse_ms: f32(validation.rmseMs),
+    });
 
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ generatorWidths: [4, 8, 16, 32, 64], batchSize: 2, epochs: 1, seed: 5, preset: 'flatvel-a' });
