@@ -1,8 +1,8 @@
 /**
  * The CLI's training log in its `--out` folder: `metrics.jsonl` (every trainer event but the
  * pictures, one JSON object a line) and `metrics.csv` (one row per critic step, generator step
- * and validation, for spreadsheets and pandas). Both are appended to, so a resumed run continues
- * the same files.
+ * and validation, and one per sample skipped or stopped on for holding NaN or ±Infinity, for
+ * spreadsheets and pandas). Both are appended to, so a resumed run continues the same files.
  */
 import * as fs from 'node:fs';
 import type { TrainerEvent } from '../engine/train/events.ts';
@@ -26,13 +26,39 @@ export const CSV_COLUMNS = [
   'ssim',
   'mae_ms',
   'rmse_ms',
+  'sample',
+  'file',
+  'file_sample',
+  'position',
+  'value',
 ] as const;
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
 
-/** The CSV row of an event, or null for events the CSV does not hold. Epochs are 1-based, as everywhere in the logs. */
-export function csvRow(e: TrainerEvent): string | null {
+/** A CSV field, quoted when it holds a comma, a quote or a line break (file paths may). */
+function field(v: string | number | undefined): string {
+  const text = v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV rows of an event (none for events the CSV does not hold). Epochs are 1-based, as everywhere in the logs. */
+export function csvRows(e: TrainerEvent): string[] {
   let row: Row;
+  if (e.type === 'nonfinite-data') {
+    // One row per sample: kind 'skipped' (left out from here on) or 'nonfinite' (the run stopped on it).
+    return e.samples.map((s) =>
+      toCsv({
+        kind: e.action === 'skip' ? 'skipped' : 'nonfinite',
+        epoch: e.epoch + 1,
+        iteration: e.iteration,
+        sample: s.index,
+        file: s.file,
+        file_sample: s.row,
+        position: s.axes.map((a, i) => `${a} ${s.position[i]}`).join(' '),
+        value: s.value,
+      }),
+    );
+  }
   if (e.type === 'critic-step') {
     row = { kind: 'critic', epoch: e.epoch + 1, iteration: e.iteration, critic_step: e.criticStep, loss: e.loss, loss_real: e.lossReal, loss_fake: e.lossFake, wasserstein: e.wasserstein, gp: e.gp };
   } else if (e.type === 'generator-step') {
@@ -40,9 +66,13 @@ export function csvRow(e: TrainerEvent): string | null {
   } else if (e.type === 'validation') {
     row = { kind: 'validation', epoch: e.epoch + 1, generator_step: e.generatorStep, loss: e.loss, mae: e.mae, rmse: e.rmse, ssim: e.ssim, mae_ms: e.maeMs, rmse_ms: e.rmseMs };
   } else {
-    return null;
+    return [];
   }
-  return CSV_COLUMNS.map((c) => row[c] ?? '').join(',');
+  return [toCsv(row)];
+}
+
+function toCsv(row: Row): string {
+  return CSV_COLUMNS.map((c) => field(row[c])).join(',');
 }
 
 /**
@@ -71,8 +101,7 @@ export class MetricsLog {
   write(e: TrainerEvent): void {
     if (e.type === 'snapshot' || e.type === 'progress') return;
     fs.writeSync(this.jsonl, `${JSON.stringify(jsonlRecord(e))}\n`);
-    const row = csvRow(e);
-    if (row) fs.writeSync(this.csv, `${row}\n`);
+    for (const row of csvRows(e)) fs.writeSync(this.csv, `${row}\n`);
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { applySchedulePreset, applyWidthPreset, configToJson, defaultConfig, parseConfigJson, validateConfig, WIDTH_PRESETS, type TrainConfig } from '../engine/config.ts';
 import type { Dataset } from '../engine/data/dataset.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { describeSample } from '../engine/data/nonFinite.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import type { TrainerEvent } from '../engine/train/events.ts';
@@ -49,6 +50,9 @@ run:
   --val-every N           validate every N epochs (default 1; the last epoch always validates)
   --checkpoint-minutes M  save a checkpoint at least every M minutes (default 3)
   --backend B             wasm (default, fastest on a CPU) or cpu
+  --skip-nonfinite        leave samples holding NaN or infinite values out of the run (each one is
+                          named in the log, metrics.jsonl and metrics.csv, and kept in the
+                          checkpoint, so a resumed run skips it too) instead of stopping on them
   --quiet                 no progress line
   -h, --help              this text`;
 
@@ -76,12 +80,13 @@ const OPTIONS = {
   'checkpoint-minutes': { type: 'string' },
   backend: { type: 'string' },
   quiet: { type: 'boolean' },
+  'skip-nonfinite': { type: 'boolean' },
 } as const;
 
-type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard'>, string>>;
+type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard' | 'skip-nonfinite'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
-const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help']);
+const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite']);
 
 function number(flag: string, text: string): number {
   const x = Number(text);
@@ -170,6 +175,9 @@ function printer(quiet: boolean): (e: TrainerEvent) => void {
         `epoch ${e.epoch + 1} validation: loss ${e.loss.toPrecision(5)}  MAE ${e.mae.toFixed(4)} (${e.maeMs.toFixed(1)} m/s)  ` +
           `RMSE ${e.rmse.toFixed(4)} (${e.rmseMs.toFixed(1)} m/s)  SSIM ${e.ssim.toFixed(4)}`,
       );
+    } else if (e.type === 'nonfinite-data' && e.action === 'skip') {
+      endLine();
+      for (const s of e.samples) console.error(`skipping sample ${s.index} for the rest of the run: ${describeSample(s)}`);
     } else if (e.type === 'state' && e.state !== 'running') {
       endLine();
       if (e.state === 'failed') console.error(`fwi: ${e.message}`);
@@ -216,9 +224,11 @@ export async function run(args: string[]): Promise<number> {
     if (flags.epochs !== undefined) overrides.epochs = number('epochs', flags.epochs);
     if (flags['val-every'] !== undefined) overrides.valEvery = number('val-every', flags['val-every']);
     if (flags['checkpoint-minutes'] !== undefined) overrides.checkpointMinutes = number('checkpoint-minutes', flags['checkpoint-minutes']);
-    trainer = Trainer.fromCheckpoint(checkpoint, { train, val, store, onEvent, overrides });
+    trainer = Trainer.fromCheckpoint(checkpoint, { train, val, store, onEvent, overrides, skipNonFinite: values['skip-nonfinite'] });
     const p = checkpoint.meta.position;
     console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${checkpoint.meta.criticStep})`);
+    const skipped = checkpoint.meta.skipped;
+    if (skipped.length) console.log(`skipping ${skipped.length} sample${skipped.length === 1 ? '' : 's'} with non-finite values, as the run did: ${skipped.map((s) => `${s.index} (${s.file} sample ${s.row})`).join(', ')}`);
   } else {
     const base = values.config ? parseConfigJson(readTextFile(values.config), values.config) : defaultConfig();
     let config = configFromFlags(flags, base);
@@ -226,7 +236,7 @@ export async function run(args: string[]): Promise<number> {
       const resolved = await resolvePreset(config.preset, { scan: () => train.scanRanges() });
       config = { ...config, preset: resolved.choice, transform: resolved.transform };
     }
-    trainer = new Trainer({ config, train, val, store, onEvent });
+    trainer = new Trainer({ config, train, val, store, onEvent, skipNonFinite: values['skip-nonfinite'] });
   }
   fs.writeFileSync(path.join(out, 'config.json'), `${configToJson(trainer.config)}\n`);
   const c = trainer.config;
@@ -246,6 +256,8 @@ export async function run(args: string[]): Promise<number> {
     const state = await trainer.run();
     if (state === 'stopped') console.log(`checkpoint saved: continue with fwi train --train ${values.train}${values.val ? ` --val ${values.val}` : ''} --out ${values.out ?? 'fwi-run'} --resume ${store.folder}`);
     if (state === 'finished') console.log(`done: generator weights in ${path.join(store.folder, 'generator.safetensors')}`);
+    const skipped = trainer.skippedSamples.length;
+    if (skipped) console.log(`${skipped} sample${skipped === 1 ? '' : 's'} with non-finite values left out (listed in ${path.join(out, 'metrics.csv')} as "skipped")`);
     return state === 'failed' ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);

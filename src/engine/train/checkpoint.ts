@@ -18,6 +18,7 @@ import { validateConfig } from '../config.ts';
 import { FwiError } from '../errors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
 import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
+import type { NonFiniteSample } from '../data/nonFinite.ts';
 import type { CheckpointEvent, ValidationEvent } from './events.ts';
 import type { SchedulePosition } from './schedule.ts';
 
@@ -37,6 +38,8 @@ export interface CheckpointMeta {
   optimizerSteps: { generator: number; critic: number };
   /** State of the run's seeded generator (gradient-penalty α draws). */
   rngState: number;
+  /** Samples the run leaves out for holding NaN or ±Infinity (empty unless it skips them). */
+  skipped: NonFiniteSample[];
   /** Seconds of training so far, pauses excluded. */
   elapsedSeconds: number;
   /** Every validation so far, for the charts of a resumed run. */
@@ -146,8 +149,14 @@ export function parseCheckpointMeta(text: string, file: string): CheckpointMeta 
   ];
   const wrong = fields.filter(([, v]) => !whole(v)).map(([k]) => k);
   if (wrong.length) throw new FwiError('config', `the checkpoint lacks valid ${wrong.join(', ')}`, file);
+  // Checkpoints from before skipping existed have no list: nothing was skipped.
+  const skipped = m.skipped ?? [];
+  if (!Array.isArray(skipped) || !skipped.every((s) => typeof s === 'object' && s !== null && whole(s.index) && whole(s.row) && typeof s.file === 'string')) {
+    throw new FwiError('config', 'the checkpoint\'s skipped samples are not a list of {index, file, row, …}', file);
+  }
   return {
     ...(m as CheckpointMeta),
+    skipped,
     config,
     elapsedSeconds: typeof m.elapsedSeconds === 'number' ? m.elapsedSeconds : 0,
     validation: Array.isArray(m.validation) ? m.validation : [],

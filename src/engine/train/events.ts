@@ -3,6 +3,7 @@
  * tests. The worker forwards these (throttled) to the page; the CLI prints and logs them.
  */
 import type { TrainConfig } from '../config.ts';
+import type { NonFiniteSample } from '../data/nonFinite.ts';
 
 /** One critic step's numbers (WGAN-GP). wasserstein = mean D(real) − mean D(fake). */
 export interface CriticStepEvent {
@@ -94,6 +95,18 @@ export interface StateEvent {
   message?: string;
 }
 
+/**
+ * The batch check found samples holding NaN or ±Infinity in the batch about to be trained on:
+ * the run stops (`stop`), or leaves these samples out from now on (`skip`).
+ */
+export interface NonFiniteDataEvent {
+  type: 'nonfinite-data';
+  epoch: number;
+  iteration: number;
+  action: 'stop' | 'skip';
+  samples: NonFiniteSample[];
+}
+
 export interface ConfigEvent {
   type: 'config';
   config: TrainConfig;
@@ -107,4 +120,5 @@ export type TrainerEvent =
   | SnapshotEvent
   | CheckpointEvent
   | StateEvent
-  | ConfigEvent;
+  | ConfigEvent
+  | NonFiniteDataEvent;

@@ -10,11 +10,16 @@
  *
  * A non-finite loss stops the run (state 'failed') with the step and the quantity named; the
  * step that produced it does not update the weights, and nothing is saved over the store's last
- * good checkpoint.
+ * good checkpoint. Before that, each batch's raw arrays are checked for NaN and ±Infinity
+ * (data/nonFinite.ts) before any step trains on them: a hit stops the run the same way, naming
+ * the file, the sample and the position, or, with `skipNonFinite`, leaves those samples out for
+ * the rest of the run (the skipped samples are in every later checkpoint, so a resumed run skips
+ * them too and cuts the same batches).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config.ts';
 import type { Dataset, DatasetBatch } from '../data/dataset.ts';
+import { batchNonFinite, describeSample, type NonFiniteSample } from '../data/nonFinite.ts';
 import { createRng, mixSeed, type Rng } from '../data/random.ts';
 import { denormalizeVelocity, normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
 import { FwiError } from '../errors.ts';
@@ -52,6 +57,11 @@ export interface TrainerOptions {
   snapshotIndices?: number[];
   /** Milliseconds clock, injectable so tests can trigger interval checkpoints. */
   clock?: () => number;
+  /**
+   * Leave samples holding NaN or ±Infinity out of the run instead of stopping on them (the CLI's
+   * `--skip-nonfinite`). A resumed run skips the checkpoint's skipped samples either way.
+   */
+  skipNonFinite?: boolean;
 }
 
 /** Settings a resumed run may change without breaking exact continuation. */
@@ -66,7 +76,7 @@ export interface Evaluation extends Metrics {
   rmseMs: number;
 }
 
-/** Thrown inside the loop when a loss is NaN or infinite; becomes the 'failed' state. */
+/** Thrown inside the loop when a loss or a batch's data is NaN or infinite; becomes the 'failed' state. */
 class NonFiniteLoss extends Error {}
 
 const CRITIC_TERMS = { loss: 'critic loss', lossReal: 'mean D(real)', lossFake: 'mean D(fake)', gp: 'gradient penalty' } as const;
@@ -84,6 +94,10 @@ export class Trainer {
   private readonly store?: CheckpointStore;
   private readonly clock: () => number;
   private readonly snapshotIndices: number[];
+  private readonly skipNonFinite: boolean;
+  /** Samples left out of the run, in the order they were found. */
+  private skipped: NonFiniteSample[] = [];
+  private skippedIndices = new Set<number>();
 
   private generator: Network | null = null;
   private critic: Network | null = null;
@@ -117,6 +131,7 @@ export class Trainer {
     this.onEvent = opts.onEvent ?? (() => undefined);
     this.store = opts.store;
     this.clock = opts.clock ?? (() => performance.now());
+    this.skipNonFinite = opts.skipNonFinite ?? false;
     this.rng = createRng(mixSeed(opts.config.seed, 0x61706861));
     const n = opts.val?.hasLabels ? opts.val.length : 0;
     this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
@@ -136,6 +151,11 @@ export class Trainer {
     return trainer;
   }
 
+  /** Samples the run leaves out for holding NaN or ±Infinity, in the order they were found. */
+  get skippedSamples(): readonly NonFiniteSample[] {
+    return this.skipped;
+  }
+
   /** Where the run stands: the next batch, steps so far, and the run state. */
   get status(): { state: RunState | 'idle'; position: SchedulePosition; criticStep: number; generatorStep: number } {
     return { state: this.state, position: { ...this.position }, criticStep: this.criticSteps, generatorStep: this.generatorSteps };
@@ -146,8 +166,7 @@ export class Trainer {
     await this.ready();
     const { config, train } = this;
     if (!train) throw new FwiError('usage', 'training needs a training set');
-    const iterations = batchesPerEpoch(train.length, config.batchSize);
-    if (iterations === 0) throw new FwiError('usage', `the training set has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
+    if (batchesPerEpoch(train.length, config.batchSize) === 0) throw new FwiError('usage', `the training set has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
     if (!train.hasLabels) throw new FwiError('usage', 'the training set has no velocity files (every annotation line needs seismic and velocity)');
     checkBatchFits(tf.getBackend() as BackendName, this.memoryShape(), config.batchSize);
     this.emit({ type: 'config', config });
@@ -157,16 +176,28 @@ export class Trainer {
     try {
       while (this.position.epoch < config.epochs) {
         const { epoch, iteration } = this.position;
+        const exclude = this.skippedIndices;
+        const iterations = train.batchCount({ batchSize: config.batchSize, dropLast: true, exclude });
+        if (iterations === 0) throw new FwiError('usage', `after leaving out ${exclude.size} samples with non-finite values, the training set has fewer than one batch of ${config.batchSize}`);
+        if (iteration >= iterations) {
+          // Skipped samples shortened this epoch below the batch just trained: the epoch ends here.
+          if (this.validationDue(epoch)) await this.validate();
+          this.position = { epoch: epoch + 1, iteration: 0 };
+          continue;
+        }
         // Two batches' arrays per epoch, not one per step: trainBatch normalises a batch in place
         // and disposes every tensor made from it before the loop asks for the next batch (which
         // refills the arrays of the one before); validation and snapshots read their own arrays.
-        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true });
+        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true, exclude });
         for await (const batch of batches) {
           if (await this.stopOrHold()) return await this.end('stopped', 'stop');
+          // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
+          if (this.screen(batch)) break;
           await this.trainBatch(batch);
-          if (batch.batchIndex === iterations - 1 && this.validationDue(epoch)) await this.validate();
-          this.position = nextPosition(this.position, iterations);
-          this.progress(iterations, batch.batchIndex === iterations - 1);
+          const last = batch.batchIndex === batch.batchCount - 1;
+          if (last && this.validationDue(epoch)) await this.validate();
+          this.position = nextPosition(this.position, batch.batchCount);
+          this.progress(batch.batchCount, last);
           if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
         }
       }
@@ -254,6 +285,7 @@ export class Trainer {
         generatorStep: this.generatorSteps,
         optimizerSteps: { generator: og.step, critic: od.step },
         rngState: this.rng.state,
+        skipped: this.skipped.map((s) => ({ ...s, axes: [...s.axes], position: [...s.position] })),
         elapsedSeconds: this.elapsedSeconds(),
         validation: [...this.validations],
         savedAt: new Date().toISOString(),
@@ -317,15 +349,50 @@ export class Trainer {
     this.samplesThisRun += n;
   }
 
+  /**
+   * The batch check: one pass over the batch's raw arrays before any step uses them. Stops the run
+   * on a sample holding NaN or ±Infinity, or, when skipping, adds such samples to the skipped set
+   * and returns true (the batch is not trained on; the epoch is cut again without them).
+   */
+  private screen(batch: DatasetBatch): boolean {
+    const train = this.train!;
+    const hits = batchNonFinite(batch, train.seismicShape, train.velocityShape, (index) => {
+      const { file, row } = train.locate(index);
+      return { seismicFile: file.seismic.name, velocityFile: file.velocity?.name ?? null, row };
+    });
+    if (hits.length === 0) return false;
+    const at = { epoch: this.position.epoch, iteration: batch.batchIndex };
+    if (!this.skipNonFinite) {
+      this.emit({ type: 'nonfinite-data', ...at, action: 'stop', samples: hits });
+      const plan = planBatch(this.config.schedule, this.config.nCritic, batch.batchIndex, batch.batchCount);
+      const step = plan.critic ? `critic step ${this.criticSteps + 1}` : `generator step ${this.generatorSteps + 1}`;
+      throw new NonFiniteLoss(
+        `training stopped before ${step} (epoch ${at.epoch + 1}, batch ${at.iteration + 1} of ${batch.batchCount}): ` +
+          `the batch holds non-finite data: ${hits.map(describeSample).join('; ')}. No weight or running statistic changed and ${this.keptText()}. ` +
+          'Fix or remove these samples, or skip samples with non-finite values for the rest of the run (--skip-nonfinite in the CLI).',
+      );
+    }
+    for (const h of hits) {
+      this.skipped.push(h);
+      this.skippedIndices.add(h.index);
+    }
+    this.emit({ type: 'nonfinite-data', ...at, action: 'skip', samples: hits });
+    return true;
+  }
+
+  private keptText(): string {
+    return this.lastSaved
+      ? `the last good checkpoint (epoch ${this.lastSaved.epoch + 1}, critic step ${this.lastSaved.criticStep}, generator step ${this.lastSaved.generatorStep}) is kept`
+      : 'no checkpoint had been saved yet';
+  }
+
   private checkFinite<T extends object>(values: T, names: Partial<Record<keyof T, string>>, step: string, batch: DatasetBatch): void {
     const bad = (Object.keys(names) as (keyof T & string)[]).find((k) => !Number.isFinite(values[k] as number));
     if (bad === undefined) return;
-    const kept = this.lastSaved
-      ? `the last good checkpoint (epoch ${this.lastSaved.epoch + 1}, critic step ${this.lastSaved.criticStep}, generator step ${this.lastSaved.generatorStep}) is kept`
-      : 'no checkpoint had been saved yet';
+    // The data was checked before the step, so the value arose inside training.
     throw new NonFiniteLoss(
       `training stopped: the ${names[bad]} is ${String(values[bad])} at ${step} (epoch ${this.position.epoch + 1}, batch ${batch.batchIndex + 1} of ${batch.batchCount}); ` +
-        `that step did not update the weights and ${kept}. Lower the learning rate or check the data for NaN values.`,
+        `that step did not update the weights and ${this.keptText()}. The batch's data is finite: lower the learning rate.`,
     );
   }
 
@@ -445,6 +512,8 @@ export class Trainer {
     this.criticSteps = ck.meta.criticStep;
     this.generatorSteps = ck.meta.generatorStep;
     this.rng.state = ck.meta.rngState;
+    this.skipped = ck.meta.skipped.map((s) => ({ ...s }));
+    this.skippedIndices = new Set(this.skipped.map((s) => s.index));
     this.elapsedBefore = ck.meta.elapsedSeconds;
     this.validations = [...ck.meta.validation];
     this.lastSaved = { criticStep: ck.meta.criticStep, generatorStep: ck.meta.generatorStep, epoch: ck.meta.position.epoch };

@@ -31,7 +31,8 @@ describe('fwi train', () => {
   };
 
   beforeAll(() => {
-    dir = writeLayeredFiles({ train: [0, 4], val: [100, 2] });
+    // bad: a NaN planted in sample 1's seismic, an Inf in sample 4's velocity.
+    dir = writeLayeredFiles({ train: [0, 4], val: [100, 2], bad: [0, 6, { seismic: [{ at: [1, 3, 999, 69], value: NaN }], velocity: [{ at: [4, 69, 0], value: Infinity }] }] });
   });
   afterAll(() => {
     vi.restoreAllMocks();
@@ -101,6 +102,51 @@ describe('fwi train', () => {
     expect(meta.validation).toHaveLength(2);
 
     await expect(run([...common, '--resume', path.join(out, 'checkpoint'), '--batch', '4'])).rejects.toThrow('--resume continues the saved configuration; it cannot change --batch');
+  });
+
+  it('stops on non-finite data naming file, sample and position, or with --skip-nonfinite trains on the rest and lists the skipped samples', async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    const common = ['--train', path.join(dir, 'bad.txt'), '--widths', 'tiny', '--epochs', '1', '--batch', '2', '--seed', '5', '--schedule', 'paddle', '--quiet'];
+    const seis = `${path.join(dir, 'data', 'bad_seis.npy')}`;
+    const vel = `${path.join(dir, 'data', 'bad_vel.npy')}`;
+
+    // The PaddleScience schedule keeps file order: batches [0, 1], [2, 3], [4, 5].
+    const stopped = path.join(dir, 'stopped');
+    expect(await run([...common, '--out', stopped])).toBe(1);
+    expect(err.join('\n')).toContain(`fwi: training stopped before critic step 1 (epoch 1, batch 1 of 3): the batch holds non-finite data: ${seis} sample 1 (shot 3, time 999, receiver 69) is NaN. No weight`);
+    const csv = fs.readFileSync(path.join(stopped, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms,sample,file,file_sample,position,value');
+    expect(csv.slice(1).map((l) => l.replace(/^(\w+),(\d*),(\d*),*/, '$1,$2,$3,'))).toEqual([`nonfinite,1,0,1,${seis},1,shot 3 time 999 receiver 69,NaN`]);
+    expect(fs.existsSync(path.join(stopped, 'checkpoint'))).toBe(false);
+
+    err.length = 0;
+    const skipped = path.join(dir, 'skipped');
+    expect(await run([...common, '--out', skipped, '--skip-nonfinite'])).toBe(0);
+    expect(err).toEqual([
+      `skipping sample 1 for the rest of the run: ${seis} sample 1 (shot 3, time 999, receiver 69) is NaN`,
+      `skipping sample 4 for the rest of the run: ${vel} sample 4 (depth 69, offset 0) is Infinity`,
+    ]);
+    const rows = fs.readFileSync(path.join(skipped, 'metrics.csv'), 'utf8').trim().split('\n').slice(1);
+    // Without samples 1 and 4: batches [0, 2], [3, 5] (critic, generator); sample 4 was found in batch 2 as cut the first time.
+    expect(rows.map((l) => l.replace(/^(\w+),(\d*),(\d*),.*?,*(\d*,\/.*)?$/, (_, k, e, i, tail) => `${k},${e},${i}${tail ? `,${tail}` : ''}`))).toEqual([
+      `skipped,1,0,1,${seis},1,shot 3 time 999 receiver 69,NaN`,
+      'critic,1,0',
+      `skipped,1,1,4,${vel},4,depth 69 offset 0,Infinity`,
+      'generator,1,1',
+    ]);
+    const events = fs.readFileSync(path.join(skipped, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'nonfinite-data').map((e) => [e.action, e.samples.map((s: { index: number }) => s.index)])).toEqual([
+      ['skip', [1]],
+      ['skip', [4]],
+    ]);
+    const meta = JSON.parse(fs.readFileSync(path.join(skipped, 'checkpoint', 'checkpoint.json'), 'utf8'));
+    expect(meta.skipped.map((s: { index: number; file: string }) => [s.index, s.file])).toEqual([
+      [1, seis],
+      [4, vel],
+    ]);
+    vi.restoreAllMocks();
   });
 
   it('names a missing training list', async () => {

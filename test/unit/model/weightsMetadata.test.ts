@@ -43,7 +43,7 @@ describe('weights metadata', () => {
   it('a checkpoint bundle carries the same keys beside its checkpoint description', () => {
     const t = { dtype: 'F32', shape: [1], data: new Float32Array([1]) };
     const c: Checkpoint = {
-      meta: { format: 'velocitygan-studio-checkpoint', version: 1, config, position: { epoch: 1, iteration: 0 }, criticStep: 10, generatorStep: 2, optimizerSteps: { generator: 2, critic: 10 }, rngState: 1, elapsedSeconds: 0, validation: [], savedAt: '' },
+      meta: { format: 'velocitygan-studio-checkpoint', version: 1, config, position: { epoch: 1, iteration: 0 }, criticStep: 10, generatorStep: 2, optimizerSteps: { generator: 2, critic: 10 }, rngState: 1, skipped: [], elapsedSeconds: 0, validation: [], savedAt: '' },
       generator: new Map([['w', t]]),
       critic: new Map([['w', t]]),
       optimizerGenerator: new Map([['m.w', t]]),

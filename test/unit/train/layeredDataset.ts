@@ -39,8 +39,14 @@ export function layeredSeismic(velocity: Float32Array): Float32Array {
   return out;
 }
 
-/** Samples `first .. first+count−1` as an in-memory dataset; `poison` puts a NaN in one sample's seismic. */
-export async function layeredDataset(first: number, count: number, poison?: number): Promise<Dataset> {
+/** Values planted at [sample, shot, time, receiver] of the seismic file and [sample, depth, offset] of the velocity file. */
+export interface Planted {
+  seismic?: { at: [number, number, number, number]; value: number }[];
+  velocity?: { at: [number, number, number]; value: number }[];
+}
+
+/** Samples `first .. first+count−1` as an in-memory dataset (files `seismic_<first>.npy`, `velocity_<first>.npy`), with `plant`'s values put in. */
+export async function layeredDataset(first: number, count: number, plant: Planted = {}): Promise<Dataset> {
   const seismic = new Float32Array(count * SHOTS * TIME * RECEIVERS);
   const velocity = new Float32Array(count * DEPTH * RECEIVERS);
   for (let k = 0; k < count; k++) {
@@ -48,7 +54,8 @@ export async function layeredDataset(first: number, count: number, poison?: numb
     velocity.set(v, k * v.length);
     seismic.set(layeredSeismic(v), k * SHOTS * TIME * RECEIVERS);
   }
-  if (poison !== undefined) seismic[poison * SHOTS * TIME * RECEIVERS + 12345] = NaN;
+  for (const { at: [n, s, t, r], value } of plant.seismic ?? []) seismic[((n * SHOTS + s) * TIME + t) * RECEIVERS + r] = value;
+  for (const { at: [n, z, x], value } of plant.velocity ?? []) velocity[(n * DEPTH + z) * RECEIVERS + x] = value;
   return openDataset([
     {
       seismic: bytesSource(encodeNpy([count, SHOTS, TIME, RECEIVERS], seismic), `seismic_${first}.npy`),

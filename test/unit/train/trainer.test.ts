@@ -6,6 +6,7 @@ import { openNpy } from '../../../src/engine/io/npy.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, memoryCheckpointStore } from '../../../src/engine/train/checkpoint.ts';
 import type { RunState, TrainerEvent } from '../../../src/engine/train/events.ts';
 import { INFERENCE_BATCH_MAX, Trainer } from '../../../src/engine/train/trainer.ts';
+import type { Dataset } from '../../../src/engine/data/dataset.ts';
 import { layeredDataset } from './layeredDataset.ts';
 
 // Every trainer test runs on wasm: the same loop on the cpu backend is ~10× slower at these
@@ -97,29 +98,69 @@ describe('Trainer', () => {
     expect(steps).toEqual(['D0', 'D1', 'D2', 'G3', 'D4']);
   }, 60_000);
 
-  it('stops on a NaN loss, names the step and the quantity, and keeps the last good checkpoint', async () => {
-    // Sample 4 carries a NaN: with batches in order it is in batch 3 of epoch 1.
-    const train = await layeredDataset(0, 6, 4);
+  it('a NaN arising inside training from finite data stops the run, names the step and the quantity, and keeps the last good checkpoint', async () => {
+    // A critic learning rate of 1e30 turns finite data into an overflowing critic after its first step.
+    const train = await layeredDataset(0, 6);
     const store = memoryCheckpointStore();
     const states: { state: RunState; message?: string }[] = [];
+    const events: TrainerEvent[] = [];
     const trainer = new Trainer({
-      config: tinyConfig({ shuffle: false, checkpointMinutes: 1e-9 }),
+      config: tinyConfig({ shuffle: false, checkpointMinutes: 1e-9, lrCritic: 1e30 }),
       train,
       backendName,
       store,
-      onEvent: (e) => e.type === 'state' && states.push({ state: e.state, message: e.message }),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'state') states.push({ state: e.state, message: e.message });
+      },
     });
     expect(await trainer.run()).toBe('failed');
     trainer.dispose();
     const last = states.at(-1)!;
     expect(last.state).toBe('failed');
-    expect(last.message).toContain('the critic loss is NaN at critic step 3 (epoch 1, batch 3 of 3)');
-    expect(last.message).toContain('the last good checkpoint (epoch 1, critic step 2, generator step 1) is kept');
+    expect(last.message).toMatch(/^training stopped: the (critic loss|mean D\(real\)|mean D\(fake\)|gradient penalty) is (NaN|-?Infinity) at critic step 2 \(epoch 1, batch 2 of 3\)/);
+    expect(last.message).toContain('the last good checkpoint (epoch 1, critic step 1, generator step 0) is kept. The batch\'s data is finite');
+    expect(events.some((e) => e.type === 'nonfinite-data')).toBe(false);
+    expect(store.saves).toEqual(['interval']);
+    expect(store.latest!.meta.criticStep).toBe(1);
+  }, 60_000);
+
+  it('stops before the step on a NaN and an Inf planted in the data, naming file, sample and position; nothing moves and the last good checkpoint is kept', async () => {
+    // In file order with batch 2, samples 4 and 5 make batch 3 of epoch 1.
+    const train = await layeredDataset(0, 6, { seismic: [{ at: [4, 2, 417, 12], value: NaN }], velocity: [{ at: [5, 33, 9], value: Infinity }] });
+    const store = memoryCheckpointStore();
+    const events: TrainerEvent[] = [];
+    const trainer = new Trainer({ config: tinyConfig({ shuffle: false, checkpointMinutes: 1e-9 }), train, backendName, store, onEvent: (e) => events.push(e) });
+    expect(await trainer.run()).toBe('failed');
+    const state = events.at(-1)!;
+    expect(state.type === 'state' && state.message).toBe(
+      'training stopped before critic step 3 (epoch 1, batch 3 of 3): the batch holds non-finite data: ' +
+        'seismic_0.npy sample 4 (shot 2, time 417, receiver 12) is NaN; velocity_0.npy sample 5 (depth 33, offset 9) is Infinity. ' +
+        'No weight or running statistic changed and the last good checkpoint (epoch 1, critic step 2, generator step 1) is kept. ' +
+        'Fix or remove these samples, or skip samples with non-finite values for the rest of the run (--skip-nonfinite in the CLI).',
+    );
+    expect(events.find((e) => e.type === 'nonfinite-data')).toEqual({
+      type: 'nonfinite-data',
+      epoch: 0,
+      iteration: 2,
+      action: 'stop',
+      samples: [
+        { index: 4, file: 'seismic_0.npy', row: 4, kind: 'seismic', axes: ['shot', 'time', 'receiver'], position: [2, 417, 12], value: 'NaN', count: 1 },
+        { index: 5, file: 'velocity_0.npy', row: 5, kind: 'velocity', axes: ['depth', 'offset'], position: [33, 9], value: 'Infinity', count: 1 },
+      ],
+    });
     expect(store.saves).toEqual(['interval', 'interval']);
-    expect(store.latest!.meta.criticStep).toBe(2);
-    for (const t of store.latest!.generator.values()) {
-      if (t.data instanceof Float32Array) expect(t.data.every(Number.isFinite)).toBe(true);
+    // Weights, running statistics and optimiser moments are exactly those of the kept checkpoint.
+    const now = await trainer.checkpoint();
+    trainer.dispose();
+    const kept = store.latest!;
+    for (const part of ['generator', 'critic', 'optimizerGenerator', 'optimizerCritic'] as const) {
+      expect([...now[part].keys()]).toEqual([...kept[part].keys()]);
+      for (const [k, t] of now[part]) expect(t.data).toEqual(kept[part].get(k)!.data);
     }
+    expect([...now.generator.keys()].some((k) => k.endsWith('running_mean'))).toBe(true);
+    expect(now.meta.position).toEqual(kept.meta.position);
+    expect(now.meta.rngState).toBe(kept.meta.rngState);
   }, 60_000);
 
   it('lowers the validation L1 of a tiny net on learnable layered data, and predictions agree with the metrics', async () => {
@@ -159,6 +200,81 @@ describe('Trainer', () => {
     let abs = 0;
     for (let i = 0; i < pred.length; i++) abs += Math.abs(pred[i] - truth[i]);
     expect(abs / pred.length).toBeCloseTo(after.maeMs, 1);
+  }, 120_000);
+});
+
+describe('Trainer skipping non-finite samples', () => {
+  // Seed 3 orders 8 samples 3,5,4,0,6,2,7,1 in epoch 1: batch 2 holds sample 0 (an Inf in its
+  // velocity), then, cut again without it, sample 6 (a NaN in its seismic). With both left out
+  // each epoch has 3 full batches of 2 from the 6 good samples.
+  const plant = { seismic: [{ at: [6, 1, 500, 3] as [number, number, number, number], value: NaN }], velocity: [{ at: [0, 10, 20] as [number, number, number], value: Infinity }] };
+  const config = tinyConfig({ epochs: 2, lrGenerator: 1e-3, lrCritic: 1e-3 });
+
+  /** Records every batch the dataset hands out, by (epoch, batch index), in order. */
+  function recordBatches(ds: Dataset): { epoch: number; batch: number; indices: number[] }[] {
+    const out: { epoch: number; batch: number; indices: number[] }[] = [];
+    const batches = ds.batches.bind(ds);
+    ds.batches = async function* (opts) {
+      for await (const b of batches(opts)) {
+        out.push({ epoch: opts.epoch ?? 0, batch: b.batchIndex, indices: [...b.indices] });
+        yield b;
+      }
+    };
+    return out;
+  }
+
+  it('skips them for the rest of the run: they never enter a trained batch, batches stay full, and a resumed run skips the same ones and matches exactly', async () => {
+    const train = await layeredDataset(0, 8, plant);
+    const handed = recordBatches(train);
+    const whole: TrainerEvent[] = [];
+    const a = new Trainer({ config, train, backendName, skipNonFinite: true, onEvent: (e) => whole.push(e) });
+    expect(await a.run()).toBe('finished');
+    expect(a.skippedSamples.map((s) => s.index)).toEqual([0, 6]);
+    a.dispose();
+
+    const skips = whole.filter((e) => e.type === 'nonfinite-data');
+    expect(skips).toEqual([
+      { type: 'nonfinite-data', epoch: 0, iteration: 1, action: 'skip', samples: [{ index: 0, file: 'velocity_0.npy', row: 0, kind: 'velocity', axes: ['depth', 'offset'], position: [10, 20], value: 'Infinity', count: 1 }] },
+      { type: 'nonfinite-data', epoch: 0, iteration: 1, action: 'skip', samples: [{ index: 6, file: 'seismic_0.npy', row: 6, kind: 'seismic', axes: ['shot', 'time', 'receiver'], position: [1, 500, 3], value: 'NaN', count: 1 }] },
+    ]);
+    // A batch is trained unless the next one handed out has the same place (it was cut again).
+    const trained = handed.filter((h, i) => !(handed[i + 1]?.epoch === h.epoch && handed[i + 1]?.batch === h.batch));
+    expect(trained.map((t) => t.indices)).toEqual([[3, 5], [4, 2], [7, 1], [2, 4], [5, 7], [3, 1]]);
+    const steps = whole.filter(isStep);
+    expect(steps.filter((e) => e.type === 'critic-step').map((e) => `${e.epoch}.${e.iteration}`)).toEqual(trained.map((t) => `${t.epoch}.${t.batch}`));
+
+    // Stopped after the skips (critic step 3), then resumed from the bundle: the checkpoint carries the skipped samples.
+    const store = memoryCheckpointStore();
+    const first: StepEvent[] = [];
+    const b: Trainer = new Trainer({
+      config,
+      train,
+      backendName,
+      store,
+      skipNonFinite: true,
+      onEvent: (e) => {
+        if (isStep(e)) first.push(e);
+        if (e.type === 'critic-step' && e.criticStep === 3) b.stop();
+      },
+    });
+    expect(await b.run()).toBe('stopped');
+    b.dispose();
+    const restored = decodeCheckpointBundle(encodeCheckpointBundle(store.latest!));
+    expect(restored.meta.skipped.map((s) => [s.index, s.file, s.row, s.position.join(' '), s.value])).toEqual([
+      [0, 'velocity_0.npy', 0, '10 20', 'Infinity'],
+      [6, 'seismic_0.npy', 6, '1 500 3', 'NaN'],
+    ]);
+    handed.length = 0;
+    const rest: TrainerEvent[] = [];
+    // Resumed without the flag: the skipped samples stay out all the same.
+    const c = Trainer.fromCheckpoint(restored, { train, backendName, onEvent: (e) => rest.push(e) });
+    expect(await c.run()).toBe('finished');
+    c.dispose();
+    expect(handed.flatMap((h) => h.indices).filter((i) => i === 0 || i === 6)).toEqual([]);
+    expect(rest.some((e) => e.type === 'nonfinite-data')).toBe(false);
+    const resumed = [...first, ...rest.filter(isStep)];
+    expect(resumed.map((e) => `${e.type}@${e.epoch}.${e.iteration}`)).toEqual(steps.map((e) => `${e.type}@${e.epoch}.${e.iteration}`));
+    expect(resumed.map((e) => e.loss)).toEqual(steps.map((e) => e.loss));
   }, 120_000);
 });
 
