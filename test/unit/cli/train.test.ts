@@ -47,7 +47,7 @@ describe('fwi train', () => {
 
     // One epoch of 2 batches, n_critic 5: critic steps on both, the generator on the last.
     const csv = fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms');
+    expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms,sample,file,file_sample,position,value');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(['critic,1,0,1,', 'critic,1,1,2,', 'generator,1,1,,1', 'validation,1,,,1']);
     const events = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(['config', 'state', 'critic-step', 'critic-step', 'generator-step', 'validation', 'checkpoint', 'state']);
