@@ -5,6 +5,10 @@
  * memory above the baseline, then the same for numpy (`np.load(mmap_mode='r')` and OpenFWI's
  * transform) when `python3` with numpy is available. The file is freshly written, so both read
  * it from the page cache.
+ *
+ * Then the trainer's batch check for NaN/±Infinity (data/nonFinite.ts): its time on a batch of 64
+ * FlatVel-A-sized samples beside the transform's, and as a share of the cheapest training step
+ * this machine runs (wasm, tiny widths: the largest share any run here would see).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +23,8 @@ import { DEFAULT_MEMORY_BUDGET, openDataset } from '../src/engine/data/dataset.t
 import { normalizeSeismic } from '../src/engine/data/transforms.ts';
 import { getPreset } from '../src/engine/data/presets.ts';
 import { createRng } from '../src/engine/data/random.ts';
+import { batchNonFinite } from '../src/engine/data/nonFinite.ts';
+import { SPEED_BATCH as STEP_BATCH, timeTiny } from './train.bench.ts';
 
 const SHAPE = [500, 5, 1000, 70] as const;
 const BATCH = 64;
@@ -109,7 +115,49 @@ function numpyEpoch(path: string): { samplesPerSecond: number; peakAboveBaseline
   }
 }
 
-/** Prints samples/s and peak RSS above baseline for the studio's reader and for numpy. */
+function medianMs(repeats: number, f: () => void): number {
+  f(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+/** The batch check's cost: per batch of 64, beside the transform, and as a share of a training step. */
+async function nonFiniteCheckCost(): Promise<void> {
+  const [, shots, time, receivers] = SHAPE;
+  const seismicShape = [shots, time, receivers];
+  const velocityShape = [1, 70, 70];
+  const rng = createRng(3);
+  const seismic = Float32Array.from({ length: BATCH * shots * time * receivers }, () => (rng.next() - 0.34) * 79.7 * rng.next() ** 6);
+  const velocity = Float32Array.from({ length: BATCH * 70 * 70 }, () => 1500 + 3000 * rng.next());
+  const locate = (i: number) => ({ seismicFile: 'data.npy', velocityFile: 'model.npy', row: i });
+  const indices = Array.from({ length: BATCH }, (_, i) => i);
+  let found = 0;
+  const checkMs = medianMs(15, () => {
+    found += batchNonFinite({ seismic, velocity, indices }, seismicShape, velocityShape, locate).length;
+  });
+  const out = new Float32Array(seismic.length);
+  const transformMs = medianMs(5, () => void normalizeSeismic(seismic, getPreset('flatvel-a'), out));
+  const perSampleMs = checkMs / BATCH;
+  console.log(
+    `batch check for NaN/±Infinity (one pass over seismic + velocity, batch ${BATCH}): ${checkMs.toFixed(1)} ms per batch, ${(perSampleMs * 1000).toFixed(0)} µs per sample ` +
+      `(the flatvel-a transform of the same batch: ${transformMs.toFixed(1)} ms)${found ? ` [found ${found}?]` : ''}`,
+  );
+  const step = await timeTiny('wasm');
+  const stepPerSampleMs = ((step.criticS + step.generatorS) / 2 / STEP_BATCH) * 1000;
+  console.log(
+    `  share of a training step: ${((100 * perSampleMs) / stepPerSampleMs).toFixed(2)}% of the cheapest step here ` +
+      `(wasm, tiny widths, batch ${STEP_BATCH}: critic ${step.criticS.toFixed(2)} s, generator ${step.generatorS.toFixed(2)} s, mean ${stepPerSampleMs.toFixed(0)} ms per sample); ` +
+      'larger widths make the share smaller',
+  );
+}
+
+/** Prints samples/s and peak RSS above baseline for the studio's reader and for numpy, then the batch check's cost. */
 export async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fwi-data-bench-'));
   const path = join(dir, 'data1.npy');
@@ -134,7 +182,9 @@ export async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await nonFiniteCheckCost();
 }
+
 
 const CHILD_FLAG = '--epoch-child';
 
@@ -142,5 +192,6 @@ const CHILD_FLAG = '--epoch-child';
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const at = process.argv.indexOf(CHILD_FLAG);
   if (at >= 0) console.log(JSON.stringify(await nodeEpoch(process.argv[at + 1], Number(process.argv[at + 2]), process.argv[at + 3] === 'true')));
+  else if (process.argv.includes('--check-only')) await nonFiniteCheckCost(); // without the 700 MB file
   else await main();
 }

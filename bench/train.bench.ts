@@ -28,7 +28,7 @@ import { initBackend, type BackendName } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
 import type { TrainMemoryResult } from './trainMemory.ts';
 
-const SPEED_BATCH = 4;
+export const SPEED_BATCH = 4;
 const MEMORY_BATCHES = [2, 4] as const;
 const N_CRITIC = 5;
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
@@ -51,7 +51,8 @@ function openfwiSamplesPerSecond(t: StepTimes, batch: number): number {
   return (N_CRITIC * batch) / (N_CRITIC * t.criticS + t.generatorS);
 }
 
-async function timeTiny(name: BackendName): Promise<StepTimes> {
+/** Seconds of one critic step and one generator step (after a warm-up) at tiny widths, batch SPEED_BATCH, on `name`. */
+export async function timeTiny(name: BackendName): Promise<StepTimes> {
   await initBackend(name);
   const { generator: gw, critic: cw } = WIDTH_PRESETS.tiny;
   const G = createGenerator(gw, 1);

@@ -1,11 +1,13 @@
 /**
- * What the studio makes of the files a user supplied: every `.npy` header read (never the data),
+ * What the studio makes of the files a user supplied: every `.npy` header read (the data only by
+ * the separate value check, `checkValues`, which the worker runs after the report is out),
  * every annotation list parsed and resolved against the supplied files by relative path, each
  * list given a role (guessed from its name, overridable), and the splits' totals. Every problem is
  * attached to the file it concerns, so the data panel can show it inline while the rest of the
  * dataset stays usable.
  */
 import { memoryModeFor, openDataset, type DatasetPairSource } from '../engine/data/dataset.ts';
+import { NonFiniteScan, type NonFiniteReport } from '../engine/data/nonFinite.ts';
 import { PRESETS } from '../engine/data/presets.ts';
 import { isFwiError } from '../engine/errors.ts';
 import { parseAnnotation, resolveAnnotation, type ResolvedPair, type SuppliedFile } from '../engine/io/annotation.ts';
@@ -27,6 +29,9 @@ export interface DataState {
 }
 
 const headerCache = new WeakMap<Blob, Promise<NpyHeader>>();
+const valueCache = new WeakMap<Blob, Promise<NonFiniteReport>>();
+/** Rows read at a time by the value check, so it holds at most this much at once. */
+const VALUE_CHUNK_BYTES = 32e6;
 
 function errorText(e: unknown, path?: string): string {
   const text = e instanceof Error ? e.message : String(e);
@@ -191,6 +196,43 @@ export async function buildDataState(
     },
     lists,
   };
+}
+
+/**
+ * Reads every value of a seismic or velocity `.npy` once (per Blob: the result is kept) and
+ * reports its NaN and ±Infinity by sample and position, as `fwi inspect --scan` does.
+ */
+export function checkValues(file: Blob, path: string, kind: 'seismic' | 'velocity'): Promise<NonFiniteReport> {
+  let p = valueCache.get(file);
+  if (!p) {
+    p = (async () => {
+      const npy = await openNpy(blobSource(file, path));
+      const scan = new NonFiniteScan(path, npy.rowShape, kind);
+      const rows = Math.max(1, Math.floor(VALUE_CHUNK_BYTES / Math.max(1, npy.rowLength * 4)));
+      for (let i = 0; i < npy.rows; i += rows) scan.add(await npy.readRows(i, Math.min(npy.rows, i + rows)), i);
+      return scan.report();
+    })();
+    p.catch(() => valueCache.delete(file));
+    valueCache.set(file, p);
+  }
+  return p;
+}
+
+/** The .npy files of the training and validation lists, by path, with their kind: what the value check reads. */
+export function filesToCheck(state: DataState): Map<string, { file: Blob; kind: 'seismic' | 'velocity'; roles: Set<ListRole> }> {
+  const out = new Map<string, { file: Blob; kind: 'seismic' | 'velocity'; roles: Set<ListRole> }>();
+  for (const l of state.lists) {
+    if (l.role !== 'train' && l.role !== 'validation') continue;
+    for (const p of l.pairs) {
+      for (const [f, kind] of [[p.seismic, 'seismic'], [p.velocity, 'velocity']] as const) {
+        if (!f) continue;
+        const entry = out.get(f.path) ?? { file: f.file, kind, roles: new Set<ListRole>() };
+        entry.roles.add(l.role);
+        out.set(f.path, entry);
+      }
+    }
+  }
+  return out;
 }
 
 /** The pairs of every usable list with this role, in list order (what a split's dataset opens). */

@@ -6,6 +6,7 @@
  */
 import type { TrainConfig } from '../engine/config.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
+import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
 import type { CriticSeries, GeneratorSeries } from '../engine/train/lossColumns.ts';
 import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
@@ -46,6 +47,11 @@ export interface FileRow {
   /** Samples the list (or the .npy) holds. */
   samples: number | null;
   problems: string[];
+  /**
+   * For a .npy named by a training or validation list: its values checked for NaN and ±Infinity
+   * ('finite'), the report of those found, or 'unchecked' while the check runs (or for other files).
+   */
+  values?: 'unchecked' | 'finite' | NonFiniteReport;
 }
 
 /** What one role's annotation lists add up to, ready to train on (or why not). */
@@ -185,6 +191,9 @@ export interface BatchFit {
   largest: number;
 }
 
+/** What `train` did: started, or held back because the training files hold non-finite values. */
+export type TrainStart = { started: true } | { started: false; nonFinite: NonFiniteReport[] };
+
 export interface StudioApi {
   /**
    * Registers the page's event sink; resolves once a backend runs, with which one. `diagnostics`
@@ -197,8 +206,12 @@ export interface StudioApi {
   setConfig(config: TrainConfig): Promise<void>;
   /** Null when `config`'s batch fits the backend's memory (or it has no known limit, or no training list resolves yet). */
   batchTooLarge(config: TrainConfig): Promise<BatchFit | null>;
-  /** Starts training: from scratch, or on from the imported checkpoint when one was imported. */
-  train(): Promise<void>;
+  /**
+   * Starts training: from scratch, or on from the imported checkpoint when one was imported. If
+   * the training files hold NaN or ±Infinity and `skipNonFinite` is not set, nothing starts and
+   * the reports come back for the page to ask the user; with it, such samples are left out.
+   */
+  train(options?: { skipNonFinite?: boolean }): Promise<TrainStart>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;

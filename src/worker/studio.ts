@@ -11,6 +11,7 @@
 import * as Comlink from 'comlink';
 import { applyWidthPreset, defaultConfig, validateConfig, type TrainConfig } from '../engine/config.ts';
 import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
+import { describeSample, type NonFiniteReport } from '../engine/data/nonFinite.ts';
 import { getPreset, resolvePreset, transformOf } from '../engine/data/presets.ts';
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
@@ -26,7 +27,7 @@ import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/ev
 import { backendMemoryLimit, largestBatch } from '../engine/train/memoryBudget.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
-import { buildDataState, splitPairs, type DataState } from './dataReport.ts';
+import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
 import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../engine/train/lossColumns.ts';
@@ -45,6 +46,7 @@ import type {
   StudioBackend,
   StudioEvent,
   TaskEvent,
+  TrainStart,
 } from './protocol.ts';
 import * as vault from './runVault.ts';
 
@@ -104,6 +106,8 @@ export class Studio implements StudioApi {
   private lastCriticStep = 0;
   private lastGeneratorStep = 0;
   private runFiles: { paths: string[]; lists: { path: string; role: ListRole }[]; stored: boolean } = { paths: [], lists: [], stored: false };
+  /** The user chose to train on files holding NaN/±Infinity, leaving those samples out (kept for a restarted run). */
+  private skipNonFinite = false;
   private recovering = false;
   /** Bumped when a run's trainer is abandoned (a lost device): its late events and saves are dropped. */
   private runGeneration = 0;
@@ -268,7 +272,38 @@ export class Studio implements StudioApi {
     const state = await buildDataState(this.files, this.roles, this.presetHint);
     if (version !== this.dataVersion) return; // a newer change is being worked out
     this.data = state;
+    const check = filesToCheck(state);
+    for (const row of state.report.files) if (check.has(row.path)) row.values = 'unchecked';
     this.emit({ type: 'data', report: state.report });
+    void this.checkDataValues(state, version);
+  }
+
+  /** Reads the training and validation files' values in the background and marks those holding NaN or ±Infinity. */
+  private async checkDataValues(state: DataState, version: number): Promise<void> {
+    const rows = new Map(state.report.files.map((r) => [r.path, r]));
+    for (const [path, { file, kind }] of filesToCheck(state)) {
+      const row = rows.get(path)!;
+      try {
+        const r = await checkValues(file, path, kind);
+        row.values = r.count ? r : 'finite';
+      } catch (e) {
+        row.problems.push(`its values could not be read: ${errorText(e)}`);
+        row.values = undefined;
+      }
+      if (version !== this.dataVersion) return;
+    }
+    this.emit({ type: 'data', report: { ...state.report, files: state.report.files.map((r) => ({ ...r })) } });
+  }
+
+  /** The reports of the training files that hold NaN or ±Infinity (waits for their value check). */
+  private async trainingNonFinite(): Promise<NonFiniteReport[]> {
+    const found: NonFiniteReport[] = [];
+    for (const [path, { file, kind, roles }] of filesToCheck(await this.dataState())) {
+      if (!roles.has('train')) continue;
+      const r = await checkValues(file, path, kind);
+      if (r.count) found.push(r);
+    }
+    return found;
   }
 
   private async dataState(): Promise<DataState> {
@@ -334,6 +369,9 @@ export class Studio implements StudioApi {
       case 'state':
         this.runState = event.state;
         break;
+      case 'nonfinite-data':
+        if (event.action === 'skip') for (const s of event.samples) this.log(`Skipping sample ${s.index} for the rest of the run: ${describeSample(s)}`, 'warn');
+        break;
     }
     this.emit(event);
     if (event.type === 'generator-step') this.emit({ type: 'weights', source: `training run, generator step ${event.generatorStep}`, generatorStep: event.generatorStep });
@@ -366,11 +404,19 @@ export class Studio implements StudioApi {
     }
   }
 
-  async train(): Promise<void> {
+  async train(options: { skipNonFinite?: boolean } = {}): Promise<TrainStart> {
     if (this.run || this.recovering) throw new FwiError('usage', 'a run is already in progress');
+    const nonFinite = await this.trainingNonFinite();
+    if (nonFinite.length && !options.skipNonFinite) return { started: false, nonFinite };
+    this.skipNonFinite = options.skipNonFinite ?? false;
+    if (nonFinite.length) {
+      const samples = nonFinite.reduce((n, r) => n + r.samples.length, 0);
+      this.log(`Training without the samples holding NaN or infinite values (${samples} sample rows in ${nonFinite.map((r) => r.file).join(', ')}): each is left out when its batch comes up.`, 'warn');
+    }
     const resumeFrom = this.source?.kind === 'checkpoint' ? this.source.checkpoint : null;
     if (this.source?.kind === 'weights') this.log('Imported generator weights alone cannot continue training (the critic and optimiser states are missing): starting a new run. Import a checkpoint to continue one.', 'warn');
     await this.startRun(resumeFrom);
+    return { started: true };
   }
 
   /**
@@ -408,8 +454,8 @@ export class Studio implements StudioApi {
     };
     const store = this.checkpointStore(generation);
     this.trainer = checkpoint
-      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent, store, overrides: { epochs: config.epochs } })
-      : new Trainer({ config, train, val: val ?? undefined, onEvent, store });
+      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent, store, overrides: { epochs: config.epochs }, skipNonFinite: this.skipNonFinite })
+      : new Trainer({ config, train, val: val ?? undefined, onEvent, store, skipNonFinite: this.skipNonFinite });
     // A lost device resumes from this run's own checkpoints, never from an earlier run's.
     this.lastCheckpoint = checkpoint;
     this.source = { kind: 'trainer', trainer: this.trainer };

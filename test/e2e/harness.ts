@@ -155,8 +155,11 @@ function syntheticSeismic(seed: number, velocity: Float32Array): Float32Array {
   return out;
 }
 
-/** Writes data1/model1 (train), data2/model2 (validation), train.txt and val.txt into a fresh folder. */
-export function writeTinyDataset(trainSamples = 4, valSamples = 2): TinyDataset {
+/**
+ * Writes data1/model1 (train), data2/model2 (validation), train.txt and val.txt into a fresh
+ * folder; `plant` may change the training arrays (NCHW) before they are written.
+ */
+export function writeTinyDataset(trainSamples = 4, valSamples = 2, plant?: (seismic: Float32Array, velocity: Float32Array) => void): TinyDataset {
   const dir = mkdtempSync(join(tmpdir(), 'velocitygan-e2e-'));
   const write = (name: string, count: number, first: number) => {
     const seismic = new Float32Array(count * 5 * 1000 * 70);
@@ -166,6 +169,7 @@ export function writeTinyDataset(trainSamples = 4, valSamples = 2): TinyDataset 
       velocity.set(v, i * 4900);
       seismic.set(syntheticSeismic(first + i, v), i * 350000);
     }
+    if (name === '1') plant?.(seismic, velocity);
     writeFileSync(join(dir, `data${name}.npy`), encodeNpy([count, 5, 1000, 70], seismic));
     writeFileSync(join(dir, `model${name}.npy`), encodeNpy([count, 1, 70, 70], velocity));
   };

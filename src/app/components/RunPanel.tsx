@@ -7,6 +7,7 @@ import { batchFitText } from '../batchFitText.ts';
 import { batchTooLarge, evaluate, pause, resume, stop, train } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { progressFraction, progressText } from '../progressText.ts';
+import { TrainHold } from './TrainHold.tsx';
 
 const STATE_TEXT = {
   idle: 'Not started',
@@ -81,6 +82,7 @@ export function RunPanel() {
         </label>
       </div>
       {trainBlocked && !active ? <p className="hint">To train, {trainBlocked}.</p> : null}
+      {!active ? <TrainHold /> : null}
       <div
         className="progress"
         role="progressbar"

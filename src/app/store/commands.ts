@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import type { TrainConfig } from '../../engine/config.ts';
 import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
 import { downloadBlob as saveBlob } from '../export/download.ts';
-import { raiseAlert, receiveEvents, setBackendError, useStudio } from './studioStore.ts';
+import { raiseAlert, receiveEvents, setBackendError, setTrainHeld, useStudio } from './studioStore.ts';
 
 let api: Comlink.Remote<StudioApi> | null = null;
 
@@ -83,13 +83,24 @@ export async function batchTooLarge(config: TrainConfig): Promise<BatchFit | nul
   }
 }
 
-/** Starts training with the form's configuration. */
-export async function train(): Promise<void> {
+/**
+ * Starts training with the form's configuration. When the training files hold NaN or ±Infinity
+ * the worker starts nothing and the store holds its reports until the user chooses: train again
+ * with `skipNonFinite` (those samples left out), or `dismissTrainHold`.
+ */
+export async function train(skipNonFinite = false): Promise<void> {
   const { config } = useStudio.getState();
+  setTrainHeld(null);
   await guarded('Starting training', async () => {
     await remote().setConfig(config);
-    await remote().train();
+    const start = await remote().train({ skipNonFinite });
+    if (!start.started) setTrainHeld(start.nonFinite);
   });
+}
+
+/** The user chose not to train on files holding non-finite values. */
+export function dismissTrainHold(): void {
+  setTrainHeld(null);
 }
 
 export const pause = () => guarded('Pausing', () => remote().pause());

@@ -4,6 +4,7 @@
  * state only; the worker computes, `applyEvents` folds its events in, `commands` sends requests.
  */
 import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
+import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
 import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
 import type { CriticSeries, GeneratorSeries } from '../../engine/train/lossColumns.ts';
 import type { BackendReport, DataReport, EvaluationReport, SavedRunInfo, TaskEvent } from '../../worker/protocol.ts';
@@ -34,6 +35,8 @@ export interface RunSlice {
   tasks: Partial<Record<TaskEvent['task'], TaskEvent>>;
   /** Where the generator's current weights came from; null before any training or import. */
   weightsSource: string | null;
+  /** Train was held back: the training files hold NaN or ±Infinity and the user has to choose. */
+  trainHeld: NonFiniteReport[] | null;
   generatorStep: number | null;
 }
 

@@ -3,6 +3,7 @@
  * with selectors (`useStudio((s) => s.progress)`); only `applyEvents` (worker events) and the
  * small setters below write to it.
  */
+import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
 import { startTransition, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
@@ -24,6 +25,7 @@ export function initialState(): StudioState {
     alerts: [],
     tasks: {},
     weightsSource: null,
+    trainHeld: null,
     generatorStep: null,
     critic: emptyCritic(),
     generator: emptyGenerator(),
@@ -98,6 +100,11 @@ export function raiseAlert(message: string): void {
 
 export function dismissResumeOffer(): void {
   useStudio.setState({ resumeOfferDismissed: true });
+}
+
+/** Train held back on files with NaN/±Infinity (their reports), or the hold cleared (null). */
+export function setTrainHeld(reports: NonFiniteReport[] | null): void {
+  useStudio.setState({ trainHeld: reports });
 }
 
 export function setBackendError(message: string): void {

@@ -13,9 +13,12 @@
  *   problems: string[] }: the worker's DataReport fits).
  * - onRoleChange(path, role): the user reassigned an annotation list.
  * - onRemove?(path): shows a "Remove" button per file when given.
+ *   A .npy's `values` says whether its values were checked for NaN/±Infinity: 'unchecked',
+ *   'finite', or the engine's NonFiniteReport, shown in full under the file.
  * - disabled?: boolean: a run is active (switches locked).
  */
 import { useId } from 'react';
+import { describeReport, sampleListText, type NonFiniteReport } from '../../../engine/data/nonFinite.ts';
 import { formatBytes } from './byteSize.ts';
 
 export type ListRole = 'train' | 'validation' | 'inference' | 'unused';
@@ -30,6 +33,7 @@ export interface DataFileEntry {
   pairs?: { seismic: string; velocity: string | null; samples: number }[];
   samples: number | null;
   problems: string[];
+  values?: 'unchecked' | 'finite' | NonFiniteReport;
 }
 
 export interface DataSplitEntry {
@@ -95,8 +99,9 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
             {report.files.map((f, i) => {
               const problemId = `${id}-p${i}`;
               const name = baseName(f.path);
+              const nonFinite = typeof f.values === 'object' ? f.values : null;
               return (
-                <tr key={f.path} className={f.problems.length ? 'vg-row-bad' : undefined}>
+                <tr key={f.path} className={f.problems.length || nonFinite ? 'vg-row-bad' : undefined} data-values={nonFinite ? 'nonfinite' : f.values}>
                   <td>
                     <span className="vg-file-name" title={f.path}>{f.path}</span>
                     {f.problems.length > 0 && (
@@ -106,6 +111,8 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
                         ))}
                       </div>
                     )}
+                    {nonFinite && <NonFiniteMark report={nonFinite} />}
+                    {f.values === 'unchecked' && <p className="vg-muted">checking values…</p>}
                   </td>
                   <td><span className={`vg-kind vg-kind-${f.kind}`}>{f.kind === 'npy' ? '.npy' : f.kind === 'other' ? 'other' : f.kind}</span></td>
                   <td>{f.shape ? `(${f.shape.join(', ')})` : '—'}{f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</td>
@@ -185,6 +192,22 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
         </div>
       </dl>
       {report.detectedPreset && <p className="vg-hint">Preset {report.detectedPreset.name}: {report.detectedPreset.reason}</p>}
+    </div>
+  );
+}
+
+/** A file's NaN/±Infinity: the count and samples at a glance, every detail `fwi inspect --scan` gives on opening. */
+function NonFiniteMark({ report }: { report: NonFiniteReport }) {
+  const [, ...detail] = describeReport(report);
+  return (
+    <div className="vg-nonfinite">
+      <p className="vg-alert" role="alert">
+        {report.count} NaN/infinite value{report.count === 1 ? '' : 's'} in {report.samples.length} sample{report.samples.length === 1 ? '' : 's'} ({sampleListText(report.samples, 6)}); training asks before using them
+      </p>
+      <details>
+        <summary>Where</summary>
+        <pre className="vg-mono">{detail.map((l) => l.trim()).join('\n')}</pre>
+      </details>
     </div>
   );
 }
