@@ -5,7 +5,7 @@ import { buildDataState, checkValues, filesToCheck } from '../../../src/worker/d
 // Seismic samples of (shots 2, time 4, receivers 3), velocity samples of (1, 3, 3): the report's
 // value check needs no real sizes.
 function blob(shape: number[], values: Float32Array): Blob {
-  return new Blob([encodeNpy(shape, values)]);
+  return new Blob([encodeNpy(shape, values) as Uint8Array<ArrayBuffer>]);
 }
 
 describe("the data report's value check", () => {
