@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type TrainConfig } from '../engine/config.ts';
+import { parseDatasetConfig } from '../engine/data/datasetConfig.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
@@ -14,7 +15,7 @@ import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import { INFERENCE_BATCH_MAX, Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
-import { fileSink, openAnnotationList } from './nodeFiles.ts';
+import { fileSink, openAnnotationList, readTextFile } from './nodeFiles.ts';
 
 const HELP = `usage: fwi eval --weights <generator.safetensors | checkpoint> --val <list.txt> [options]
 
@@ -26,6 +27,7 @@ options:
   --root DIR         also resolve list paths against the files under DIR (repeatable)
   --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default: the
                      transform stored with the weights; flatvel-a for weights that store none)
+  --dataset-config F OpenFWI/PaddleScience dataset_config.json whose entries --preset may name
   --batch N          samples per forward pass (default: the run's, at most 8; results do not depend on it)
   --out FILE         metrics JSON (default eval.json)
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
@@ -38,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
     val: { type: 'string' },
     root: { type: 'string', multiple: true },
     preset: { type: 'string' },
+    'dataset-config': { type: 'string' },
     batch: { type: 'string' },
     out: { type: 'string' },
     predict: { type: 'string' },
@@ -55,7 +58,8 @@ export async function run(args: string[]): Promise<number> {
   if (!dataset.hasLabels && !values.predict) {
     throw new FwiError('usage', 'the list has seismic files only, so there is nothing to score: pass --predict out.npy to write predictions', values.val);
   }
-  const explicit = values.preset === undefined ? null : await resolvePreset(values.preset, { scan: () => dataset.scanRanges() });
+  const datasetConfig = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
+  const explicit = values.preset === undefined ? null : await resolvePreset(values.preset, { scan: () => dataset.scanRanges(), datasetConfig });
   const fallback = await resolvePreset('flatvel-a');
   const choice = chooseTransform(stored, explicit && { preset: explicit.choice, transform: explicit.transform }, { preset: fallback.choice, transform: fallback.transform });
   if (choice.message) console.error(`fwi eval: ${choice.from === 'explicit' ? 'warning: ' : ''}${choice.message}`);

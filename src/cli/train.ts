@@ -9,8 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applySchedulePreset, applyWidthPreset, configToJson, defaultConfig, parseConfigJson, validateConfig, WIDTH_PRESETS, type TrainConfig } from '../engine/config.ts';
 import type { Dataset } from '../engine/data/dataset.ts';
+import { parseDatasetConfig, type DatasetConfigEntry } from '../engine/data/datasetConfig.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
 import { describeSample } from '../engine/data/nonFinite.ts';
+import { looksLikeYaml, parsePaddleConfig } from '../engine/paddleConfig.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import type { TrainerEvent } from '../engine/train/events.ts';
@@ -30,8 +32,9 @@ data:
   --train FILE            training annotation list (seismic<TAB>velocity per line)
   --val FILE              validation annotation list (metrics every --val-every epochs)
   --root DIR              also resolve list paths against the files under DIR (repeatable)
-  --preset NAME           normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (scan the
-                          training data) (default flatvel-a)
+  --preset NAME           normalisation preset: ${PRESET_NAMES.join(', ')}, an entry of
+                          --dataset-config, or auto (scan the training data) (default flatvel-a)
+  --dataset-config FILE   an OpenFWI/PaddleScience dataset_config.json: its entries become presets
 model and schedule:
   --widths W              full, half, small, tiny, or five generator widths "32,64,128,256,512"
   --critic-widths W       four critic widths (default: the preset's, or the first four generator widths)
@@ -40,7 +43,9 @@ model and schedule:
   --epochs N              (default 500)   --batch N   batch size (default 64)
   --lr X                  learning rate of both nets (default 1e-4); --lr-g, --lr-d set one each
   --seed N                seed of the initial weights, batch order and gradient-penalty draws
-  --config FILE           start from a configuration JSON (as the studio exports); flags override it
+  --config FILE           start from a configuration: the studio's JSON, or PaddleScience's VelocityGAN
+                          YAML (mapped keys listed in the README; the others are named and ignored);
+                          flags override it
 run:
   --out DIR               where config, logs and checkpoints go (default fwi-run)
   --tensorboard DIR       TensorBoard event files, OpenFWI's tags and steps, in DIR/train and DIR/val
@@ -72,6 +77,7 @@ const OPTIONS = {
   'lr-d': { type: 'string' },
   seed: { type: 'string' },
   config: { type: 'string' },
+  'dataset-config': { type: 'string' },
   out: { type: 'string' },
   tensorboard: { type: 'string' },
   'no-tensorboard': { type: 'boolean' },
@@ -86,7 +92,7 @@ const OPTIONS = {
 type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard' | 'skip-nonfinite'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
-const NOT_CONFIG = new Set(['train', 'val', 'root', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite']);
+const NOT_CONFIG = new Set(['train', 'val', 'root', 'dataset-config', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite']);
 
 function number(flag: string, text: string): number {
   const x = Number(text);
@@ -190,6 +196,16 @@ async function openList(file: string, roots: string[]): Promise<Dataset> {
   return openAnnotationList(file, { roots });
 }
 
+/** The starting configuration of `--config` (studio JSON or PaddleScience YAML), or the defaults. */
+function readConfigFile(file: string | undefined): { base: TrainConfig; namesPresetOnly: boolean } {
+  if (file === undefined) return { base: defaultConfig(), namesPresetOnly: false };
+  const text = readTextFile(file);
+  if (!looksLikeYaml(text)) return { base: parseConfigJson(text, file), namesPresetOnly: false };
+  const { config, ignored } = parsePaddleConfig(text, file);
+  if (ignored.length) console.log(`${file}: PaddleScience settings without a studio equivalent, not used: ${ignored.join(', ')}`);
+  return { base: config, namesPresetOnly: true };
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(args, HELP, OPTIONS);
   if (!parsed) return 0;
@@ -230,11 +246,14 @@ export async function run(args: string[]): Promise<number> {
     const skipped = checkpoint.meta.skipped;
     if (skipped.length) console.log(`skipping ${skipped.length} sample${skipped.length === 1 ? '' : 's'} with non-finite values, as the run did: ${skipped.map((s) => `${s.index} (${s.file} sample ${s.row})`).join(', ')}`);
   } else {
-    const base = values.config ? parseConfigJson(readTextFile(values.config), values.config) : defaultConfig();
+    const datasetConfig: DatasetConfigEntry[] | undefined = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
+    const { base, namesPresetOnly } = readConfigFile(values.config);
     let config = configFromFlags(flags, base);
-    if (values.config === undefined || flags.preset !== undefined) {
-      const resolved = await resolvePreset(config.preset, { scan: () => train.scanRanges() });
-      config = { ...config, preset: resolved.choice, transform: resolved.transform };
+    // A PaddleScience YAML names its dataset (DATASET, k) but not its limits: those come from the preset.
+    if (values.config === undefined || flags.preset !== undefined || namesPresetOnly) {
+      const resolved = await resolvePreset(config.preset, { scan: () => train.scanRanges(), datasetConfig });
+      const k = namesPresetOnly && flags.preset === undefined ? config.transform.k : resolved.transform.k;
+      config = { ...config, preset: resolved.choice, transform: { ...resolved.transform, k } };
     }
     trainer = new Trainer({ config, train, val, store, onEvent, skipNonFinite: values['skip-nonfinite'] });
   }

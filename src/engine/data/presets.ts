@@ -4,6 +4,7 @@
  */
 import type { TransformConfig } from '../config.ts';
 import { FwiError } from '../errors.ts';
+import type { DatasetConfigEntry } from './datasetConfig.ts';
 
 export const PRESET_NAMES = [
   'flatvel-a',
@@ -103,7 +104,8 @@ export function validateTransform(t: TransformConfig): TransformConfig {
 
 /** What a preset choice resolves to: the transform, the named preset (if any) and, for `auto`, the scan. */
 export interface ResolvedPreset {
-  choice: PresetChoice;
+  /** A PresetChoice, or the name of an imported dataset_config.json entry. */
+  choice: string;
   transform: TransformConfig;
   /** The named preset used, or for `auto`/`custom` the closest one. */
   preset: DatasetPreset;
@@ -112,14 +114,20 @@ export interface ResolvedPreset {
 }
 
 /**
- * Resolves a preset choice to transform limits. `custom` needs `custom` limits; `auto` calls
+ * Resolves a preset choice to transform limits: a built-in preset, an entry of an imported
+ * dataset_config.json (`datasetConfig`), `custom` (needs `custom` limits), or `auto`, which calls
  * `scan` once (a streaming pass over the dataset) and uses the observed limits, falling back to the
  * closest preset's velocity limits for seismic-only data.
  */
 export async function resolvePreset(
   choice: string,
-  opts: { custom?: TransformConfig; scan?: () => Promise<ValueRanges> } = {},
+  opts: { custom?: TransformConfig; scan?: () => Promise<ValueRanges>; datasetConfig?: readonly DatasetConfigEntry[] } = {},
 ): Promise<ResolvedPreset> {
+  const imported = opts.datasetConfig?.find((e) => e.name === choice && !PRESETS.some((p) => p.name === e.name));
+  if (imported) {
+    const transform = transformOf(imported);
+    return { choice, transform, ...closestPreset(transform), ranges: null };
+  }
   if (choice === 'custom') {
     if (!opts.custom) throw new FwiError('config', 'the custom preset needs dataMin, dataMax, labelMin and labelMax');
     const transform = validateTransform(opts.custom);
@@ -138,6 +146,10 @@ export async function resolvePreset(
       labelMax: ranges.labelMax ?? preset.labelMax,
     });
     return { choice, transform, preset, relativeGap, ranges };
+  }
+  const known = opts.datasetConfig?.filter((e) => !PRESETS.some((p) => p.name === e.name)).map((e) => e.name) ?? [];
+  if (known.length && !PRESETS.some((p) => p.name === choice)) {
+    throw new FwiError('config', `unknown dataset preset "${choice}" (have: ${[...PRESET_NAMES, ...known, 'custom', 'auto'].join(', ')})`);
   }
   const preset = getPreset(choice);
   return { choice: preset.name, transform: transformOf(preset), preset, relativeGap: 0, ranges: null };

@@ -149,6 +149,41 @@ describe('fwi train', () => {
     vi.restoreAllMocks();
   });
 
+  it("starts from PaddleScience's YAML and a dataset_config.json entry it names", async () => {
+    quiet();
+    const out = path.join(dir, 'paddle');
+    const yaml = path.join(dir, 'velocitygan.yaml');
+    const example = fs.readFileSync('test/fixtures/paddle/velocitygan.yaml', 'utf8');
+    fs.writeFileSync(
+      yaml,
+      example
+        .replace('DATASET: "curvevel-a"', 'DATASET: "layered"')
+        .replace(/dim1: 16\n    dim2: 32\n    dim3: 64\n    dim4: 128\n    dim5: 256/, 'dim1: 4\n    dim2: 8\n    dim3: 16\n    dim4: 32\n    dim5: 64')
+        .replace(/dim1: 16\n    dim2: 32\n    dim3: 64\n    dim4: 128\n\nTRAIN/, 'dim1: 4\n    dim2: 8\n    dim3: 16\n    dim4: 32\n\nTRAIN')
+        .replace('epochs: 120', 'epochs: 1')
+        .replace('batch_size: 32', 'batch_size: 2'),
+    );
+    const datasets = path.join(dir, 'dataset_config.json');
+    fs.writeFileSync(datasets, JSON.stringify({ layered: { data_min: -3.5, data_max: 7.25, label_min: 1400, label_max: 4600, file_size: 4 } }));
+    const args = ['--train', path.join(dir, 'train.txt'), '--out', out, '--quiet', '--backend', 'cpu', '--config', yaml, '--dataset-config', datasets];
+    expect(await run(args)).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      schedule: 'paddle',
+      preset: 'layered',
+      transform: { k: 2, dataMin: -3.5, dataMax: 7.25, labelMin: 1400, labelMax: 4600 },
+      generatorWidths: [4, 8, 16, 32, 64],
+      criticWidths: [4, 8, 16, 32],
+      epochs: 1,
+      batchSize: 2,
+      seed: 1234,
+      nCritic: 4,
+      lambda: { g1v: 50, g2v: 1, adv: 0.5, gp: 20 },
+    });
+    const said = vi.mocked(console.log).mock.calls.map((c) => c.join(' ')).join('\n');
+    expect(said).toContain('velocitygan.yaml: PaddleScience settings without a studio equivalent, not used: hydra.run.dir, hydra.job.name');
+  });
+
   it('names a missing training list', async () => {
     await expect(run(['--val', 'v.txt'])).rejects.toThrow('--train is required');
     await expect(run(['--train', path.join(dir, 'nope.txt'), '--backend', 'cpu'])).rejects.toThrow('nope.txt: cannot open: no such file');
