@@ -122,11 +122,22 @@ export function validateConfig(raw: unknown): { config: TrainConfig; errors: Con
   const r = raw as Record<string, unknown>;
   const known = new Set(Object.keys(base));
   for (const key of Object.keys(r)) if (!known.has(key)) errors[key] = 'unknown setting';
+  // The two nested groups must be objects of known keys: a string or a list there is an error, not the defaults.
+  const group = (key: 'transform' | 'lambda'): object => {
+    const v = r[key];
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      errors[key] = 'must be an object';
+      return {};
+    }
+    for (const k of Object.keys(v)) if (!Object.hasOwn(base[key], k)) errors[`${key}.${k}`] = 'unknown setting';
+    return v;
+  };
   const config: TrainConfig = {
     ...base,
     ...(r as Partial<TrainConfig>),
-    transform: { ...base.transform, ...((r.transform as object) ?? {}) },
-    lambda: { ...base.lambda, ...((r.lambda as object) ?? {}) },
+    transform: { ...base.transform, ...group('transform') },
+    lambda: { ...base.lambda, ...group('lambda') },
   };
   const check = (path: string, value: unknown, c: Check) => {
     const msg = c(value);

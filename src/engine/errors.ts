@@ -40,3 +40,11 @@ export class FwiError extends Error {
 export function isFwiError(e: unknown): e is FwiError {
   return e instanceof FwiError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'FwiError');
 }
+
+/** A short description of a value read from a file, for an error message: never deep, never long, never throws. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (v === undefined) return 'nothing';
+  return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+}

@@ -76,6 +76,32 @@ function isUnder(dir: string[], p: string[]): boolean {
   return p.length > dir.length && dir.every((s, i) => p[i] === s);
 }
 
+/** The supplied files normalised once, so resolving a list costs one lookup per line, not a pass over every file. */
+interface FileIndex<T> {
+  readonly files: readonly SuppliedFile<T>[];
+  readonly segs: string[][];
+  /** First file of each normalised relative path. */
+  readonly byPath: Map<string, number>;
+  /** Files by their last segment: only these can share a path suffix with a wanted path. */
+  readonly byName: Map<string, number[]>;
+  readonly hint: string;
+}
+
+function indexFiles<T>(files: readonly SuppliedFile<T>[]): FileIndex<T> {
+  const segs = files.map((f) => pathSegments(f.path));
+  const byPath = new Map<string, number>();
+  const byName = new Map<string, number[]>();
+  segs.forEach((s, i) => {
+    const key = s.join('/');
+    if (!byPath.has(key)) byPath.set(key, i);
+    const name = s[s.length - 1];
+    if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), i]);
+  });
+  const npy = files.filter((f) => /\.npy$/i.test(f.path)).map((f) => f.path);
+  const hint = npy.length ? `; supplied .npy files include: ${npy.slice(0, 6).join(', ')}${npy.length > 6 ? `, … (${npy.length} in all)` : ''}` : '; no .npy files were supplied';
+  return { files, segs, byPath, byName, hint };
+}
+
 /**
  * Finds the supplied file a path in a list means: the exact relative path (from the list's folder,
  * then from the top of the supplied set) first, then the longest common path suffix (a bare
@@ -88,25 +114,28 @@ export function resolvePath<T>(
   files: readonly SuppliedFile<T>[],
   ctx: { listName: string; listPath?: string; line: number },
 ): SuppliedFile<T> {
+  return resolveIn(indexFiles(files), wanted, ctx);
+}
+
+function resolveIn<T>(index: FileIndex<T>, wanted: string, ctx: { listName: string; listPath?: string; line: number }): SuppliedFile<T> {
+  const { files, segs } = index;
   const target = pathSegments(wanted);
   const listDir = ctx.listPath ? pathSegments(ctx.listPath).slice(0, -1) : [];
-  const segs = files.map((f) => pathSegments(f.path));
-  const key = (s: string[]) => s.join('/');
 
   for (const candidate of [[...listDir, ...target], target]) {
-    const exact = segs.findIndex((s) => key(s) === key(candidate));
-    if (exact >= 0) return files[exact];
+    const exact = index.byPath.get(candidate.join('/'));
+    if (exact !== undefined) return files[exact];
   }
 
   let best = 0;
   let matches: number[] = [];
-  segs.forEach((s, i) => {
-    const n = commonSuffix(s, target);
+  for (const i of index.byName.get(target[target.length - 1]) ?? []) {
+    const n = commonSuffix(segs[i], target);
     if (n > best) {
       best = n;
       matches = [i];
     } else if (n === best && n > 0) matches.push(i);
-  });
+  }
   // The same file reachable under two roots is one candidate, not an ambiguity.
   matches = matches.filter((i, k) => matches.findIndex((j) => files[j].file === files[i].file) === k);
   if (matches.length > 1) {
@@ -117,9 +146,7 @@ export function resolvePath<T>(
 
   if (matches.length === 0) {
     const name = target[target.length - 1] ?? wanted;
-    const npy = files.filter((f) => /\.npy$/i.test(f.path)).map((f) => f.path);
-    const hint = npy.length ? `; supplied .npy files include: ${npy.slice(0, 6).join(', ')}${npy.length > 6 ? `, … (${npy.length} in all)` : ''}` : '; no .npy files were supplied';
-    throw new FwiError('annotation-missing', `line ${ctx.line}: no supplied file matches "${wanted}" (by relative path, path suffix or the name "${name}")${hint}`, ctx.listName);
+    throw new FwiError('annotation-missing', `line ${ctx.line}: no supplied file matches "${wanted}" (by relative path, path suffix or the name "${name}")${index.hint}`, ctx.listName);
   }
   const names = matches.map((i) => files[i].path);
   throw new FwiError(
@@ -143,10 +170,11 @@ export function resolveAnnotation<T>(
 ): AnnotationResolution<T> {
   const pairs: ResolvedPair<T>[] = [];
   const problems: FwiError[] = [];
+  const index = indexFiles(files);
   for (const e of entries) {
     try {
-      const seismic = resolvePath(e.seismic, files, { ...ctx, line: e.line });
-      const velocity = e.velocity === null ? null : resolvePath(e.velocity, files, { ...ctx, line: e.line });
+      const seismic = resolveIn(index, e.seismic, { ...ctx, line: e.line });
+      const velocity = e.velocity === null ? null : resolveIn(index, e.velocity, { ...ctx, line: e.line });
       pairs.push({ line: e.line, seismic, velocity });
     } catch (err) {
       if (err instanceof FwiError) problems.push(err);

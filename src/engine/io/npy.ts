@@ -112,7 +112,8 @@ class PyLiteralParser {
   }
 
   private dict(): { [k: string]: PyValue } {
-    const out: { [k: string]: PyValue } = {};
+    // No prototype: a key such as "__proto__" is a plain key, never an inherited "descr" or "shape".
+    const out: { [k: string]: PyValue } = Object.create(null);
     this.at++; // {
     for (;;) {
       this.skipSpace();

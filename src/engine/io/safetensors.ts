@@ -6,7 +6,7 @@
  *
  * Format: https://github.com/huggingface/safetensors#format
  */
-import { FwiError } from '../errors.ts';
+import { describeValue, FwiError } from '../errors.ts';
 import { halfToFloat } from './npy.ts';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32';
@@ -114,7 +114,7 @@ export function parseSafetensors(bytes: Uint8Array, name = 'weights.safetensors'
     }
     const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof t !== 'object' || t === null) fail(`tensor "${key}" is not an object`);
-    if (typeof t.dtype !== 'string' || !(t.dtype in itemSizes)) fail(`tensor "${key}" has unsupported dtype ${JSON.stringify(t.dtype)} (supported: ${Object.keys(itemSizes).join(', ')})`);
+    if (typeof t.dtype !== 'string' || !Object.hasOwn(itemSizes, t.dtype)) fail(`tensor "${key}" has unsupported dtype ${describeValue(t.dtype)} (supported: ${Object.keys(itemSizes).join(', ')})`);
     const dtype = t.dtype as string;
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor "${key}" has a malformed shape`);
     const shape = t.shape as number[];

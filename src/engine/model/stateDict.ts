@@ -145,6 +145,10 @@ export function widthsFromStateDict(kind: 'generator' | 'critic', tensors: Map<s
     if (!t || t.shape.length !== 4) {
       throw new FwiError('weights', `not a ${kind} state dict: no 4-D "${convKey(name, 'weight')}"`, file);
     }
+    // A zero-size axis would let the header claim any width at no cost in bytes, and the network is built at that width.
+    if (t.shape.some((d) => d < 1)) {
+      throw new FwiError('weights', `"${convKey(name, 'weight')}" has an empty axis (shape [${t.shape.join(', ')}])`, file);
+    }
     return t.shape[0];
   });
 }

@@ -15,7 +15,7 @@
  */
 import type { TrainConfig } from '../config.ts';
 import { validateConfig } from '../config.ts';
-import { FwiError } from '../errors.ts';
+import { describeValue, FwiError } from '../errors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
 import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
 import type { NonFiniteSample } from '../data/nonFinite.ts';
@@ -131,9 +131,9 @@ export function parseCheckpointMeta(text: string, file: string): CheckpointMeta 
   }
   const m = raw as Partial<CheckpointMeta>;
   if (typeof m !== 'object' || m === null || m.format !== CHECKPOINT_FORMAT) {
-    throw new FwiError('config', `not a VelocityGAN Studio checkpoint (format is ${JSON.stringify(m?.format)})`, file);
+    throw new FwiError('config', `not a VelocityGAN Studio checkpoint (format is ${describeValue(m?.format)})`, file);
   }
-  if (m.version !== CHECKPOINT_VERSION) throw new FwiError('config', `checkpoint version ${m.version} is not supported (this build reads ${CHECKPOINT_VERSION})`, file);
+  if (m.version !== CHECKPOINT_VERSION) throw new FwiError('config', `checkpoint version ${describeValue(m.version)} is not supported (this build reads ${CHECKPOINT_VERSION})`, file);
   const { config, errors } = validateConfig(m.config);
   const bad = Object.entries(errors);
   if (bad.length) throw new FwiError('config', `the checkpoint's configuration is invalid: ${bad.map(([k, v]) => `${k} ${v}`).join('; ')}`, file);
@@ -148,19 +148,27 @@ export function parseCheckpointMeta(text: string, file: string): CheckpointMeta 
     ['rngState', m.rngState],
   ];
   const wrong = fields.filter(([, v]) => !whole(v)).map(([k]) => k);
+  if (m.elapsedSeconds !== undefined && !(typeof m.elapsedSeconds === 'number' && Number.isFinite(m.elapsedSeconds) && m.elapsedSeconds >= 0)) wrong.push('elapsedSeconds');
+  if (m.validation !== undefined && !Array.isArray(m.validation)) wrong.push('validation');
   if (wrong.length) throw new FwiError('config', `the checkpoint lacks valid ${wrong.join(', ')}`, file);
   // Checkpoints from before skipping existed have no list: nothing was skipped.
   const skipped = m.skipped ?? [];
   if (!Array.isArray(skipped) || !skipped.every((s) => typeof s === 'object' && s !== null && whole(s.index) && whole(s.row) && typeof s.file === 'string')) {
     throw new FwiError('config', 'the checkpoint\'s skipped samples are not a list of {index, file, row, …}', file);
   }
-  return {
-    ...(m as CheckpointMeta),
-    skipped,
-    config,
-    elapsedSeconds: typeof m.elapsedSeconds === 'number' ? m.elapsedSeconds : 0,
-    validation: Array.isArray(m.validation) ? m.validation : [],
-  };
+  const validation = (m.validation ?? []).map((v, i) => checkValidationEntry(v, i, file));
+  return { ...(m as CheckpointMeta), skipped, config, elapsedSeconds: m.elapsedSeconds ?? 0, validation };
+}
+
+const VALIDATION_NUMBERS = ['epoch', 'generatorStep', 'loss', 'mae', 'rmse', 'ssim', 'maeMs', 'rmseMs'] as const;
+
+/** One entry of the validation history: charted and resumed from, so every number is checked here, at the edge. */
+function checkValidationEntry(v: unknown, i: number, file: string): ValidationEvent {
+  const e = v as Partial<ValidationEvent> | null;
+  const bad = typeof e !== 'object' || e === null || Array.isArray(e) ? ['not an object'] : VALIDATION_NUMBERS.filter((k) => typeof e[k] !== 'number' || !Number.isFinite(e[k]));
+  if (bad.length) throw new FwiError('config', `validation entry ${i} of the checkpoint is malformed (${bad.join(', ')})`, file);
+  const { epoch, generatorStep, loss, mae, rmse, ssim, maeMs, rmseMs } = e as ValidationEvent;
+  return { type: 'validation', epoch, generatorStep, loss, mae, rmse, ssim, maeMs, rmseMs };
 }
 
 /** Reads a checkpoint folder's files (by name, as `encodeCheckpointFiles` wrote them). */
