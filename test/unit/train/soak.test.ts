@@ -12,7 +12,9 @@ describe('soak (short): the training loop holds no tensors across steps', () => 
 
   it('200 steps on wasm at tiny widths, with validations, snapshots and checkpoints: tensor count and bytes do not move', async () => {
     const r = await runSoak({ steps: 200, sampleEvery: 20, backend: 'wasm', train: await layeredDataset(0, 4), val: await layeredDataset(100, 2), config: { checkpointMinutes: 2 / 60 } });
-    expect(r.steps).toBe(200);
+    // A stop takes effect after the batch: OpenFWI's schedule may finish that batch's generator step.
+    expect(r.steps).toBeGreaterThanOrEqual(200);
+    expect(r.steps).toBeLessThanOrEqual(201);
     expect(r.samples.map((s) => s.step)).toEqual([20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
     expect(r.validations).toBeGreaterThanOrEqual(2); // every 100 steps
     expect(r.checkpoints).toBeGreaterThanOrEqual(1);
@@ -21,5 +23,5 @@ describe('soak (short): the training loop holds no tensors across steps', () => 
     expect(new Set(after.map((s) => s.bytes)).size).toBe(1);
     expect(r.slopes.tensors).toBe(0);
     expect(r.slopes.bytes).toBe(0);
-  });
+  }, 900_000);
 });
