@@ -60,12 +60,14 @@ export function slope(x: readonly number[], y: readonly number[]): number {
 /** Runs the trainer for `steps` steps (critic and generator steps together) and samples it. */
 export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const backend = await initBackend(opts.backend);
-  const perEpoch = Math.floor(opts.train.length / (opts.config?.batchSize ?? 2));
+  // Steps per epoch: a critic step per batch, and a generator step every nCritic batches.
+  const batches = Math.floor(opts.train.length / (opts.config?.batchSize ?? 2));
+  const perEpoch = batches * (1 + 1 / (opts.config?.nCritic ?? defaultConfig().nCritic));
   const config: TrainConfig = {
     ...applyWidthPreset(defaultConfig(), 'tiny'),
     preset: 'custom',
     batchSize: 2,
-    epochs: Math.ceil(opts.steps / perEpoch) + 1,
+    epochs: Math.ceil(opts.steps / batches) + 1,
     valEvery: Math.max(1, Math.round(100 / perEpoch)),
     snapshotEvery: 10,
     checkpointMinutes: 5 / 60,
