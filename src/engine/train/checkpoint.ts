@@ -165,10 +165,13 @@ const VALIDATION_NUMBERS = ['epoch', 'generatorStep', 'loss', 'mae', 'rmse', 'ss
 /** One entry of the validation history: charted and resumed from, so every number is checked here, at the edge. */
 function checkValidationEntry(v: unknown, i: number, file: string): ValidationEvent {
   const e = v as Partial<ValidationEvent> | null;
-  const bad = typeof e !== 'object' || e === null || Array.isArray(e) ? ['not an object'] : VALIDATION_NUMBERS.filter((k) => typeof e[k] !== 'number' || !Number.isFinite(e[k]));
+  const bad: string[] = typeof e !== 'object' || e === null || Array.isArray(e) ? ['not an object'] : VALIDATION_NUMBERS.filter((k) => typeof e[k] !== 'number' || !Number.isFinite(e[k]));
+  // Checkpoints saved before the MSE was recorded: it is RMSE², exactly.
+  const mse = e?.mse === undefined ? (e?.rmse ?? 0) ** 2 : e.mse;
+  if (!bad.length && (typeof mse !== 'number' || !Number.isFinite(mse))) bad.push('mse');
   if (bad.length) throw new FwiError('config', `validation entry ${i} of the checkpoint is malformed (${bad.join(', ')})`, file);
   const { epoch, generatorStep, loss, mae, rmse, ssim, maeMs, rmseMs } = e as ValidationEvent;
-  return { type: 'validation', epoch, generatorStep, loss, mae, rmse, ssim, maeMs, rmseMs };
+  return { type: 'validation', epoch, generatorStep, loss, mae, mse, rmse, ssim, maeMs, rmseMs };
 }
 
 /** Reads a checkpoint folder's files (by name, as `encodeCheckpointFiles` wrote them). */

@@ -43,8 +43,11 @@ describe('fuzz findings', () => {
 
   it('checkpoint: each validation entry is checked at the edge (a null entry crashed the charts of a resumed run)', () => {
     const meta = checkpointMeta();
-    const good = { type: 'validation', epoch: 1, generatorStep: 4, loss: 12.5, mae: 0.1, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 };
+    const good = { type: 'validation', epoch: 1, generatorStep: 4, loss: 12.5, mae: 0.1, mse: 0.04, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 };
     expect(parseCheckpointMeta(JSON.stringify({ ...meta, validation: [good] }), 'c.json').validation).toEqual([good]);
+    // Saved before the MSE was recorded: RMSE² stands in for it.
+    const { mse: _, ...older } = { ...good, rmse: 0.5 };
+    expect(parseCheckpointMeta(JSON.stringify({ ...meta, validation: [older] }), 'c.json').validation[0].mse).toBe(0.25);
     expect(() => parseCheckpointMeta(JSON.stringify({ ...meta, validation: [good, null] }), 'c.json')).toThrow(new FwiError('config', 'validation entry 1 of the checkpoint is malformed (not an object)', 'c.json'));
     expect(() => parseCheckpointMeta(JSON.stringify({ ...meta, validation: [{ ...good, mae: 'x', ssim: null }] }), 'c.json')).toThrow(/validation entry 0 of the checkpoint is malformed \(mae, ssim\)/);
     expect(() => parseCheckpointMeta(JSON.stringify({ ...meta, validation: 'all' }), 'c.json')).toThrow(/lacks valid validation/);
