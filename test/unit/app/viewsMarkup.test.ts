@@ -58,7 +58,7 @@ describe('views markup', () => {
     for (const i of ids) expect(html).toContain(`for="${i}"`);
     expect(html).toMatch(/aria-invalid="true" aria-describedby="[^"]*batchSize-err"/);
     expect(html).toContain('must be at least 2');
-    for (const text of ['Reset to defaults', 'Export JSON', 'Import configuration (JSON)', 'auto (scan the data)', 'custom limits', 'PaddleScience']) expect(html).toContain(text);
+    for (const text of ['Reset to defaults', 'Export JSON', 'Export YAML', 'Import config…', 'Import configuration (JSON)', '.yaml', 'auto (scan the data)', 'custom limits', 'PaddleScience']) expect(html).toContain(text);
   });
 
   it('EvaluationReport: metrics beside the published rows, downloads', () => {

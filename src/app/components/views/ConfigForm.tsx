@@ -1,8 +1,9 @@
 /**
  * The training configuration form (engine TrainConfig): every field labelled; an invalid value is
  * rejected at its field with the reason (aria-invalid, message tied by aria-describedby) and never
- * reaches `onChange`, so the parent always holds a valid configuration. Import/export the whole
- * configuration as JSON, reset to OpenFWI's defaults; locked while a run is active.
+ * reaches `onChange`, so the parent always holds a valid configuration. Import the whole
+ * configuration as the studio's JSON or PaddleScience's VelocityGAN YAML (engine/paddleConfig.ts),
+ * export either, reset to OpenFWI's defaults; locked while a run is active.
  *
  * Props (ConfigFormProps):
  * - config: TrainConfig (valid); onChange(config): called with each accepted edit.
@@ -27,13 +28,15 @@ import {
   type TrainConfig,
   type WidthPresetName,
 } from '../../../engine/config.ts';
+import { encodePaddleConfig, looksLikeYaml, parsePaddleConfig } from '../../../engine/paddleConfig.ts';
 import { downloadText } from '../../export/download.ts';
 import { CRITIC_WIDTH_FIELDS, FIELD_GROUPS, GENERATOR_WIDTH_FIELDS, getPath, LIMIT_FIELDS, tryEdit, type NumberField } from './configFields.ts';
 
 export interface DatasetPresetOption {
   name: string;
   label?: string;
-  transform?: { dataMin: number; dataMax: number; labelMin: number; labelMax: number };
+  /** The limits (and k, for an imported dataset_config.json entry that sets one) the preset stands for. */
+  transform?: { k?: number; dataMin: number; dataMax: number; labelMin: number; labelMax: number };
 }
 
 export interface ConfigFormProps {
@@ -52,6 +55,8 @@ export function ConfigForm({ config, onChange, presets, disabled = false, errors
   const id = useId();
   const [drafts, setDrafts] = useState<Drafts>({});
   const [importMessage, setImportMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // The imported PaddleScience YAML, so Export YAML writes over it and keeps what the studio ignored.
+  const [yamlSource, setYamlSource] = useState<string | null>(null);
   const reported = useRef('{}');
 
   useEffect(() => {
@@ -94,9 +99,21 @@ export function ConfigForm({ config, onChange, presets, disabled = false, errors
     e.target.value = '';
     if (!file) return;
     try {
-      const next = parseConfigJson(await file.text(), file.name);
-      accept(next, 'all');
-      setImportMessage({ ok: true, text: `Imported ${file.name}.` });
+      const text = await file.text();
+      if (!looksLikeYaml(text)) {
+        accept(parseConfigJson(text, file.name), 'all');
+        setImportMessage({ ok: true, text: `Imported ${file.name}.` });
+        return;
+      }
+      const { config: next, ignored } = parsePaddleConfig(text, file.name);
+      // The YAML names its dataset (DATASET) and k; the limits are the preset's.
+      const preset = presets.find((p) => p.name === next.preset);
+      if (!preset?.transform) {
+        throw new Error(`${file.name}: DATASET "${next.preset}" is not a preset here (have: ${presets.map((p) => p.name).join(', ')}); add its dataset_config.json entry or choose the preset after importing`);
+      }
+      accept({ ...next, transform: { ...preset.transform, k: next.transform.k } }, 'all');
+      setYamlSource(text);
+      setImportMessage({ ok: true, text: `Imported PaddleScience configuration ${file.name}.${ignored.length ? ` Not used (no studio equivalent): ${ignored.join(', ')}.` : ''}` });
     } catch (err) {
       setImportMessage({ ok: false, text: (err as Error).message });
     }
@@ -229,11 +246,19 @@ export function ConfigForm({ config, onChange, presets, disabled = false, errors
 
       <div className="vg-form-actions">
         <span className="vg-btn vg-file-button">
-          Import JSON…
-          <input type="file" accept=".json,application/json" aria-label="Import configuration (JSON)" disabled={disabled} onChange={(e) => void importJson(e)} />
+          Import config…
+          <input type="file" accept=".json,.yaml,.yml,application/json" aria-label="Import configuration (JSON)" disabled={disabled} onChange={(e) => void importJson(e)} />
         </span>
         <button type="button" className="vg-btn" onClick={() => downloadText(configToJson(config), 'velocitygan-config.json', 'application/json')}>
           Export JSON
+        </button>
+        <button
+          type="button"
+          className="vg-btn"
+          title="PaddleScience's VelocityGAN example configuration (runs its PaddleScience schedule)"
+          onClick={() => downloadText(encodePaddleConfig(config, yamlSource ?? undefined), 'velocitygan.yaml', 'application/yaml')}
+        >
+          Export YAML
         </button>
         <button type="button" className="vg-btn" disabled={disabled} onClick={() => accept(defaultConfig(), 'all')}>
           Reset to defaults
