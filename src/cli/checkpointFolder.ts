@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { FwiError } from '../engine/errors.ts';
 import { parseSafetensors } from '../engine/io/safetensors.ts';
 import { readStoredTraining, type LoadedWeights } from '../engine/model/weightsMetadata.ts';
+import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
 import {
   CHECKPOINT_FILES,
   decodeCheckpointBundle,
@@ -63,9 +64,11 @@ export function readCheckpoint(where: string): Checkpoint {
 }
 
 /**
- * Generator weights from a generator `.safetensors` (PyTorch state dict), a checkpoint folder or
- * a checkpoint bundle, with what they store about their training: the file's own metadata, else
- * (a folder written before weights described themselves) its `checkpoint.json`.
+ * Generator weights from a checkpoint folder, a checkpoint bundle, or any weights file
+ * `readWeightsFile` reads (`.safetensors`, PyTorch `.pth` incl. OpenFWI's checkpoint.pth,
+ * PaddleScience `.pdparams`), told apart by content; with what they store about their training:
+ * the file's own metadata, else (a folder written before weights described themselves) its
+ * `checkpoint.json`. `.pth` and `.pdparams` store none.
  */
 export function readGeneratorWeights(where: string): LoadedWeights {
   if (fs.existsSync(where) && fs.statSync(where).isDirectory()) {
@@ -83,6 +86,6 @@ export function readGeneratorWeights(where: string): LoadedWeights {
     const checkpoint = decodeCheckpointBundle(bytes, where);
     return { tensors: checkpoint.generator, stored: storedTrainingOfCheckpoint(checkpoint.meta) };
   }
-  const { tensors, metadata } = parseSafetensors(bytes, where);
-  return { tensors, stored: readStoredTraining(metadata, where) };
+  const weights = readWeightsFile(bytes, where);
+  return { tensors: generatorOf(weights, where), stored: weights.format === 'safetensors' ? readStoredTraining(weights.metadata, where) : null };
 }

@@ -17,12 +17,14 @@ import { readGeneratorWeights } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, openAnnotationList, readTextFile } from './nodeFiles.ts';
 
-const HELP = `usage: fwi eval --weights <generator.safetensors | checkpoint> --val <list.txt> [options]
+const HELP = `usage: fwi eval --weights <generator weights | checkpoint> --val <list.txt> [options]
 
-Evaluates a generator (PyTorch state dict, or a checkpoint folder or bundle) on an annotation list.
+Evaluates a generator (.safetensors, PyTorch .pth, PaddleScience .pdparams, or a checkpoint folder
+or bundle) on an annotation list.
 
 options:
-  --weights PATH     generator .safetensors, checkpoint folder or checkpoint bundle
+  --weights PATH     generator .safetensors / .pth (OpenFWI checkpoint.pth too) / .pdparams,
+                     checkpoint folder or checkpoint bundle (the format is read from the content)
   --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
   --root DIR         also resolve list paths against the files under DIR (repeatable)
   --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default: the

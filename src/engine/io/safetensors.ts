@@ -34,7 +34,8 @@ export interface SafeTensorEntry {
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const itemSizes: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+/** Bytes per value of each safetensors dtype. */
+export const itemSizes: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 /** The header may not exceed this; also guards against reading a random file's first 8 bytes as a length. */
 const MAX_HEADER = 100_000_000;
 
@@ -42,7 +43,8 @@ function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-function decodeTensor(dtype: string, bytes: Uint8Array, count: number): TensorData {
+/** `count` little-endian values of a safetensors dtype; `bytes` must be a fresh copy (typed views alias it, aligned). */
+export function decodeTensor(dtype: string, bytes: Uint8Array, count: number): TensorData {
   // `bytes` is a fresh copy starting at offset 0, so typed views on its buffer are aligned.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
