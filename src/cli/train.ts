@@ -18,6 +18,7 @@ import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import type { TrainerEvent } from '../engine/train/events.ts';
 import { batchesPerEpoch } from '../engine/train/schedule.ts';
 import { Trainer, type ResumeOverrides } from '../engine/train/trainer.ts';
+import { withForeignExports } from './foreignExports.ts';
 import { folderCheckpointStore, readCheckpoint } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { MetricsLog } from './metricsLog.ts';
@@ -54,6 +55,10 @@ run:
                           --checkpoint-minutes may change)
   --val-every N           validate every N epochs (default 1; the last epoch always validates)
   --checkpoint-minutes M  save a checkpoint at least every M minutes (default 3)
+  --pth                   with every checkpoint also write <out>/checkpoint.pth as OpenFWI's gan_train.py
+                          saves it (continue it there with --resume checkpoint.pth)
+  --pdparams              with every checkpoint also write <out>/model_gen.pdparams and model_dis.pdparams
+                          for PaddleScience's VelocityGAN example
   --backend B             wasm (default, fastest on a CPU) or cpu
   --skip-nonfinite        leave samples holding NaN or infinite values out of the run (each one is
                           named in the log, metrics.jsonl and metrics.csv, and kept in the
@@ -87,12 +92,14 @@ const OPTIONS = {
   backend: { type: 'string' },
   quiet: { type: 'boolean' },
   'skip-nonfinite': { type: 'boolean' },
+  pth: { type: 'boolean' },
+  pdparams: { type: 'boolean' },
 } as const;
 
-type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard' | 'skip-nonfinite'>, string>>;
+type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard' | 'skip-nonfinite' | 'pth' | 'pdparams'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
-const NOT_CONFIG = new Set(['train', 'val', 'root', 'dataset-config', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite']);
+const NOT_CONFIG = new Set(['train', 'val', 'root', 'dataset-config', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite', 'pth', 'pdparams']);
 
 function number(flag: string, text: string): number {
   const x = Number(text);
@@ -221,7 +228,7 @@ export async function run(args: string[]): Promise<number> {
 
   const out = path.resolve(values.out ?? 'fwi-run');
   fs.mkdirSync(out, { recursive: true });
-  const store = folderCheckpointStore(out);
+  const store = withForeignExports(folderCheckpointStore(out), out, { pth: values.pth ?? false, pdparams: values.pdparams ?? false });
   const log = new MetricsLog(out);
   const show = printer(values.quiet ?? false);
   let board: TensorBoardLog | null = null;

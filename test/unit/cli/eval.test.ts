@@ -78,6 +78,6 @@ describe('fwi eval', () => {
   it('names weights that are not a generator', async () => {
     const critic = path.join(dir, 'not_g.safetensors');
     fs.writeFileSync(critic, encodeSafetensors({ 'convblock1_1.layers.0.weight': { dtype: 'F32', shape: [4, 1, 3, 3], data: new Float32Array(36) } }));
-    await expect(run(['--weights', critic, '--val', path.join(dir, 'val.txt')])).rejects.toThrow('not a generator state dict');
+    await expect(run(['--weights', critic, '--val', path.join(dir, 'val.txt')])).rejects.toThrow(`${critic}: holds critic (Discriminator) weights, not a generator`);
   });
 });
