@@ -150,6 +150,15 @@ export interface ImportReport {
   message: string;
 }
 
+/** Foreign formats the studio exports: OpenFWI's checkpoint.pth, PaddleScience's .pdparams, the hand-over bundle. */
+export type ForeignExport = 'pth' | 'pdparams' | 'handover';
+
+/** A file to download, named as its target tool expects it. */
+export interface ExportedFile {
+  name: string;
+  blob: Blob;
+}
+
 /** The input seismic of one sample, for the shot-gather view. */
 export interface ShotGather {
   index: number;
@@ -220,6 +229,8 @@ export interface StudioApi {
   predict(listPath: string): Promise<Blob>;
   exportWeights(): Promise<Blob>;
   exportCheckpoint(): Promise<Blob>;
+  /** The run (or imported weights) in another tool's format. */
+  exportForeign(target: ForeignExport): Promise<ExportedFile[]>;
   importWeights(file: File): Promise<ImportReport>;
   makeDemoDataset(options: DemoOptions): Promise<void>;
   /** The demo dataset as a zip of .npy files and annotation lists. */

@@ -16,8 +16,11 @@ import { getPreset, resolvePreset, transformOf } from '../engine/data/presets.ts
 import { FwiError, isFwiError } from '../engine/errors.ts';
 import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSink, blobSource } from '../engine/io/byteSource.ts';
-import { parseSafetensors, type SafeTensor } from '../engine/io/safetensors.ts';
+import type { SafeTensor } from '../engine/io/safetensors.ts';
+import { openNpy } from '../engine/io/npy.ts';
+import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
 import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
+import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
@@ -25,6 +28,8 @@ import { writeZip } from '../engine/io/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
 import { backendMemoryLimit, largestBatch } from '../engine/train/memoryBudget.ts';
+import { handOverBundle } from '../engine/train/handOver.ts';
+import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
@@ -37,6 +42,8 @@ import type {
   DemoOptions,
   DroppedFile,
   EvaluationReport,
+  ExportedFile,
+  ForeignExport,
   ImportReport,
   ListRole,
   RunHistory,
@@ -654,18 +661,32 @@ export class Studio implements StudioApi {
     return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
   }
 
-  async exportCheckpoint(): Promise<Blob> {
+  private async currentCheckpoint(): Promise<Checkpoint> {
     const s = this.source;
-    let checkpoint: Checkpoint;
     if (s?.kind === 'trainer') {
       if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
-      checkpoint = await s.trainer.checkpoint();
-    } else if (s?.kind === 'checkpoint') {
-      checkpoint = s.checkpoint;
-    } else {
-      throw new FwiError('usage', s ? 'imported generator weights are not a checkpoint (no critic or optimiser state): use Export weights' : 'no run to save yet');
+      return s.trainer.checkpoint();
     }
-    return new Blob([encodeCheckpointBundle(checkpoint) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+    if (s?.kind === 'checkpoint') return s.checkpoint;
+    throw new FwiError('usage', s ? 'imported generator weights are not a checkpoint (no critic or optimiser state): use Export weights' : 'no run to save yet');
+  }
+
+  async exportCheckpoint(): Promise<Blob> {
+    return new Blob([encodeCheckpointBundle(await this.currentCheckpoint()) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  }
+
+  async exportForeign(target: ForeignExport): Promise<ExportedFile[]> {
+    const file = (name: string, bytes: Uint8Array): ExportedFile => ({ name, blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }) });
+    if (target === 'pdparams' && this.source?.kind === 'weights') return [file('model_gen.pdparams', encodeNetworkPdparams('generator', this.source.tensors))];
+    const checkpoint = await this.currentCheckpoint();
+    if (target === 'pth') return [file('checkpoint.pth', encodeOpenFwiCheckpoint(checkpoint))];
+    if (target === 'pdparams') return [file('model_gen.pdparams', encodeNetworkPdparams('generator', checkpoint.generator)), file('model_dis.pdparams', encodeNetworkPdparams('critic', checkpoint.critic))];
+    const lists = (await this.dataState()).lists;
+    const pairs = (role: ListRole) => splitPairs(lists, role).map((p) => ({ seismic: p.seismic.path, velocity: p.velocity?.path ?? null }));
+    const seismic = new Map(lists.flatMap((l) => l.pairs.map((p) => [p.seismic.path, p.seismic.file] as const)));
+    const sizes = await Promise.all([...seismic].map(async ([path, blob]) => (await openNpy(blobSource(blob, path))).shape[0]));
+    const fileSize = sizes.length && sizes.every((n) => n === sizes[0]) ? sizes[0] : null;
+    return [file('velocitygan-handover.zip', handOverBundle({ checkpoint, train: pairs('train'), val: pairs('validation'), fileSize }))];
   }
 
   async importWeights(file: File): Promise<ImportReport> {
@@ -687,9 +708,10 @@ export class Studio implements StudioApi {
           message: `Imported checkpoint ${file.name} (${epochText(checkpoint.meta.position)}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
         };
       } else {
-        const { tensors, metadata } = parseSafetensors(bytes, file.name);
+        const weights = readWeightsFile(bytes, file.name);
+        const tensors = generatorOf(weights, file.name);
         const widths = checkGeneratorWeights(tensors, file.name);
-        const stored = readStoredTraining(metadata, file.name);
+        const stored = readStoredTraining(weights.metadata, file.name);
         this.source = { kind: 'weights', tensors, name: file.name, stored };
         const sameWidths = widths.every((w, i) => w === this.config.generatorWidths[i]);
         const before = this.config;

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { TrainConfig } from '../../engine/config.ts';
-import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
+import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ForeignExport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
 import { downloadBlob as saveBlob } from '../export/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, setTrainHeld, useStudio } from './studioStore.ts';
 
@@ -130,6 +130,13 @@ export async function exportWeights(): Promise<void> {
 export async function exportCheckpoint(): Promise<void> {
   const blob = await guarded('Exporting the checkpoint', () => remote().exportCheckpoint());
   if (blob) saveBlob(blob, `velocitygan-checkpoint-step${useStudio.getState().generatorStep ?? 0}.fwickpt`);
+}
+
+/** Downloads the run in another tool's format (OpenFWI checkpoint.pth, PaddleScience .pdparams, or the hand-over zip). */
+export async function exportForeign(target: ForeignExport): Promise<void> {
+  const label = { pth: 'Exporting for PyTorch', pdparams: 'Exporting for PaddleScience', handover: 'Preparing the hand-over to PyTorch' }[target];
+  const files = await guarded(label, () => remote().exportForeign(target));
+  for (const f of files ?? []) saveBlob(f.blob, f.name);
 }
 
 export function importWeights(file: File): Promise<ImportReport | undefined> {
