@@ -64,6 +64,7 @@ beforeAll(async () => {
       rngState: 1,
       elapsedSeconds: 1,
       validation: [],
+      skipped: [],
       savedAt: '2026-11-30T00:00:00Z',
     },
     generator,
