@@ -2,13 +2,14 @@
  * Draws the studio's app icons (public/icons/): a layered velocity model in the studio's colour
  * map, slow layers (blue) on top, fast (red) below, with a white shot (the source) at the
  * surface. Written as an SVG and as 192/512 px PNGs (plain and maskable, whose safe zone keeps the
- * shot inside the inner 80 %), with a tiny PNG encoder on node:zlib.
+ * shot inside the inner 80 %), with a tiny PNG encoder on node:zlib and the engine's CRC-32.
  *
  *     npx tsx scripts/makeIcons.ts
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { crc32 } from '../src/engine/io/crc32.ts';
 
 const LAYERS: [number, string][] = [
   [0.0, '#1f3b8c'],
@@ -45,17 +46,6 @@ function pixels(size: number, inset: number): Uint8Array {
       px[at + 3] = 255;
     }
   return px;
-}
-
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Buffer {

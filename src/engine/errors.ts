@@ -24,7 +24,8 @@ export type FwiErrorCode =
   | 'velocity'
   | 'usage'
   | 'io'
-  | 'memory';
+  | 'memory'
+  | 'checkpoint-damaged';
 
 export class FwiError extends Error {
   readonly code: FwiErrorCode;

@@ -19,6 +19,7 @@ import { describeValue, FwiError } from '../errors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
 import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
 import type { NonFiniteSample } from '../data/nonFinite.ts';
+import { checkpointChecksums, verifyCheckpointChecksums, type CheckpointChecksums } from './checkpointChecksum.ts';
 import type { CheckpointEvent, ValidationEvent } from './events.ts';
 import type { SchedulePosition } from './schedule.ts';
 
@@ -45,6 +46,8 @@ export interface CheckpointMeta {
   /** Every validation so far, for the charts of a resumed run. */
   validation: ValidationEvent[];
   savedAt: string;
+  /** CRC-32 of each tensor part, written at every save and checked at every load (checkpoints older than it have none). */
+  checksums?: CheckpointChecksums;
 }
 
 export type TensorMap = Map<string, SafeTensor>;
@@ -106,11 +109,16 @@ function entries(map: TensorMap, prefix = ''): Record<string, SafeTensorEntry> {
   return out;
 }
 
+/** The description as saved: with the checksums of the tensors saved beside it. */
+function withChecksums(c: Checkpoint): CheckpointMeta {
+  return { ...c.meta, checksums: checkpointChecksums(c) };
+}
+
 /** The checkpoint as the files of a checkpoint folder, by file name. */
 export function encodeCheckpointFiles(c: Checkpoint): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   for (const part of TENSOR_PARTS) files[CHECKPOINT_FILES[part]] = encodeSafetensors(entries(c[part]), metadataOf(c, ROLE[part]));
-  files[CHECKPOINT_FILES.meta] = new TextEncoder().encode(JSON.stringify(c.meta, null, 1));
+  files[CHECKPOINT_FILES.meta] = new TextEncoder().encode(JSON.stringify(withChecksums(c), null, 1));
   return files;
 }
 
@@ -118,7 +126,7 @@ export function encodeCheckpointFiles(c: Checkpoint): Record<string, Uint8Array>
 export function encodeCheckpointBundle(c: Checkpoint): Uint8Array {
   const all: Record<string, SafeTensorEntry> = {};
   for (const part of TENSOR_PARTS) Object.assign(all, entries(c[part], BUNDLE_PREFIX[part]));
-  return encodeSafetensors(all, { ...metadataOf(c, 'checkpoint'), format: CHECKPOINT_FORMAT, checkpoint: JSON.stringify(c.meta) });
+  return encodeSafetensors(all, { ...metadataOf(c, 'checkpoint'), format: CHECKPOINT_FORMAT, checkpoint: JSON.stringify(withChecksums(c)) });
 }
 
 /** Checks the JSON half; throws FwiError('config') naming what is wrong. */
@@ -183,13 +191,15 @@ export function decodeCheckpointFiles(files: Record<string, Uint8Array>, folder 
   };
   const meta = parseCheckpointMeta(new TextDecoder().decode(need(CHECKPOINT_FILES.meta)), `${folder}/${CHECKPOINT_FILES.meta}`);
   const tensors = (part: TensorPart) => parseSafetensors(need(CHECKPOINT_FILES[part]), `${folder}/${CHECKPOINT_FILES[part]}`).tensors;
-  return {
+  const c: Checkpoint = {
     meta,
     generator: tensors('generator'),
     critic: tensors('critic'),
     optimizerGenerator: tensors('optimizerGenerator'),
     optimizerCritic: tensors('optimizerCritic'),
   };
+  if (meta.checksums !== undefined) verifyCheckpointChecksums(c, meta.checksums, folder);
+  return c;
 }
 
 /** True when the bytes are a checkpoint bundle (rather than, say, bare generator weights). */
@@ -225,5 +235,6 @@ export function decodeCheckpointBundle(bytes: Uint8Array, file = 'checkpoint.saf
   }
   if (stray.length) throw new FwiError('weights', `the bundle holds tensors outside its parts: ${stray.slice(0, 5).join(', ')}`, file);
   for (const p of TENSOR_PARTS) if (parts[p].size === 0) throw new FwiError('weights', `the bundle has no ${BUNDLE_PREFIX[p]}* tensors`, file);
+  if (meta.checksums !== undefined) verifyCheckpointChecksums(parts, meta.checksums, file);
   return { meta, ...parts };
 }
