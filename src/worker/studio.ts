@@ -115,6 +115,9 @@ export class Studio implements StudioApi {
   private runFiles: { paths: string[]; lists: { path: string; role: ListRole }[]; stored: boolean } = { paths: [], lists: [], stored: false };
   /** The user chose to train on files holding NaN/±Infinity, leaving those samples out (kept for a restarted run). */
   private skipNonFinite = false;
+  /** True while `train` checks the data and builds the run; a pause meanwhile is kept in `pauseAtStart`. */
+  private starting = false;
+  private pauseAtStart = false;
   private recovering = false;
   /** Bumped when a run's trainer is abandoned (a lost device): its late events and saves are dropped. */
   private runGeneration = 0;
@@ -412,7 +415,17 @@ export class Studio implements StudioApi {
   }
 
   async train(options: { skipNonFinite?: boolean } = {}): Promise<TrainStart> {
-    if (this.run || this.recovering) throw new FwiError('usage', 'a run is already in progress');
+    if (this.run || this.recovering || this.starting) throw new FwiError('usage', 'a run is already in progress');
+    this.starting = true;
+    this.pauseAtStart = false;
+    try {
+      return await this.startTraining(options);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startTraining(options: { skipNonFinite?: boolean }): Promise<TrainStart> {
     const nonFinite = await this.trainingNonFinite();
     if (nonFinite.length && !options.skipNonFinite) return { started: false, nonFinite };
     this.skipNonFinite = options.skipNonFinite ?? false;
@@ -445,7 +458,8 @@ export class Studio implements StudioApi {
     this.trainer?.dispose();
     const generation = ++this.runGeneration;
     let failure: string | null = null;
-    let holdAtStart = paused;
+    let holdAtStart = paused || this.pauseAtStart;
+    this.pauseAtStart = false;
     // Events of an abandoned run (a lost device) are dropped; a failure is reported once the run
     // settles, when it is known whether the device was lost.
     const onEvent = (event: TrainerEvent): void => {
@@ -505,10 +519,13 @@ export class Studio implements StudioApi {
   }
 
   async pause(): Promise<void> {
-    this.trainer?.pause();
+    // Train may still be checking the data (no trainer yet): the run then starts paused.
+    if (this.starting) this.pauseAtStart = true;
+    else this.trainer?.pause();
   }
 
   async resume(): Promise<void> {
+    this.pauseAtStart = false;
     this.trainer?.resume();
   }
 
