@@ -2,11 +2,21 @@
  * How much memory a training step needs, and what to tell the user when a backend cannot hold it.
  * The wasm backend is a 32-bit WebAssembly module: its heap cannot grow past 4 GiB − 64 KiB, and
  * when it must, the module aborts ("memory access out of bounds" or "Aborted()"), leaving the
- * backend unusable. What fills the heap is not one large op but the gradient tape: every tensor a
- * step's forward pass makes (per block: conv, bias, centred map, its square, scaled, shifted,
- * activation; for G and for D on G's output) lives until the backward pass ends. Measured on wasm
- * (heap after one critic and one generator step): 78 MB per sample at tiny widths, 150 MB at
- * small, 627 MB at full, about 23.5 times the bytes of all block outputs of G and D.
+ * backend unusable.
+ *
+ * What fills the heap per sample differs between the two steps of an iteration:
+ * - generator step: the generator's blocks are recomputed in the backward pass
+ *   (model/recomputedBlock.ts), so the tape holds about one copy of its block outputs, plus maps
+ *   of the seismic's size (the batch itself, the first block's filter gradient);
+ * - critic step: the generator runs without a tape, freeing as it goes; the critic's gradient
+ *   penalty differentiates twice through its op-by-op blocks, and tf.js keeps every saved
+ *   tensor and every intermediate gradient of that double backward until it ends: about 150
+ *   copies of the critic's block outputs.
+ * Fitted to the wasm heap and the marginal peak RSS measured here (bench/trainMemory.ts, one
+ * iteration per process; tiny, small and full widths, batch 4 to 32), rounded up so as not to
+ * fall short of any: full widths need about 99 MB per sample in the critic step and 54 MB in the
+ * generator step (627 MB before the recomputed blocks); from batch 11 on the critic step is the
+ * larger, and batch 33 is the largest that fits the wasm heap.
  */
 import { FwiError } from '../errors.ts';
 import { criticSteps } from '../model/critic.ts';
@@ -18,10 +28,21 @@ import type { BackendName } from './backend.ts';
 /** The wasm module's heap limit (its getHeapMax). */
 export const WASM_HEAP_BYTES = 4294901760;
 
-/** Bytes a step holds per byte of block output (fitted to the wasm measurements above, rounded up). */
-const TAPE_COPIES = 24;
-/** Bytes per parameter outside the tape: weights, gradients, AdamW's two moments, the update's temporaries. */
-const BYTES_PER_PARAMETER = 32;
+/** Copies of the critic's block outputs the critic step holds per sample (the double backward's tape). */
+const CRITIC_STEP_CRITIC_COPIES = 150;
+/** Copies of one sample's seismic (and velocity) the critic step holds. */
+const CRITIC_STEP_INPUT_COPIES = 5;
+/** Copies of the generator's block outputs the generator step holds per sample (recomputed blocks). */
+const GENERATOR_STEP_GENERATOR_COPIES = 1;
+/** Copies of one sample's seismic (and velocity) the generator step holds. */
+const GENERATOR_STEP_INPUT_COPIES = 19;
+/**
+ * Bytes per parameter of both networks outside the per-sample part: weights, AdamW's moments,
+ * XNNPACK's packed weights; the generator step adds the generator's gradients and the update's
+ * temporaries.
+ */
+const CRITIC_STEP_BYTES_PER_PARAMETER = 20;
+const GENERATOR_STEP_BYTES_PER_PARAMETER = 60;
 /** Share of the heap a run may plan for: the allocator's fragmentation takes the rest. */
 const USABLE_SHARE = 0.9;
 
@@ -65,8 +86,13 @@ export function trainingStepBytes(shape: MemoryShape, batch: number): number {
   const g = tableSize(generatorSteps(shape.generatorWidths), time, receivers);
   const d = tableSize(criticSteps(shape.criticWidths), depth, width);
   const input = (shape.seismicShape.reduce((a, b) => a * b, 1) + shape.velocityShape.reduce((a, b) => a * b, 1)) * 4;
-  const perSample = TAPE_COPIES * 4 * (g.activations + d.activations) + input;
-  return BYTES_PER_PARAMETER * (g.parameters + d.parameters) + batch * perSample;
+  const parameters = g.parameters + d.parameters;
+  const critic =
+    CRITIC_STEP_BYTES_PER_PARAMETER * parameters + batch * (CRITIC_STEP_CRITIC_COPIES * 4 * d.activations + CRITIC_STEP_INPUT_COPIES * input);
+  const generator =
+    GENERATOR_STEP_BYTES_PER_PARAMETER * parameters +
+    batch * (GENERATOR_STEP_GENERATOR_COPIES * 4 * g.activations + GENERATOR_STEP_INPUT_COPIES * input);
+  return Math.max(critic, generator);
 }
 
 /** The heap a backend can hold, or null where it has no fixed limit we know (cpu: the JS heap; webgpu: the adapter). */
@@ -77,9 +103,20 @@ export function backendMemoryLimit(backend: BackendName): number | null {
 /** The largest batch whose estimated step fits `limit` bytes (0 if none). */
 export function largestBatch(shape: MemoryShape, limit: number): number {
   const budget = USABLE_SHARE * limit;
-  const base = trainingStepBytes(shape, 0);
-  const perSample = trainingStepBytes(shape, 1) - base;
-  return Math.max(0, Math.floor((budget - base) / perSample));
+  if (trainingStepBytes(shape, 1) > budget) return 0;
+  // The estimate grows with the batch (a maximum of two lines): bisect.
+  let fits = 1;
+  let over = 2;
+  while (trainingStepBytes(shape, over) <= budget) {
+    fits = over;
+    over *= 2;
+  }
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (trainingStepBytes(shape, mid) <= budget) fits = mid;
+    else over = mid;
+  }
+  return fits;
 }
 
 function tooLarge(backend: BackendName, shape: MemoryShape, batch: number, limit: number, why: string): FwiError {

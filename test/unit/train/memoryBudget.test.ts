@@ -18,49 +18,52 @@ const shape = (preset: WidthPresetName): MemoryShape => ({
 });
 
 describe('training memory estimate', () => {
-  // wasm heap (MiB) after one critic and one generator step, measured on this machine.
+  // wasm heap (MB) after one iteration (tiny and small: two), measured on this machine with
+  // bench/trainMemory.ts; the heap grows in steps of up to 20 %, so it overstates the need a little.
   const measured: [WidthPresetName, number, number][] = [
-    ['tiny', 8, 730],
-    ['tiny', 16, 1275],
-    ['tiny', 32, 2565],
-    ['small', 16, 2453],
-    ['full', 2, 1953],
-    ['full', 4, 3207],
+    ['tiny', 4, 112.7],
+    ['tiny', 8, 166.3],
+    ['tiny', 16, 311.2],
+    ['tiny', 32, 719.9],
+    ['small', 16, 647.8],
+    ['full', 4, 1713.0],
+    ['full', 8, 1870.5],
   ];
-  it.each(measured)('%s widths, batch %i: within 10%% of the measured %i MiB', (preset, batch, mib) => {
-    const estimate = trainingStepBytes(shape(preset), batch) / 2 ** 20;
-    expect(Math.abs(estimate - mib) / mib).toBeLessThan(0.1);
+  it.each(measured)('%s widths, batch %i: the estimate is 0.95 to 2 times the measured %f MB', (preset, batch, mb) => {
+    const estimate = trainingStepBytes(shape(preset), batch) / 1e6;
+    expect(estimate).toBeGreaterThan(0.95 * mb);
+    expect(estimate).toBeLessThan(2 * mb);
   });
 
-  it('largest batch on wasm: 44 at tiny widths (44 and 22 at small measured to run), 4 at full', () => {
-    expect(largestBatch(shape('tiny'), WASM_HEAP_BYTES)).toBe(44);
-    expect(largestBatch(shape('small'), WASM_HEAP_BYTES)).toBe(22);
-    expect(largestBatch(shape('full'), WASM_HEAP_BYTES)).toBe(4);
+  it('largest batch on wasm: 33 at full widths, 111 at small, 126 at tiny', () => {
+    expect(largestBatch(shape('full'), WASM_HEAP_BYTES)).toBe(33);
+    expect(largestBatch(shape('small'), WASM_HEAP_BYTES)).toBe(111);
+    expect(largestBatch(shape('tiny'), WASM_HEAP_BYTES)).toBe(126);
   });
 
   it('refuses OpenFWI’s batch 64 on wasm, naming the largest batch and the alternatives; cpu has no limit here', () => {
-    expect(() => checkBatchFits('wasm', shape('tiny'), 44)).not.toThrow();
+    expect(() => checkBatchFits('wasm', shape('full'), 33)).not.toThrow();
     expect(() => checkBatchFits('cpu', shape('full'), 64)).not.toThrow();
     let error: unknown;
     try {
-      checkBatchFits('wasm', shape('tiny'), 64);
+      checkBatchFits('wasm', shape('full'), 64);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(FwiError);
     expect((error as FwiError).code).toBe('memory');
     expect((error as FwiError).message).toMatch(/batch 64 is too large for the wasm backend's memory/);
-    expect((error as FwiError).message).toMatch(/about 44/);
+    expect((error as FwiError).message).toMatch(/about 33/);
     expect((error as FwiError).message).toMatch(/--batch/);
     expect((error as FwiError).message).toMatch(/--backend cpu/);
   });
 
   it('translates the wasm module’s out-of-heap errors, passes others through', () => {
     for (const raw of [new Error('memory access out of bounds'), new Error('Aborted(). Build with -sASSERTIONS for more info.')]) {
-      const t = translateOutOfMemory(raw, 'wasm', shape('full'), 8);
+      const t = translateOutOfMemory(raw, 'wasm', shape('full'), 48);
       expect(t).toBeInstanceOf(FwiError);
       expect((t as FwiError).code).toBe('memory');
-      expect((t as FwiError).message).toMatch(/batch 8 .* about 4/);
+      expect((t as FwiError).message).toMatch(/batch 48 .* about 33/);
     }
     const other = new Error('shapes do not match');
     expect(translateOutOfMemory(other, 'wasm', shape('full'), 8)).toBe(other);
