@@ -12,6 +12,9 @@ import { encodeNpy, openNpy } from '../../src/engine/io/npy.ts';
 import { encodeSafetensors, parseSafetensors } from '../../src/engine/io/safetensors.ts';
 import { widthsFromStateDict } from '../../src/engine/model/stateDict.ts';
 import { decodeCheckpointBundle, parseCheckpointMeta } from '../../src/engine/train/checkpoint.ts';
+import { readTorchSave } from '../../src/engine/io/torchSave.ts';
+import { readPdparams } from '../../src/engine/io/pdparams.ts';
+import { readEventFile } from '../../src/engine/io/tensorboardEvents.ts';
 import { encodeValues, headerDict, npyBytes } from '../unit/io/npyBuild.ts';
 import type { Layer, Seed } from './mutations.ts';
 
@@ -212,5 +215,28 @@ const checkpointMeta: FuzzParser = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// PyTorch .pth, PaddlePaddle .pdparams (the safe unpickler) and TensorBoard event files: byte damage of real files
+
+const fixture = (path: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url))));
+const binary = (name: string, path: string, read: (bytes: Uint8Array, file: string) => unknown): FuzzParser => ({
+  name,
+  seeds: () => [{ name: path.replace(/^.*\//, ''), bytes: fixture(path) }],
+  async parse(bytes, file) {
+    return read(bytes, file);
+  },
+  check: () => null,
+});
+
 /** Every parser the fuzzers run, by name. */
-export const FUZZ_PARSERS: readonly FuzzParser[] = [npy, safetensors, annotation, config, checkpointBundle, checkpointMeta];
+export const FUZZ_PARSERS: readonly FuzzParser[] = [
+  npy,
+  safetensors,
+  annotation,
+  config,
+  checkpointBundle,
+  checkpointMeta,
+  binary('pth', 'pickle/custom_checkpoint.pth', readTorchSave),
+  binary('pdparams', 'pickle/model_gen.pdparams', readPdparams),
+  binary('tensorboard', 'tensorboard/events.out.tfevents.fixture', readEventFile),
+];
