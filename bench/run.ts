@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   data: () => import('./data.bench.ts'),
   train: () => import('./train.bench.ts'),
   forward: () => import('./forward.bench.ts'),
+  charts: () => import('./charts.bench.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
