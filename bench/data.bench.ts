@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { errorMessage } from '../src/engine/errors.ts';
 import { NpyWriter } from '../src/engine/io/npy.ts';
 import { fileSink, fileSource } from '../src/cli/nodeFiles.ts';
 import { DEFAULT_MEMORY_BUDGET, openDataset } from '../src/engine/data/dataset.ts';
@@ -83,6 +84,7 @@ async function nodeEpoch(path: string, budget: number, reuse: boolean): Promise<
 
 const PYTHON = `
 import sys, time, resource, numpy as np
+import { errorMessage } from '../src/engine/errors.ts';
 path, batch = sys.argv[1], int(sys.argv[2])
 def rss():
     with open('/proc/self/status') as f:
@@ -111,7 +113,7 @@ function numpyEpoch(path: string): { samplesPerSecond: number; peakAboveBaseline
     const [sps, mb] = out.trim().split(/\s+/).map(Number);
     return { samplesPerSecond: sps, peakAboveBaselineMB: mb };
   } catch (e) {
-    return `numpy comparison skipped (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    return `numpy comparison skipped (${errorMessage(e).split('\n')[0]})`;
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../src/engine/errors.ts';
 import { forwardModel, type ForwardKernel } from '../src/engine/physics/forwardModel.ts';
 import { velocityMaps } from '../src/engine/physics/velocityFamilies.ts';
 import { OPENFWI_FORWARD } from '../src/engine/physics/waveEquation.ts';
@@ -25,6 +26,7 @@ async function secondsPerSample(kernel: ForwardKernel, samples: number, steps: n
 
 const NUMPY = String.raw`
 import sys, time, numpy as np
+import { errorMessage } from '../src/engine/errors.ts';
 nbc, dx, dt, f, nt = 120, 10.0, 0.001, 15.0, int(sys.argv[1])
 v = np.full((70, 70), 2000, np.float32); v[20:45] = 3000; v[45:] = 4000
 vp = np.pad(v, nbc, mode='edge'); n = vp.shape[0]; a = (nbc - 1) * dx
@@ -51,7 +53,7 @@ function numpySecondsPerSample(steps: number): number | string {
   try {
     return (Number(execFileSync('python3', ['-c', NUMPY, String(steps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()) * NT) / steps;
   } catch (e) {
-    return `not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    return `not run (${errorMessage(e).split('\n')[0]})`;
   }
 }
 
@@ -76,7 +78,7 @@ export async function main(): Promise<void> {
       line('tf.js ops, wasm backend', wasm, 'timed over 50 steps, scaled');
     }
   } catch (e) {
-    console.log(`  tf.js ops, wasm backend   not run (${e instanceof Error ? e.message : String(e)})`);
+    console.log(`  tf.js ops, wasm backend   not run (${errorMessage(e)})`);
   }
   await tf.setBackend('cpu');
   console.log('  tf.js ops, webgpu backend  not run (no navigator.gpu in Node; the studio runs it in the browser)');

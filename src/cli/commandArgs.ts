@@ -4,7 +4,7 @@
  * main.ts prints without a stack.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { FwiError } from '../engine/errors.ts';
+import { errorMessage, FwiError } from '../engine/errors.ts';
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
@@ -36,7 +36,7 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig, const P
   try {
     parsed = parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: allowPositionals ?? false }) as CommandArgs<O, P>;
   } catch (e) {
-    throw usageError(e instanceof Error ? e.message : String(e), help);
+    throw usageError(errorMessage(e), help);
   }
   if ((parsed.values as { help?: boolean }).help) {
     console.log(help);

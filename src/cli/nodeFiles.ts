@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FwiError } from '../engine/errors.ts';
+import { errorMessage, FwiError } from '../engine/errors.ts';
 import { checkRange, type ByteSink, type ByteSource } from '../engine/io/byteSource.ts';
 import { parseAnnotation, type SuppliedFile } from '../engine/io/annotation.ts';
 import { openAnnotatedDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
@@ -15,7 +15,7 @@ function describe(e: unknown): string {
   if (err?.code === 'ENOENT') return 'no such file';
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
   if (err?.code === 'EISDIR') return 'is a folder, not a file';
-  return err instanceof Error ? err.message : String(e);
+  return errorMessage(e);
 }
 
 function readAt(fd: number, buffer: Uint8Array, offset: number, position: number): Promise<number> {

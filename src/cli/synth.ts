@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { encodeDatasetConfig } from '../engine/data/datasetConfig.ts';
 import { checkEvenFileSize, evenFileSize, synthDatasetEntry } from '../engine/data/openfwiLayout.ts';
 import { getPreset } from '../engine/data/presets.ts';
-import { FwiError } from '../engine/errors.ts';
+import { errorMessage, FwiError } from '../engine/errors.ts';
 import { resolveKernel } from '../engine/physics/forwardModel.ts';
 import { planFiles, synthDataset } from '../engine/data/synthDataset.ts';
 import { VELOCITY_FAMILIES, isVelocityFamily } from '../engine/physics/velocityFamilies.ts';
@@ -89,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     fs.mkdirSync(out, { recursive: true });
   } catch (e) {
-    throw new FwiError('io', `cannot create the folder (${e instanceof Error ? e.message : String(e)})`, out);
+    throw new FwiError('io', `cannot create the folder (${errorMessage(e)})`, out);
   }
   // A stale val.txt from a larger earlier dataset would list files this one does not have.
   if (val === 0) fs.rmSync(path.join(out, 'val.txt'), { force: true });

@@ -18,8 +18,6 @@ export type FwiErrorCode =
   | 'safetensors'
   | 'weights'
   | 'config'
-  | 'training-nan'
-  | 'device-lost'
   | 'cancelled'
   | 'velocity'
   | 'usage'
@@ -48,4 +46,9 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   if (v === undefined) return 'nothing';
   return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+}
+
+/** The message of anything thrown, as a sentence for the user (a `String()` of non-errors, no "Error: " prefix). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/^Error: /, '') : String(e);
 }

@@ -12,6 +12,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { installConvGradients } from '../engine/model/convGradients.ts';
 import type { BackendReport, StudioBackend } from './protocol.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 export const BACKEND_ORDER: readonly StudioBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
@@ -72,9 +73,6 @@ function registerWebGpu(): void {
   tf.registerBackend('webgpu', createWebGpuBackend, 3);
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 async function tryBackend(name: StudioBackend): Promise<string | null> {
   if (name === 'webgpu') {
@@ -101,7 +99,7 @@ async function tryBackend(name: StudioBackend): Promise<string | null> {
     if (name === 'wasm' || name === 'cpu') installConvGradients();
     return null;
   } catch (e) {
-    return errorText(e);
+    return errorMessage(e);
   }
 }
 

@@ -9,7 +9,7 @@
 import { memoryModeFor, openDataset, type DatasetPairSource } from '../engine/data/dataset.ts';
 import { NonFiniteScan, type NonFiniteReport } from '../engine/data/nonFinite.ts';
 import { PRESETS } from '../engine/data/presets.ts';
-import { isFwiError } from '../engine/errors.ts';
+import { errorMessage, isFwiError } from '../engine/errors.ts';
 import { parseAnnotation, resolveAnnotation, type ResolvedPair, type SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSource } from '../engine/io/byteSource.ts';
 import { openNpy, type NpyHeader } from '../engine/io/npy.ts';
@@ -33,8 +33,8 @@ const valueCache = new WeakMap<Blob, Promise<NonFiniteReport>>();
 /** Rows read at a time by the value check, so it holds at most this much at once. */
 const VALUE_CHUNK_BYTES = 32e6;
 
-function errorText(e: unknown, path?: string): string {
-  const text = e instanceof Error ? e.message : String(e);
+function fileErrorText(e: unknown, path?: string): string {
+  const text = errorMessage(e);
   // FwiError messages start with the file name; the row already shows it.
   return path && text.startsWith(`${path}: `) ? text.slice(path.length + 2) : text;
 }
@@ -106,7 +106,7 @@ export async function buildDataState(
           row.samples = h.shape[0] ?? 1;
           if (row.kind === 'npy') row.problems.push(`shape (${h.shape.join(', ')}) is neither seismic (n, shots, time, receivers) nor velocity (n, 1, H, W)`);
         } catch (e) {
-          row.problems.push(errorText(e, f.path));
+          row.problems.push(fileErrorText(e, f.path));
         }
       } else if (/\.txt$/i.test(f.path)) {
         row.kind = 'annotation';
@@ -124,7 +124,7 @@ export async function buildDataState(
     try {
       entries = parseAnnotation(await f.file.text(), f.path);
     } catch (e) {
-      row.problems.push(errorText(e, f.path));
+      row.problems.push(fileErrorText(e, f.path));
       row.role = roles.get(f.path) ?? guessRole(f.path, false);
       continue;
     }
@@ -132,7 +132,7 @@ export async function buildDataState(
     const role = roles.get(f.path) ?? guessRole(f.path, seismicOnly);
     row.role = role;
     const { pairs, problems } = resolveAnnotation(entries, npyFiles, { listName: f.path, listPath: f.path });
-    for (const p of problems) row.problems.push(errorText(p, f.path));
+    for (const p of problems) row.problems.push(fileErrorText(p, f.path));
     row.pairs = pairs.map((p) => ({ seismic: p.seismic.path, velocity: p.velocity?.path ?? null, samples: headers.get(p.seismic.path)?.shape[0] ?? 0 }));
     // A list is only as good as the files it names.
     for (const p of pairs) {
@@ -149,7 +149,7 @@ export async function buildDataState(
         await ds.close();
       } catch (e) {
         const file = isFwiError(e) ? e.file : undefined;
-        const message = errorText(e, file);
+        const message = fileErrorText(e, file);
         row.problems.push(file ? `${file}: ${message}` : message);
         if (file && rows.has(file)) rows.get(file)!.problems.push(message);
       }

@@ -13,7 +13,7 @@ import { applyWidthPreset, defaultConfig, validateConfig, type TrainConfig } fro
 import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
 import { describeSample, type NonFiniteReport } from '../engine/data/nonFinite.ts';
 import { getPreset, resolvePreset, transformOf } from '../engine/data/presets.ts';
-import { FwiError, isFwiError } from '../engine/errors.ts';
+import { errorMessage, FwiError, isFwiError } from '../engine/errors.ts';
 import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSink, blobSource } from '../engine/io/byteSource.ts';
 import type { SafeTensor } from '../engine/io/safetensors.ts';
@@ -77,9 +77,6 @@ function epochText(p: { epoch: number; iteration: number }): string {
   return p.iteration === 0 ? `after epoch ${p.epoch}` : `epoch ${p.epoch + 1}, batch ${p.iteration + 1}`;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function emptyHistory(): RunHistory {
   return { critic: emptyCritic(), generator: emptyGenerator(), validation: [] };
@@ -162,7 +159,7 @@ export class Studio implements StudioApi {
       return result;
     } catch (e) {
       const cancelled = abort.signal.aborted || (isFwiError(e) && e.code === 'cancelled');
-      this.taskEvent(name, cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? `${label}: cancelled` : `${label} failed: ${errorText(e)}`);
+      this.taskEvent(name, cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? `${label}: cancelled` : `${label} failed: ${errorMessage(e)}`);
       throw cancelled ? new FwiError('cancelled', `${label}: cancelled`) : e;
     } finally {
       this.task = null;
@@ -197,7 +194,7 @@ export class Studio implements StudioApi {
         await this.recoverFromDeviceLoss(wasRunning, wasPaused, from);
       } catch (e) {
         this.runState = 'failed';
-        this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorText(e)}` });
+        this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorMessage(e)}` });
       } finally {
         this.recovering = false;
       }
@@ -410,7 +407,7 @@ export class Studio implements StudioApi {
       await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
       await vault.saveHistory(JSON.stringify(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep)));
     } catch (e) {
-      this.log(`Could not save the checkpoint to browser storage: ${errorText(e)}`, 'warn');
+      this.log(`Could not save the checkpoint to browser storage: ${errorMessage(e)}`, 'warn');
     }
   }
 
@@ -494,7 +491,7 @@ export class Studio implements StudioApi {
     const run = trainer
       .run()
       .catch((e: unknown) => {
-        failure = errorText(e);
+        failure = errorMessage(e);
         return 'failed' as RunState;
       })
       .then(async (state) => {
@@ -515,7 +512,7 @@ export class Studio implements StudioApi {
       .then((stored) => {
         this.runFiles.stored = stored;
       })
-      .catch((e) => this.log(`Could not keep the dataset in browser storage: ${errorText(e)}`, 'warn'));
+      .catch((e) => this.log(`Could not keep the dataset in browser storage: ${errorMessage(e)}`, 'warn'));
   }
 
   async pause(): Promise<void> {
@@ -644,7 +641,7 @@ export class Studio implements StudioApi {
           return withPhysics;
         } catch (e) {
           const cancelled = signal.aborted || (isFwiError(e) && e.code === 'cancelled');
-          this.taskEvent('physics', cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? 'Physics check cancelled' : `Physics check failed: ${errorText(e)}`);
+          this.taskEvent('physics', cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? 'Physics check cancelled' : `Physics check failed: ${errorMessage(e)}`);
           return report;
         }
       } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FwiError, isFwiError } from '../../src/engine/errors.ts';
+import { errorMessage, FwiError, isFwiError } from '../../src/engine/errors.ts';
 
 describe('FwiError', () => {
   it('prefixes the message with the file at fault', () => {
@@ -8,5 +8,14 @@ describe('FwiError', () => {
     expect(e.file).toBe('data1.npy');
     expect(isFwiError(e)).toBe(true);
     expect(isFwiError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('errorMessage', () => {
+  it('gives the message of an error without a leading "Error: ", and anything else as a string', () => {
+    expect(errorMessage(new FwiError('io', 'quota exceeded', 'run.json'))).toBe('run.json: quota exceeded');
+    expect(errorMessage(new Error('Error: permission denied'))).toBe('permission denied');
+    expect(errorMessage('plain text')).toBe('plain text');
+    expect(errorMessage(42)).toBe('42');
   });
 });

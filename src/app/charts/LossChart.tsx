@@ -4,21 +4,20 @@
  * Generator: generator loss, its L1 (content) term and its adversarial term, apart.
  *
  * Props (LossChartProps):
- * - critic: CriticColumns ({ step, epoch, loss, wasserstein, gp, gpWeighted, generatorStep?, seconds? }).
- * - generator: GeneratorColumns ({ step, criticStep, epoch, loss, l1, adv, seconds? }).
+ * - critic: CriticColumns ({ step, epoch, loss, wasserstein, gp, gpWeighted }).
+ * - generator: GeneratorColumns ({ step, criticStep, epoch, loss, l1, adv }).
  *   Columns may be replaced (new arrays) or appended in place; in the latter case bump:
  * - revision?: number.
  * - logY: Record<string, boolean>, onLogYChange(chartId, on): per-chart log-y, remembered by the
  *   parent; chart ids are 'critic' and 'generator'.
  * - smoothing?: number (default 0.6), onSmoothingChange?(w): controlled when given, else internal.
- * - xAxis?: XAxisKind (default 'criticStep'), onXAxisChange?(k): likewise. Only the axes the
- *   columns support are offered (generator step needs critic.generatorStep, time needs seconds).
+ * - xAxis?: XAxisKind (default 'criticStep': critic step or epochs completed), onXAxisChange?(k): likewise.
  *
  * "Pause live updates" freezes what is drawn (WCAG 2.2.2) while data keeps arriving.
  */
 import { useId, useMemo, useState } from 'react';
 import { CurveChart } from './CurveChart.tsx';
-import { availableXAxes, criticX, generatorX, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
+import { criticX, generatorX, X_AXES, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
 
 export interface LossChartProps {
   critic: CriticColumns;
@@ -32,7 +31,7 @@ export interface LossChartProps {
   onXAxisChange?: (kind: XAxisKind) => void;
 }
 
-const X_NAMES: Record<XAxisKind, string> = { criticStep: 'critic_step', generatorStep: 'generator_step', epoch: 'epoch', seconds: 'seconds' };
+const X_NAMES: Record<XAxisKind, string> = { criticStep: 'critic_step', epoch: 'epoch' };
 
 export function LossChart(props: LossChartProps) {
   const { critic, generator, revision = 0, logY, onLogYChange } = props;
@@ -42,9 +41,7 @@ export function LossChart(props: LossChartProps) {
   const [frozen, setFrozen] = useState<{ critic: CriticColumns; generator: GeneratorColumns; revision: number } | null>(null);
   const smoothing = props.smoothing ?? ownSmoothing;
   const setSmoothing = props.onSmoothingChange ?? setOwnSmoothing;
-  const axes = availableXAxes(critic, generator);
-  const requested = props.xAxis ?? ownXAxis;
-  const xAxis = axes.includes(requested) ? requested : 'criticStep';
+  const xAxis = props.xAxis ?? ownXAxis;
   const setXAxis = props.onXAxisChange ?? setOwnXAxis;
 
   // Paused: draw copies taken at the moment of pausing, so in-place appends do not show.
@@ -54,8 +51,8 @@ export function LossChart(props: LossChartProps) {
     else setFrozen({ critic: copyColumns(critic), generator: copyColumns(generator), revision });
   };
 
-  const cX = useMemo(() => criticX(shown.critic, xAxis) ?? shown.critic.step, [shown.critic, shown.revision, xAxis]);
-  const gX = useMemo(() => generatorX(shown.generator, xAxis) ?? shown.generator.step, [shown.generator, shown.revision, xAxis]);
+  const cX = useMemo(() => criticX(shown.critic, xAxis), [shown.critic, shown.revision, xAxis]);
+  const gX = useMemo(() => generatorX(shown.generator, xAxis), [shown.generator, shown.revision, xAxis]);
   const criticSeries = useMemo(
     () => [
       { name: 'Critic loss', y: shown.critic.loss },
@@ -86,7 +83,7 @@ export function LossChart(props: LossChartProps) {
           <label className="vg-inline-field">
             X-axis{' '}
             <select value={xAxis} onChange={(e) => setXAxis(e.target.value as XAxisKind)}>
-              {axes.map((k) => (
+              {X_AXES.map((k) => (
                 <option key={k} value={k}>{X_AXIS_LABELS[k]}</option>
               ))}
             </select>

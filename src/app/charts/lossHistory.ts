@@ -1,18 +1,16 @@
 /**
  * The columnar shapes the loss and metrics charts draw from, and the choice of x-axis. Columns,
  * not arrays of event objects: a 100 000-step run stays a few flat number arrays that smoothing
- * and downsampling scan directly. The shapes match the studio store's metrics slice structurally;
- * optional columns (generator step of a critic row, seconds excluding pauses) enable more x-axes.
+ * and downsampling scan directly. The shapes match the studio store's metrics slice structurally.
  */
 import type { ValidationEvent } from '../../engine/train/events.ts';
 
-export type XAxisKind = 'criticStep' | 'generatorStep' | 'epoch' | 'seconds';
+/** The x-axes every run's columns carry: both kinds of row know their critic step and epoch. */
+export type XAxisKind = 'criticStep' | 'epoch';
 
 export const X_AXIS_LABELS: Record<XAxisKind, string> = {
   criticStep: 'Critic step',
-  generatorStep: 'Generator step',
   epoch: 'Epochs completed',
-  seconds: 'Training time (s, excluding pauses)',
 };
 
 /** Critic steps: `step` is the critic step count. */
@@ -23,10 +21,6 @@ export interface CriticColumns {
   wasserstein: ArrayLike<number>;
   gp: ArrayLike<number>;
   gpWeighted: ArrayLike<number>;
-  /** Generator steps done when this critic step ran. */
-  generatorStep?: ArrayLike<number>;
-  /** Seconds of training when this step ran, excluding pauses. */
-  seconds?: ArrayLike<number>;
 }
 
 /** Generator steps: `step` is the generator step count. */
@@ -38,7 +32,6 @@ export interface GeneratorColumns {
   loss: ArrayLike<number>;
   l1: ArrayLike<number>;
   adv: ArrayLike<number>;
-  seconds?: ArrayLike<number>;
 }
 
 /**
@@ -63,25 +56,16 @@ export function fractionalEpochs(epoch: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** The critic rows' x values on the chosen axis; null when the history lacks that column. */
-export function criticX(c: CriticColumns, kind: XAxisKind): ArrayLike<number> | null {
-  if (kind === 'criticStep') return c.step;
-  if (kind === 'epoch') return fractionalEpochs(c.epoch);
-  if (kind === 'generatorStep') return c.generatorStep ?? null;
-  return c.seconds ?? null;
+export const X_AXES: readonly XAxisKind[] = ['criticStep', 'epoch'];
+
+/** The critic rows' x values on the chosen axis. */
+export function criticX(c: CriticColumns, kind: XAxisKind): ArrayLike<number> {
+  return kind === 'criticStep' ? c.step : fractionalEpochs(c.epoch);
 }
 
-/** The generator rows' x values on the chosen axis; null when the history lacks that column. */
-export function generatorX(g: GeneratorColumns, kind: XAxisKind): ArrayLike<number> | null {
-  if (kind === 'criticStep') return g.criticStep;
-  if (kind === 'epoch') return fractionalEpochs(g.epoch);
-  if (kind === 'generatorStep') return g.step;
-  return g.seconds ?? null;
-}
-
-/** The x-axes both histories can be drawn against. */
-export function availableXAxes(c: CriticColumns, g: GeneratorColumns): XAxisKind[] {
-  return (['criticStep', 'generatorStep', 'epoch', 'seconds'] as XAxisKind[]).filter((k) => criticX(c, k) !== null && generatorX(g, k) !== null);
+/** The generator rows' x values on the chosen axis (generator steps sit at the critic step they followed). */
+export function generatorX(g: GeneratorColumns, kind: XAxisKind): ArrayLike<number> {
+  return kind === 'criticStep' ? g.criticStep : fractionalEpochs(g.epoch);
 }
 
 /** Validation results as the studio receives them (one per validated epoch): the trainer's event. */

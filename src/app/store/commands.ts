@@ -8,12 +8,10 @@ import type { TrainConfig } from '../../engine/config.ts';
 import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ForeignExport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
 import { downloadBlob as saveBlob } from '../export/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, setTrainHeld, useStudio } from './studioStore.ts';
+import { errorMessage } from '../../engine/errors.ts';
 
 let api: Comlink.Remote<StudioApi> | null = null;
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.replace(/^Error: /, '') : String(e);
-}
 
 /** Starts the worker and its backend; the backend report arrives through the store. */
 export async function startStudio(options: { prefer?: StudioBackend } = {}): Promise<void> {
@@ -28,7 +26,7 @@ export async function startStudio(options: { prefer?: StudioBackend } = {}): Pro
     const report = await api.connect(sink, { ...options, diagnostics });
     receiveEvents([{ type: 'backend', report }]);
   } catch (e) {
-    setBackendError(errorText(e));
+    setBackendError(errorMessage(e));
   }
 }
 
@@ -51,7 +49,7 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T | und
   try {
     return await call();
   } catch (e) {
-    raiseAlert(`${what} failed: ${errorText(e)}`);
+    raiseAlert(`${what} failed: ${errorMessage(e)}`);
     return undefined;
   }
 }

@@ -3,7 +3,7 @@
  * studio reads and writes through, so the same parser serves a dropped browser `File`
  * (read with `slice`, never whole) and a Node file path (see `src/cli/nodeFiles.ts`).
  */
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 
 /** A readable file of known size. `read` returns a fresh buffer the caller owns. */
 export interface ByteSource {
@@ -39,7 +39,7 @@ export function blobSource(blob: Blob, name: string = (blob as Partial<File>).na
       try {
         return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
       } catch (e) {
-        throw new FwiError('io', `could not read the file (${e instanceof Error ? e.message : String(e)})`, name);
+        throw new FwiError('io', `could not read the file (${errorMessage(e)})`, name);
       }
     },
   };

@@ -6,7 +6,7 @@
  *
  * Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import type { ByteSink, ByteSource } from './byteSource.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -231,7 +231,7 @@ export function parseNpyHeader(prefix: Uint8Array, name: string, fileSize: numbe
   try {
     dict = new PyLiteralParser(text).parseDocument();
   } catch (e) {
-    throw new FwiError('npy-header', `malformed header (${e instanceof Error ? e.message : String(e)}): ${JSON.stringify(text.trim().slice(0, 120))}`, name);
+    throw new FwiError('npy-header', `malformed header (${errorMessage(e)}): ${JSON.stringify(text.trim().slice(0, 120))}`, name);
   }
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
     throw new FwiError('npy-header', 'malformed header (not a dictionary)', name);

@@ -6,7 +6,7 @@
  *
  * Format: https://github.com/huggingface/safetensors#format
  */
-import { describeValue, FwiError } from '../errors.ts';
+import { describeValue, errorMessage, FwiError } from '../errors.ts';
 import { halfToFloat } from './npy.ts';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32';
@@ -95,7 +95,7 @@ export function parseSafetensors(bytes: Uint8Array, name = 'weights.safetensors'
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch (e) {
-    fail(`malformed header (not JSON: ${e instanceof Error ? e.message : String(e)})`);
+    fail(`malformed header (not JSON: ${errorMessage(e)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('malformed header (not a JSON object)');
 

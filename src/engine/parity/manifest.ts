@@ -4,7 +4,7 @@
  * tolerance falls back to the values the committed fixture states.
  */
 import type { LossWeights, TransformConfig } from '../config.ts';
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import type { AdamWOptions } from '../train/adamw.ts';
 import { BN_EPS, BN_MOMENTUM } from '../model/batchNorm.ts';
 
@@ -62,7 +62,7 @@ export function parseParityManifest(text: string, file = 'manifest.json'): Parit
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new FwiError('config', `not JSON: ${e instanceof Error ? e.message : String(e)}`, file);
+    throw new FwiError('config', `not JSON: ${errorMessage(e)}`, file);
   }
   const problems: string[] = [];
   const obj = (v: unknown, path: string): Json => {

@@ -4,7 +4,7 @@
  * installs the conv gradients as forward convolutions (model/convGradients.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import { installConvGradients } from '../model/convGradients.ts';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
@@ -34,7 +34,7 @@ export async function initBackend(name: BackendName): Promise<BackendName> {
   try {
     ok = await tf.setBackend(name);
   } catch (e) {
-    throw new FwiError('usage', `the ${name} backend failed to start (${e instanceof Error ? e.message : String(e)})`);
+    throw new FwiError('usage', `the ${name} backend failed to start (${errorMessage(e)})`);
   }
   if (!ok) throw new FwiError('usage', `the ${name} backend failed to start`);
   await tf.ready();

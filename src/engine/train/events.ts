@@ -83,7 +83,7 @@ export interface CheckpointEvent {
   epoch: number;
   criticStep: number;
   generatorStep: number;
-  reason: 'interval' | 'stop' | 'epoch' | 'end';
+  reason: 'interval' | 'stop' | 'end';
 }
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';

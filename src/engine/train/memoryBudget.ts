@@ -18,7 +18,7 @@
  * generator step (627 MB before the recomputed blocks); from batch 11 on the critic step is the
  * larger, and batch 33 is the largest that fits the wasm heap.
  */
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import { criticSteps } from '../model/critic.ts';
 import { generatorSteps } from '../model/generator.ts';
 import { weightShape, type Step } from '../model/layers.ts';
@@ -142,7 +142,7 @@ export function checkBatchFits(backend: BackendName, shape: MemoryShape, batch: 
 
 /** Whether `e` is a wasm module running out of heap (it aborts, or traps on an out-of-bounds access). */
 export function isWasmOutOfMemory(e: unknown): boolean {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorMessage(e);
   return /memory access out of bounds|Aborted\(|Cannot enlarge memory|Out of memory|could not allocate memory/i.test(message);
 }
 

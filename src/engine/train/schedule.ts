@@ -13,7 +13,6 @@
  * Both drop the last partial batch, as OpenFWI's loader does (drop_last=True).
  */
 import type { ScheduleName } from '../config.ts';
-import { epochPermutation } from '../data/random.ts';
 
 export interface BatchPlan {
   critic: boolean;
@@ -45,14 +44,6 @@ export function generatorStepsPerEpoch(schedule: ScheduleName, nCritic: number, 
   let n = 0;
   for (let i = 0; i < iterations; i++) if (planBatch(schedule, nCritic, i, iterations).generator) n++;
   return n;
-}
-
-/** The sample indices of every full batch of one epoch: shuffled by (seed, epoch) or in order. */
-export function epochBatches(samples: number, batchSize: number, seed: number, epoch: number, shuffle: boolean): number[][] {
-  const order = shuffle ? epochPermutation(samples, seed, epoch) : Array.from({ length: samples }, (_, i) => i);
-  const batches: number[][] = [];
-  for (let b = 0; b + batchSize <= samples; b += batchSize) batches.push(order.slice(b, b + batchSize));
-  return batches;
 }
 
 /** The position after finishing batch `position.iteration`. */

@@ -22,7 +22,7 @@ import type { Dataset, DatasetBatch } from '../data/dataset.ts';
 import { batchNonFinite, describeSample, type NonFiniteSample } from '../data/nonFinite.ts';
 import { createRng, mixSeed, type Rng } from '../data/random.ts';
 import { denormalizeVelocity, normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import { MetricsAccumulator, type Metrics } from '../eval/metrics.ts';
 import type { ByteSink } from '../io/byteSource.ts';
 import { NpyWriter } from '../io/npy.ts';
@@ -203,7 +203,7 @@ export class Trainer {
       }
       return await this.end('finished', 'end');
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this.setState('failed', message);
       if (e instanceof NonFiniteLoss) return 'failed';
       throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableXAxes, criticX, fractionalEpochs, generatorX, validationColumns } from '../../../src/app/charts/lossHistory.ts';
+import { criticX, fractionalEpochs, generatorX, validationColumns } from '../../../src/app/charts/lossHistory.ts';
 
 describe('loss history axes', () => {
   it('spreads each epoch evenly over [e, e + 1), the running one at the longest length', () => {
@@ -8,13 +8,13 @@ describe('loss history axes', () => {
     expect(Array.from(fractionalEpochs([]))).toEqual([]);
   });
 
-  it('offers only the axes both histories carry', () => {
+  it('puts generator rows at the critic step they followed, and both kinds at fractional epochs', () => {
     const c = { step: [1, 2], epoch: [0, 0], loss: [0, 0], wasserstein: [0, 0], gp: [0, 0], gpWeighted: [0, 0] };
     const g = { step: [1], criticStep: [2], epoch: [0], loss: [0], l1: [0], adv: [0] };
-    expect(availableXAxes(c, g)).toEqual(['criticStep', 'epoch']);
-    expect(criticX(c, 'generatorStep')).toBeNull();
+    expect(criticX(c, 'criticStep')).toEqual([1, 2]);
     expect(generatorX(g, 'criticStep')).toEqual([2]);
-    expect(availableXAxes({ ...c, generatorStep: [0, 1], seconds: [1, 2] }, { ...g, seconds: [2] })).toEqual(['criticStep', 'generatorStep', 'epoch', 'seconds']);
+    expect(Array.from(criticX(c, 'epoch'))).toEqual([0, 0.5]);
+    expect(Array.from(generatorX(g, 'epoch'))).toEqual([0]);
   });
 
   it('turns validation events into columns with epochs completed as x', () => {

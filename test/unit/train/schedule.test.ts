@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesPerEpoch, epochBatches, generatorStepsPerEpoch, nextPosition, planBatch } from '../../../src/engine/train/schedule.ts';
+import { batchesPerEpoch, generatorStepsPerEpoch, nextPosition, planBatch } from '../../../src/engine/train/schedule.ts';
 
 const plans = (schedule: 'openfwi' | 'paddle', nCritic: number, iterations: number) =>
   Array.from({ length: iterations }, (_, i) => planBatch(schedule, nCritic, i, iterations));
@@ -41,20 +41,6 @@ describe('PaddleScience schedule', () => {
 describe('epoch batches', () => {
   it('drops the partial last batch', () => {
     expect(batchesPerEpoch(10, 4)).toBe(2);
-    expect(epochBatches(10, 4, 0, 0, false)).toEqual([
-      [0, 1, 2, 3],
-      [4, 5, 6, 7],
-    ]);
-  });
-
-  it('shuffles each epoch differently, reproducibly from (seed, epoch), without repeats', () => {
-    const a = epochBatches(20, 5, 7, 0, true);
-    const again = epochBatches(20, 5, 7, 0, true);
-    const b = epochBatches(20, 5, 7, 1, true);
-    expect(again).toEqual(a);
-    expect(b).not.toEqual(a);
-    expect(new Set(a.flat()).size).toBe(20);
-    expect(a.flat()).not.toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
   it('moves to the next epoch after its last batch', () => {
