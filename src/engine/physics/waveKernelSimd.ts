@@ -6,7 +6,7 @@
  * coefficients are zero, so the vector loop needs no tail and the padding stays zero pressure.
  */
 import { STENCIL, type WaveGrid } from './waveEquation.ts';
-import type { ChunkHook } from './waveKernelJs.ts';
+import { stepFieldByField, type ChunkHook } from './waveFieldLoop.ts';
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -127,64 +127,42 @@ export function simdAvailable(): boolean {
 }
 
 /** Seismic of every grid and shot, `(grids, shots, nt, receivers)` row-major, stepped four cells at a time in WebAssembly. */
-export async function stepWavesSimd(
-  grids: readonly WaveGrid[],
-  wavelet: ArrayLike<number>,
-  nt: number,
-  stepsPerChunk: number,
-  between: ChunkHook,
-): Promise<Float32Array> {
+export async function stepWavesSimd(grids: readonly WaveGrid[], wavelet: ArrayLike<number>, nt: number, stepsPerChunk: number, between: ChunkHook): Promise<Float32Array> {
   const module = simdModule();
   if (!module) throw new Error('WebAssembly SIMD is not available in this runtime');
-  if (grids.length === 0) return new Float32Array(0);
-  const { height, width, receiverStart, receiverCount } = grids[0];
-  const shots = grids[0].sources.length;
-  const vecs = Math.ceil(width / 4);
-  const stride = 4 * vecs + 4;
-  const field = (height + 4) * stride;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((5 * field * 4) / 65536) });
-  const step = new WebAssembly.Instance(module, { env: { memory } }).exports.step as (...args: number[]) => void;
-  const heap = new Float32Array(memory.buffer);
-  const [pAt, qAt, aAt, bAt, cAt] = [0, 1, 2, 3, 4].map((k) => k * field);
-  const framed = (index: number) => {
-    const row = Math.floor(index / width);
-    return (row + 2) * stride + (index - row * width) + 2;
-  };
-  const receivers = framed(receiverStart);
-  const out = new Float32Array(grids.length * shots * nt * receiverCount);
-  const totalFields = grids.length * shots;
-  let fieldsDone = 0;
-  for (let g = 0; g < grids.length; g++) {
-    const grid = grids[g];
-    heap.fill(0, aAt, aAt + 3 * field);
-    for (let i = 0; i < height; i++) {
-      const from = i * width;
-      const to = (i + 2) * stride + 2;
-      heap.set(grid.a.subarray(from, from + width), aAt + to);
-      heap.set(grid.b.subarray(from, from + width), bAt + to);
-      heap.set(grid.c.subarray(from, from + width), cAt + to);
-    }
-    for (let s = 0; s < shots; s++) {
-      heap.fill(0, pAt, qAt + field);
-      let p = pAt;
-      let q = qAt;
-      const source = framed(grid.sources[s].index);
-      const scale = grid.sources[s].scale;
-      const trace = (g * shots + s) * nt * receiverCount;
-      for (let t0 = 0; t0 < nt; t0 += stepsPerChunk) {
-        const t1 = Math.min(nt, t0 + stepsPerChunk);
-        for (let t = t0; t < t1; t++) {
-          step(4 * p, 4 * q, 4 * aAt, 4 * bAt, 4 * cAt, height, vecs, stride);
-          heap[q + source] += scale * wavelet[t];
-          out.set(heap.subarray(q + receivers, q + receivers + receiverCount), trace + t * receiverCount);
-          const swap = p;
-          p = q;
-          q = swap;
+  return stepFieldByField(grids, wavelet, nt, stepsPerChunk, between, (height, width) => {
+    const vecs = Math.ceil(width / 4);
+    const stride = 4 * vecs + 4;
+    const field = (height + 4) * stride;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((5 * field * 4) / 65536) });
+    const step = new WebAssembly.Instance(module, { env: { memory } }).exports.step as (...args: number[]) => void;
+    const heap = new Float32Array(memory.buffer);
+    const [pAt, qAt, aAt, bAt, cAt] = [0, 1, 2, 3, 4].map((k) => k * field);
+    let p = pAt;
+    let q = qAt;
+    return {
+      heap,
+      stride,
+      useGrid: (grid) => {
+        heap.fill(0, aAt, aAt + 3 * field);
+        for (let i = 0; i < height; i++) {
+          const from = i * width;
+          const to = (i + 2) * stride + 2;
+          heap.set(grid.a.subarray(from, from + width), aAt + to);
+          heap.set(grid.b.subarray(from, from + width), bAt + to);
+          heap.set(grid.c.subarray(from, from + width), cAt + to);
         }
-        await between((fieldsDone + t1 / nt) / totalFields);
-      }
-      fieldsDone++;
-    }
-  }
-  return out;
+      },
+      clear: () => {
+        heap.fill(0, pAt, qAt + field);
+        p = pAt;
+        q = qAt;
+      },
+      step: () => {
+        step(4 * p, 4 * q, 4 * aAt, 4 * bAt, 4 * cAt, height, vecs, stride);
+        [p, q] = [q, p];
+        return p;
+      },
+    };
+  });
 }

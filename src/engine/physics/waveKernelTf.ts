@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { STENCIL, type WaveGrid } from './waveEquation.ts';
-import type { ChunkHook } from './waveKernelJs.ts';
+import type { ChunkHook } from './waveFieldLoop.ts';
 
 function stencilFilter(): tf.Tensor4D {
   const { c0, c1, c2 } = STENCIL;
