@@ -9,7 +9,7 @@ import type { StudioEvent } from './protocol.ts';
 
 type Flush = (events: StudioEvent[], transfer: Transferable[]) => void;
 
-const URGENT = new Set<StudioEvent['type']>(['state', 'alert', 'evaluation', 'backend', 'data', 'saved-run', 'weights', 'config']);
+const URGENT = new Set<StudioEvent['type']>(['state', 'alert', 'evaluation', 'backend', 'data', 'saved-run', 'weights', 'config-changed']);
 
 function coalesceKey(event: StudioEvent): string | null {
   if (event.type === 'progress') return 'progress';

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../engine/config.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
 import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
 import type { CriticSeries, GeneratorSeries } from '../engine/train/lossColumns.ts';
-import type { TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
+import type { ConfigEvent, TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -176,13 +176,20 @@ export interface RunHistory {
   validation: ValidationEvent[];
 }
 
+/** Why the worker changed the configuration the form holds (it never echoes the form's own). */
+export type ConfigChange = 'demo' | 'import' | 'resume' | 'auto-preset';
+
 export type StudioEvent =
-  | TrainerEvent
+  /** The trainer's own announcement of its configuration stays in the worker: the form owns the config. */
+  | Exclude<TrainerEvent, ConfigEvent>
+  /** The worker changed the configuration (a demo dataset, an imported checkpoint, a resumed run, a scanned 'auto' preset). */
+  | { type: 'config-changed'; config: TrainConfig; reason: ConfigChange }
   | { type: 'backend'; report: BackendReport }
   | { type: 'data'; report: DataReport }
   | TaskEvent
   | { type: 'evaluation'; report: EvaluationReport }
-  | { type: 'saved-run'; info: SavedRunInfo | null }
+  /** The run saved in browser storage that can be resumed, or why the saved run cannot be read. */
+  | { type: 'saved-run'; info: SavedRunInfo | null; error: string | null }
   | { type: 'weights'; source: string | null; generatorStep: number | null }
   /** The curves of a resumed run up to its checkpoint, replacing what the page shows. */
   | { type: 'history'; history: RunHistory }

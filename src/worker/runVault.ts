@@ -6,7 +6,9 @@
  * Writes go through `createWritable`, which replaces a file only when the write completes: a
  * tab that dies mid-save leaves the previous checkpoint intact.
  */
-import type { SavedRunInfo } from './protocol.ts';
+import { errorMessage, FwiError } from '../engine/errors.ts';
+import type { RunHistory, SavedRunInfo } from './protocol.ts';
+import { parseRunHistory, parseSavedRunInfo } from './storedRun.ts';
 
 /** Datasets up to this size are copied into browser storage with the run. */
 export const STORE_DATA_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -17,32 +19,72 @@ const CHECKPOINT = 'checkpoint.bin';
 const INFO = 'run.json';
 const HISTORY = 'history.json';
 
+function isNotFound(e: unknown): boolean {
+  return (e as { name?: string } | null)?.name === 'NotFoundError';
+}
+
+/**
+ * What storage refused, in words the user can act on: a full quota, a denied permission, or the
+ * browser's own message. `what` names the file or folder.
+ */
+function storageError(e: unknown, action: string, what: string): FwiError {
+  const name = (e as { name?: string } | null)?.name;
+  const why =
+    name === 'QuotaExceededError'
+      ? 'browser storage is full (quota exceeded): free space or delete saved runs'
+      : name === 'NotAllowedError' || name === 'SecurityError'
+        ? `browser storage refused permission (${errorMessage(e)})`
+        : errorMessage(e);
+  return new FwiError('io', `could not ${action}: ${why}`, what);
+}
+
+/** The run folder; null only when `create` is false and nothing was saved. Any other failure throws FwiError('io'). */
 async function runDir(create: boolean): Promise<FileSystemDirectoryHandle | null> {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') {
+    throw new FwiError('io', 'this browser gives pages no private file system (OPFS) to save runs in', 'browser storage');
+  }
+  let root: FileSystemDirectoryHandle;
   try {
-    const root = await navigator.storage.getDirectory();
+    root = await navigator.storage.getDirectory();
+  } catch (e) {
+    throw storageError(e, 'open the private file system', 'browser storage');
+  }
+  try {
     return await root.getDirectoryHandle(RUN_DIR, { create });
-  } catch {
-    return null;
+  } catch (e) {
+    if (!create && isNotFound(e)) return null;
+    throw storageError(e, create ? 'create the run folder' : 'open the run folder', RUN_DIR);
   }
 }
 
+async function createdRunDir(): Promise<FileSystemDirectoryHandle> {
+  return (await runDir(true))!;
+}
+
 async function writeFile(dir: FileSystemDirectoryHandle, name: string, data: Blob | BufferSource | string): Promise<void> {
-  const handle = await dir.getFileHandle(name, { create: true });
-  const w = await handle.createWritable();
+  let w: FileSystemWritableFileStream;
+  try {
+    w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  } catch (e) {
+    throw storageError(e, 'open for writing', name);
+  }
   try {
     await w.write(data);
     await w.close();
   } catch (e) {
+    // The write is abandoned whole (the previous file stays); the abort's own failure adds nothing.
     await w.abort().catch(() => undefined);
-    throw e;
+    throw storageError(e, 'save', name);
   }
 }
 
+/** The file, or null when it does not exist; any other failure throws FwiError('io'). */
 async function readFile(dir: FileSystemDirectoryHandle, name: string): Promise<File | null> {
   try {
     return await (await dir.getFileHandle(name)).getFile();
-  } catch {
-    return null;
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw storageError(e, 'read', name);
   }
 }
 
@@ -51,30 +93,26 @@ function storedName(path: string): string {
   return encodeURIComponent(path);
 }
 
-/** True when this browser gives the worker a private file system to save runs in. */
-export async function vaultAvailable(): Promise<boolean> {
-  return (await runDir(true)) !== null;
-}
-
 /** Saves the checkpoint bundle, then the description that points at it. */
 export async function saveCheckpoint(bundle: Blob | Uint8Array, info: SavedRunInfo): Promise<void> {
-  const dir = await runDir(true);
-  if (!dir) throw new Error('browser storage (OPFS) is not available');
+  const dir = await createdRunDir();
   await writeFile(dir, CHECKPOINT, bundle as Blob | BufferSource);
   await writeFile(dir, INFO, JSON.stringify(info));
 }
 
-/** The saved run's description, or null when there is none (or it is unreadable). */
+/**
+ * The saved run's description, or null when nothing was saved. Throws FwiError('io') when storage
+ * fails or the run cannot be read (corrupt run.json, a description without its checkpoint).
+ */
 export async function savedRunInfo(): Promise<SavedRunInfo | null> {
   const dir = await runDir(false);
   if (!dir) return null;
   const file = await readFile(dir, INFO);
-  if (!file || !(await readFile(dir, CHECKPOINT))) return null;
-  try {
-    return JSON.parse(await file.text()) as SavedRunInfo;
-  } catch {
-    return null;
-  }
+  const checkpoint = await readFile(dir, CHECKPOINT);
+  if (!file && !checkpoint) return null;
+  if (!file) throw new FwiError('io', 'the checkpoint has no description (run.json is missing)', CHECKPOINT);
+  if (!checkpoint) throw new FwiError('io', `the description names a checkpoint that is missing (${CHECKPOINT})`, INFO);
+  return parseSavedRunInfo(await file.text(), INFO);
 }
 
 /** The saved checkpoint bundle, or null. */
@@ -84,16 +122,15 @@ export async function loadCheckpoint(): Promise<File | null> {
 }
 
 /** Saves the run's curve history (JSON), so a resumed run shows its past. */
-export async function saveHistory(json: string): Promise<void> {
-  const dir = await runDir(true);
-  if (dir) await writeFile(dir, HISTORY, json);
+export async function saveHistory(history: RunHistory): Promise<void> {
+  await writeFile(await createdRunDir(), HISTORY, JSON.stringify(history));
 }
 
-/** The saved curve history, or null. */
-export async function loadHistory(): Promise<string | null> {
+/** The saved curve history, validated; null when none was saved; FwiError('io') when it cannot be read. */
+export async function loadHistory(): Promise<RunHistory | null> {
   const dir = await runDir(false);
   const file = dir ? await readFile(dir, HISTORY) : null;
-  return file ? file.text() : null;
+  return file ? parseRunHistory(await file.text(), HISTORY) : null;
 }
 
 /**
@@ -102,12 +139,22 @@ export async function loadHistory(): Promise<string | null> {
  */
 export async function storeDataset(files: { path: string; file: Blob }[]): Promise<boolean> {
   const total = files.reduce((n, f) => n + f.file.size, 0);
-  const dir = await runDir(true);
-  if (!dir || total > STORE_DATA_LIMIT_BYTES) return false;
-  const data = await dir.getDirectoryHandle(DATA_DIR, { create: true });
+  if (total > STORE_DATA_LIMIT_BYTES) return false;
+  const dir = await createdRunDir();
+  let data: FileSystemDirectoryHandle;
+  try {
+    data = await dir.getDirectoryHandle(DATA_DIR, { create: true });
+  } catch (e) {
+    throw storageError(e, 'create the dataset folder', `${RUN_DIR}/${DATA_DIR}`);
+  }
   const wanted = new Set(files.map((f) => storedName(f.path)));
   for await (const name of (data as unknown as { keys(): AsyncIterable<string> }).keys()) {
-    if (!wanted.has(name)) await data.removeEntry(name).catch(() => undefined);
+    if (wanted.has(name)) continue;
+    try {
+      await data.removeEntry(name);
+    } catch (e) {
+      if (!isNotFound(e)) throw storageError(e, 'remove a stale dataset copy', decodeURIComponent(name));
+    }
   }
   for (const f of files) {
     const existing = await readFile(data, storedName(f.path));
@@ -124,8 +171,9 @@ export async function storedDataset(paths: string[]): Promise<{ path: string; fi
   let data: FileSystemDirectoryHandle;
   try {
     data = await dir.getDirectoryHandle(DATA_DIR);
-  } catch {
-    return [];
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw storageError(e, 'open the dataset copies', `${RUN_DIR}/${DATA_DIR}`);
   }
   const out: { path: string; file: File }[] = [];
   for (const path of paths) {
@@ -138,10 +186,12 @@ export async function storedDataset(paths: string[]): Promise<{ path: string; fi
 
 /** Deletes the saved run, its checkpoint, history and dataset copies. */
 export async function discardRun(): Promise<void> {
+  const root = await navigator.storage.getDirectory().catch((e: unknown) => {
+    throw storageError(e, 'open the private file system', 'browser storage');
+  });
   try {
-    const root = await navigator.storage.getDirectory();
     await root.removeEntry(RUN_DIR, { recursive: true });
-  } catch {
-    // Nothing saved: nothing to delete.
+  } catch (e) {
+    if (!isNotFound(e)) throw storageError(e, 'delete the saved run', RUN_DIR);
   }
 }

@@ -341,9 +341,12 @@ export class Studio implements StudioApi {
     // Of the studio's backends only wasm has a heap limit we know (webgl is not a training backend).
     const limit = backend === 'wasm' ? backendMemoryLimit(backend) : null;
     if (!backend || limit === null) return null;
-    // Shapes come from the .npy headers alone: opening the split reads no sample data.
-    const train = await this.openSplit('train', { memoryMode: 'stream' }).catch(() => null);
-    if (!train?.velocityShape) return null;
+    // Shapes come from the .npy headers alone: opening the split reads no sample data. A list
+    // that cannot be opened is an error the page shows, not a batch that fits.
+    const train = await this.openSplit('train', { memoryMode: 'stream' });
+    if (!train) return null;
+    await train.close();
+    if (!train.velocityShape) return null;
     const largest = largestBatch({ generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape }, limit);
     return config.batchSize > largest ? { backend, batch: config.batchSize, largest } : null;
   }
@@ -354,12 +357,19 @@ export class Studio implements StudioApi {
     if (!train) throw new FwiError('config', 'the "auto" preset needs a training list to scan');
     const resolved = await resolvePreset('auto', { scan: () => train.scanRanges() });
     this.log(`Auto preset: data range [${resolved.transform.dataMin.toFixed(2)}, ${resolved.transform.dataMax.toFixed(2)}], velocity [${resolved.transform.labelMin}, ${resolved.transform.labelMax}] m/s (closest preset ${resolved.preset.name})`);
-    return { ...config, transform: resolved.transform };
+    const scanned = { ...config, transform: resolved.transform };
+    if (config === this.config) {
+      this.config = scanned;
+      this.emit({ type: 'config-changed', config: scanned, reason: 'auto-preset' });
+    }
+    return scanned;
   }
 
   // ---- training -------------------------------------------------------------------------------
 
   private onTrainerEvent(event: TrainerEvent): void {
+    // The trainer announces the configuration it runs with; the form already holds it.
+    if (event.type === 'config') return;
     const h = this.history;
     switch (event.type) {
       case 'critic-step':
@@ -405,7 +415,7 @@ export class Studio implements StudioApi {
     };
     try {
       await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
-      await vault.saveHistory(JSON.stringify(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep)));
+      await vault.saveHistory(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep));
     } catch (e) {
       this.log(`Could not save the checkpoint to browser storage: ${errorMessage(e)}`, 'warn');
     }
@@ -533,9 +543,14 @@ export class Studio implements StudioApi {
 
   // ---- the saved run ---------------------------------------------------------------------------
 
+  /** Offers the saved run, or says why the saved run cannot be read (the page offers to discard it). */
   private async announceSavedRun(): Promise<void> {
-    const info = await vault.savedRunInfo();
-    this.emit({ type: 'saved-run', info: info && info.unfinished ? info : null });
+    try {
+      const info = await vault.savedRunInfo();
+      this.emit({ type: 'saved-run', info: info && info.unfinished ? info : null, error: null });
+    } catch (e) {
+      this.emit({ type: 'saved-run', info: null, error: `the saved run could not be read: ${errorMessage(e)}` });
+    }
   }
 
   async resumeSavedRun(): Promise<void> {
@@ -558,21 +573,27 @@ export class Studio implements StudioApi {
       await this.refreshData();
       progress(1, 3, 'Reading the checkpoint…');
       const checkpoint = decodeCheckpointBundle(new Uint8Array(await file.arrayBuffer()), 'saved checkpoint');
-      const history = await vault.loadHistory();
-      this.history = history ? (JSON.parse(history) as RunHistory) : emptyHistory();
+      let history: RunHistory | null = null;
+      try {
+        history = await vault.loadHistory();
+      } catch (e) {
+        // The checkpoint is intact: the run continues; only its past curves are missing.
+        this.log(`The saved curves could not be read (${errorMessage(e)}): the run resumes without its earlier curves`, 'warn');
+      }
+      this.history = history ?? emptyHistory();
       this.config = checkpoint.meta.config;
-      this.emit({ type: 'config', config: checkpoint.meta.config });
+      this.emit({ type: 'config-changed', config: checkpoint.meta.config, reason: 'resume' });
       this.lastCheckpoint = checkpoint;
       progress(2, 3, 'Starting…');
       await this.startRun(checkpoint, true);
       this.taskEvent('resume', 'done', 3, 3, `Resumed the saved run at critic step ${checkpoint.meta.criticStep}`);
     });
-    this.emit({ type: 'saved-run', info: null });
+    this.emit({ type: 'saved-run', info: null, error: null });
   }
 
   async discardSavedRun(): Promise<void> {
     await vault.discardRun();
-    this.emit({ type: 'saved-run', info: null });
+    this.emit({ type: 'saved-run', info: null, error: null });
   }
 
   // ---- weights: the generator behind Evaluate, inference and export ---------------------------------
@@ -590,7 +611,7 @@ export class Studio implements StudioApi {
       const m = s.checkpoint.meta;
       return { tensors: s.checkpoint.generator, config: m.config, step: m.generatorStep, criticStep: m.criticStep, source: `checkpoint ${s.name}, generator step ${m.generatorStep}`, name: s.name };
     }
-    const config = await this.resolvedConfig(await this.openSplit('train').catch(() => null));
+    const config = this.config.preset === 'auto' ? await this.resolvedConfig(await this.openSplit('train')) : this.config;
     // The form's choice is explicit: it wins, but a transform other than the stored one (or none stored) is said.
     const choice = chooseTransform(s.stored, { preset: config.preset, transform: config.transform }, config);
     if (choice.message) this.log(`${s.name}: ${choice.message}`, 'warn');
@@ -713,7 +734,7 @@ export class Studio implements StudioApi {
         checkGeneratorWeights(checkpoint.generator, file.name);
         this.source = { kind: 'checkpoint', checkpoint, name: file.name };
         this.config = checkpoint.meta.config;
-        this.emit({ type: 'config', config: checkpoint.meta.config });
+        this.emit({ type: 'config-changed', config: checkpoint.meta.config, reason: 'import' });
         report = {
           kind: 'checkpoint',
           name: file.name,
@@ -732,7 +753,7 @@ export class Studio implements StudioApi {
         if (!sameWidths) this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths as TrainConfig['generatorWidths'] };
         // The stored transform replaces the form's, so Evaluate scores the weights as they were trained.
         if (stored) this.config = { ...this.config, preset: stored.preset, transform: { ...stored.transform } };
-        if (this.config !== before) this.emit({ type: 'config', config: this.config });
+        if (this.config !== before) this.emit({ type: 'config-changed', config: this.config, reason: 'import' });
         const normalisation = stored
           ? `trained with ${describeTransform(stored.preset, stored.transform)}, now the configuration's normalisation`
           : `no normalisation stored: assuming the configuration's ${describeTransform(this.config.preset, this.config.transform)}`;
@@ -783,7 +804,7 @@ export class Studio implements StudioApi {
         epochs: size.epochs,
         snapshotEvery: 1,
       };
-      this.emit({ type: 'config', config: this.config });
+      this.emit({ type: 'config-changed', config: this.config, reason: 'demo' });
       this.taskEvent(
         'demo',
         'done',

@@ -18,10 +18,8 @@ function loadLogY(): Record<string, boolean> {
 }
 
 export function ChartsPanel() {
-  const critic = useStudioDeferred((s) => s.critic);
-  const generator = useStudioDeferred((s) => s.generator);
-  // The columns grow in place: the revision is what changes with them.
-  const seriesRevision = useStudioDeferred((s) => s.seriesRevision);
+  // A new object with its revision whenever points arrive (store/slices.ts).
+  const { critic, generator, revision } = useStudioDeferred((s) => s.losses);
   const validation = useStudioDeferred((s) => s.validation);
   const [logY, setLogY] = useState<Record<string, boolean>>(loadLogY);
   const onLogYChange = (chart: string, on: boolean) => {
@@ -32,7 +30,7 @@ export function ChartsPanel() {
   return (
     <>
       <div className="panel" data-testid="loss-panel" data-points={critic.step.length} data-first-step={critic.step[0] ?? 0} data-last-step={critic.step[critic.step.length - 1] ?? 0}>
-        <LossChart critic={critic} generator={generator} revision={seriesRevision} logY={logY} onLogYChange={onLogYChange} />
+        <LossChart critic={critic} generator={generator} revision={revision} logY={logY} onLogYChange={onLogYChange} />
       </div>
       <div className="panel" data-testid="metrics-panel" data-points={validation.length}>
         <MetricsChart validation={validation} logY={logY} onLogYChange={onLogYChange} />

@@ -1,10 +1,9 @@
 /**
  * The shot-gather view of a sample's input seismic. The worker reads just that sample (streamed)
- * when the sample or the data changes; the view draws it.
+ * into the store when the sample or the data changes; the view draws what the store holds.
  */
 import { useEffect, useState } from 'react';
-import type { ShotGather as Gather } from '../../worker/protocol.ts';
-import { shotGather } from '../store/commands.ts';
+import { requestShotGather } from '../store/commands.ts';
 import { useStudio, useStudioDeferred } from '../store/studioStore.ts';
 import { ShotGather } from './views/ShotGather.tsx';
 
@@ -19,20 +18,10 @@ export function GatherPanel() {
   const samples = split?.samples ?? 0;
   const [chosen, setChosen] = useState(0);
   const index = snapshotSample ?? Math.min(chosen, Math.max(0, samples - 1));
-  const [gather, setGather] = useState<Gather | null>(null);
+  const gather = useStudio((s) => s.shotGather);
 
   useEffect(() => {
-    let live = true;
-    if (samples === 0) {
-      setGather(null);
-      return;
-    }
-    void shotGather(index).then((g) => {
-      if (live) setGather(g ?? null);
-    });
-    return () => {
-      live = false;
-    };
+    void requestShotGather(samples === 0 ? null : index);
   }, [index, samples, data]);
 
   if (samples === 0) return null;

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { batchFitText } from '../batchFitText.ts';
-import { batchTooLarge, evaluate, pause, resume, stop, train } from '../store/commands.ts';
+import { checkBatch, evaluate, pause, resume, stop, train } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { progressFraction, progressText } from '../progressText.ts';
 import { TrainHold } from './TrainHold.tsx';
@@ -32,19 +32,16 @@ export function RunPanel() {
   const backendName = useStudio((s) => s.backend?.name ?? null);
   const config = useStudio((s) => s.config);
   const data = useStudio((s) => s.data);
-  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  const batchCheck = useStudio((s) => s.batchCheck);
   // Only wasm has a heap limit we know; the check reads the training split's shapes in the worker.
   useEffect(() => {
-    if (backendName !== 'wasm' || !ready || !configValid) {
-      setTooLarge(null);
-      return;
-    }
-    let current = true;
-    void batchTooLarge(config).then((fit) => current && setTooLarge(fit ? `lower the batch: ${batchFitText(fit)}` : null));
-    return () => {
-      current = false;
-    };
+    void checkBatch(backendName === 'wasm' && ready && configValid ? config : null);
   }, [backendName, config, data, ready, configValid]);
+  const tooLarge = batchCheck?.error
+    ? `fix what the batch check could not read: ${batchCheck.error}`
+    : batchCheck?.fit
+      ? `lower the batch: ${batchFitText(batchCheck.fit)}`
+      : null;
 
   const active = runState === 'running' || runState === 'paused';
   const evaluating = evalTask?.state === 'running';

@@ -4,7 +4,6 @@
  * training later, the run in OpenFWI's and PaddleScience's own formats (and bundled for OpenFWI's
  * gan_train.py), and importing any of them back (by button or by dropping the file here).
  */
-import { useState } from 'react';
 import { exportCheckpoint, exportForeign, exportWeights, importWeights } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 
@@ -12,14 +11,11 @@ export function WeightsPanel() {
   const weightsSource = useStudio((s) => s.weightsSource);
   const runState = useStudio((s) => s.runState);
   const importTask = useStudio((s) => s.tasks.import);
-  const [message, setMessage] = useState<string | null>(null);
+  const importReport = useStudio((s) => s.importReport);
+  const message = importTask?.state === 'running' || importTask?.state === 'failed' ? importTask.message : (importReport?.message ?? null);
   const running = runState === 'running';
   const none = weightsSource === null;
-  const importFile = async (file: File) => {
-    setMessage(`Reading ${file.name}…`);
-    const report = await importWeights(file);
-    setMessage(report ? report.message : null);
-  };
+  const importFile = (file: File) => importWeights(file);
 
   return (
     <section
@@ -81,9 +77,9 @@ export function WeightsPanel() {
         checkpoint with the annotation lists, a <code>dataset_config.json</code> entry and the <code>torchrun … gan_train.py
         --resume</code> command. Import (or drop here) <code>.safetensors</code>, <code>.pth</code> and <code>.pdparams</code>.
       </p>
-      {message || importTask?.state === 'failed' ? (
+      {message ? (
         <p role="status" data-testid="import-status">
-          {importTask?.state === 'failed' ? importTask.message : message}
+          {message}
         </p>
       ) : null}
     </section>

@@ -1,11 +1,11 @@
 /**
  * Folds a batch of worker events into the store in one update, so a batch costs one render
- * however many steps it carries. Takes the current state and returns the changed fields; the one
- * exception to immutability is the step columns, appended in place with `seriesRevision` bumped.
+ * however many steps it carries. Takes the current state and returns the changed fields. Step
+ * points go into a new `losses` object whose column arrays grow by appending (slices.ts says why).
  */
 import type { StudioEvent } from '../../worker/protocol.ts';
-import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator, type CriticSeries, type GeneratorSeries } from '../../engine/train/lossColumns.ts';
-import type { StudioState } from './slices.ts';
+import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../../engine/train/lossColumns.ts';
+import type { LossSeries, StudioState } from './slices.ts';
 
 /** Snapshots kept for the step scrubber; older ones are dropped first. */
 export const MAX_SNAPSHOTS = 200;
@@ -17,23 +17,11 @@ let alertId = 0;
 /** The state changes a batch of events makes. */
 export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<StudioState> {
   const out: Partial<StudioState> = {};
-  let critic: CriticSeries | null = null;
-  let generator: GeneratorSeries | null = null;
   const get = <K extends keyof StudioState>(k: K): StudioState[K] => (k in out ? (out[k] as StudioState[K]) : state[k]);
-  // Steps append in place (copying every column per batch would cost O(run length) each time);
-  // the revision tells readers the columns changed.
-  const touchSeries = () => {
-    if (!('seriesRevision' in out)) out.seriesRevision = state.seriesRevision + 1;
-  };
-  const criticRw = () => {
-    if (!critic) critic = get('critic');
-    touchSeries();
-    return critic;
-  };
-  const generatorRw = () => {
-    if (!generator) generator = get('generator');
-    touchSeries();
-    return generator;
+  // One new `losses` object per batch that adds or cuts points, with the next revision.
+  const losses = (): LossSeries => {
+    if (!out.losses) out.losses = { ...state.losses, revision: state.losses.revision + 1 };
+    return out.losses;
   };
   const pushAlert = (message: string) => {
     out.alerts = [...get('alerts'), { id: ++alertId, message }];
@@ -46,20 +34,18 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
   for (const e of events) {
     switch (e.type) {
       case 'critic-step': {
-        appendCriticStep(criticRw(), e);
+        appendCriticStep(losses().critic, e);
         break;
       }
       case 'generator-step': {
-        const c = critic ?? get('critic');
-        appendGeneratorStep(generatorRw(), e, c.step.length ? c.step[c.step.length - 1] : 0);
+        const l = losses();
+        appendGeneratorStep(l.generator, e, l.critic.step.length ? l.critic.step[l.critic.step.length - 1] : 0);
         break;
       }
       case 'run-start': {
-        critic = e.criticStep === 0 ? emptyCritic() : columnsUpTo(get('critic'), e.criticStep);
-        out.critic = critic;
-        generator = e.generatorStep === 0 ? emptyGenerator() : columnsUpTo(get('generator'), e.generatorStep);
-        out.generator = generator;
-        touchSeries();
+        const l = losses();
+        l.critic = e.criticStep === 0 ? emptyCritic() : columnsUpTo(l.critic, e.criticStep);
+        l.generator = e.generatorStep === 0 ? emptyGenerator() : columnsUpTo(l.generator, e.generatorStep);
         if (e.generatorStep === 0) {
           out.validation = [];
           out.snapshots = [];
@@ -75,12 +61,9 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         break;
       }
       case 'history':
-        // Copies of every point: the store appends to its columns in place.
-        critic = columnsUpTo(e.history.critic, Infinity);
-        out.critic = critic;
-        generator = columnsUpTo(e.history.generator, Infinity);
-        out.generator = generator;
-        touchSeries();
+        // Copies of every point: the store appends to its own columns.
+        losses().critic = columnsUpTo(e.history.critic, Infinity);
+        losses().generator = columnsUpTo(e.history.generator, Infinity);
         out.validation = [...e.history.validation];
         break;
       case 'progress':
@@ -112,13 +95,10 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         if (e.state === 'failed') pushAlert(e.message ?? 'Training failed.');
         pushLog(e.state === 'failed' ? 'error' : 'info', `Run ${e.state}${e.message ? `: ${e.message}` : ''}`);
         break;
-      case 'config':
-        // A run announces the configuration the form already holds: keep it, so the form (the
-        // page's largest view) does not re-render at the start of every run.
-        if (JSON.stringify(e.config) !== JSON.stringify(get('config')) || Object.keys(get('configErrors')).length > 0) {
-          out.config = e.config;
-          out.configErrors = {};
-        }
+      case 'config-changed':
+        // The form owns the configuration; the worker only reports what it changed itself.
+        out.config = e.config;
+        out.configErrors = {};
         break;
       case 'backend':
         out.backend = e.report;
@@ -137,6 +117,7 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         break;
       case 'saved-run':
         out.savedRun = e.info;
+        out.savedRunError = e.error;
         break;
       case 'weights':
         out.weightsSource = e.source;

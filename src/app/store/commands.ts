@@ -1,11 +1,12 @@
 /**
  * The page's side of the worker protocol: starts the worker, routes its event batches into the
- * store, and offers the commands components call. No component talks to the worker directly;
- * a command that fails raises an alert instead of throwing into React.
+ * store, and offers the commands components call. No component talks to the worker directly, and
+ * no answer goes to a component: what a call returns is put in the store. A command that fails
+ * raises an alert instead of throwing into React.
  */
 import * as Comlink from 'comlink';
 import type { TrainConfig } from '../../engine/config.ts';
-import type { BatchFit, DemoOptions, DroppedFile, EvaluationReport, ForeignExport, ImportReport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
+import type { DemoOptions, DroppedFile, EvaluationReport, ForeignExport, ListRole, StudioApi, StudioBackend, StudioEvent } from '../../worker/protocol.ts';
 import { downloadBlob as saveBlob } from '../export/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, setTrainHeld, useStudio } from './studioStore.ts';
 import { errorMessage } from '../../engine/errors.ts';
@@ -72,13 +73,26 @@ export function applyConfig(config: TrainConfig): Promise<void | undefined> {
   return guarded('Applying the configuration', () => remote().setConfig(config));
 }
 
-/** The batch the backend's heap cannot hold at `config`'s widths, or null; a check that cannot run yet counts as fitting (Train reports the real refusal). */
-export async function batchTooLarge(config: TrainConfig): Promise<BatchFit | null> {
-  try {
-    return await remote().batchTooLarge(config);
-  } catch {
-    return null;
+let batchChecks = 0;
+
+/**
+ * Checks whether `config`'s batch fits the backend's heap and puts the answer in the store
+ * (`batchCheck`); a check that fails (an unreadable training list) is stored as its error, never
+ * as "fits". Only the latest check's answer is kept.
+ */
+export async function checkBatch(config: TrainConfig | null): Promise<void> {
+  const id = ++batchChecks;
+  if (!config) {
+    useStudio.setState({ batchCheck: null });
+    return;
   }
+  let answer: { fit: Awaited<ReturnType<StudioApi['batchTooLarge']>>; error: string | null };
+  try {
+    answer = { fit: await remote().batchTooLarge(config), error: null };
+  } catch (e) {
+    answer = { fit: null, error: errorMessage(e) };
+  }
+  if (id === batchChecks) useStudio.setState({ batchCheck: answer });
 }
 
 /**
@@ -137,8 +151,11 @@ export async function exportForeign(target: ForeignExport): Promise<void> {
   for (const f of files ?? []) saveBlob(f.blob, f.name);
 }
 
-export function importWeights(file: File): Promise<ImportReport | undefined> {
-  return guarded(`Importing ${file.name}`, () => remote().importWeights(file));
+/** Imports weights or a checkpoint; what the file turned out to be goes to the store (`importReport`). */
+export async function importWeights(file: File): Promise<void> {
+  useStudio.setState({ importReport: null });
+  const report = await guarded(`Importing ${file.name}`, () => remote().importWeights(file));
+  if (report) useStudio.setState({ importReport: report });
 }
 
 export function makeDemoDataset(options: DemoOptions): Promise<void | undefined> {
@@ -150,8 +167,13 @@ export async function downloadDemoZip(): Promise<void> {
   if (blob) saveBlob(blob, 'velocitygan-demo-dataset.zip');
 }
 
-export function shotGather(index: number) {
-  return guarded('Reading the shot gather', () => remote().shotGather(index));
+let gatherRequests = 0;
+
+/** Reads one sample's input seismic into the store (`shotGather`); only the latest request's answer is kept. */
+export async function requestShotGather(index: number | null): Promise<void> {
+  const id = ++gatherRequests;
+  const gather = index === null ? null : await guarded('Reading the shot gather', () => remote().shotGather(index));
+  if (id === gatherRequests) useStudio.setState({ shotGather: gather ?? null });
 }
 
 export const resumeSavedRun = () => guarded('Resuming the saved run', () => remote().resumeSavedRun());

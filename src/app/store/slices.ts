@@ -1,13 +1,22 @@
 /**
  * The studio store's slices: one interface per concern, so components subscribe to what they
  * show with selectors and a change in one concern re-renders only its readers. The store holds
- * state only; the worker computes, `applyEvents` folds its events in, `commands` sends requests.
+ * state only; the worker computes, `applyEvents` folds its events in, `commands` sends requests
+ * and puts what they answer (a shot gather, a batch check, an import report) here too, so every
+ * result reaches components through the store.
+ *
+ * Loss columns: the revision lives inside the selected object. `losses` is replaced by a new
+ * object, with the next revision, whenever a batch of events adds points; the column arrays in
+ * it grow in place (copying every column per batch would cost O(run length) each time), and only
+ * ever by appending, so a reader that holds an older `losses` still sees a prefix of the same run.
+ * A resume that cuts points, or a new run, makes new arrays. Readers select `s.losses` and need
+ * no separate counter.
  */
 import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
 import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
 import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
 import type { CriticSeries, GeneratorSeries } from '../../engine/train/lossColumns.ts';
-import type { BackendReport, DataReport, EvaluationReport, SavedRunInfo, TaskEvent } from '../../worker/protocol.ts';
+import type { BackendReport, BatchFit, DataReport, EvaluationReport, ImportReport, SavedRunInfo, ShotGather, TaskEvent } from '../../worker/protocol.ts';
 
 export interface DataSlice {
   data: DataReport | null;
@@ -38,14 +47,25 @@ export interface RunSlice {
   /** Train was held back: the training files hold NaN or ±Infinity and the user has to choose. */
   trainHeld: NonFiniteReport[] | null;
   generatorStep: number | null;
+  /** The last import's outcome (what the file turned out to be); null before any. */
+  importReport: ImportReport | null;
+  /**
+   * Whether the configured batch fits the backend's heap, for the configuration it was checked
+   * with: `fit` is the refusal (null: fits, or no known limit); `error` says why the check itself
+   * failed (an unreadable training list), which Train shows instead of assuming it fits.
+   */
+  batchCheck: { fit: BatchFit | null; error: string | null } | null;
+}
+
+/** The loss columns and their revision (see the note at the top of this file). */
+export interface LossSeries {
+  critic: CriticSeries;
+  generator: GeneratorSeries;
+  revision: number;
 }
 
 export interface MetricsSlice {
-  /** Appended in place as steps arrive (a batch costs its own points, not a copy of the run). */
-  critic: CriticSeries;
-  generator: GeneratorSeries;
-  /** Bumped whenever critic or generator changed, in place or replaced: what readers subscribe to. */
-  seriesRevision: number;
+  losses: LossSeries;
   validation: ValidationEvent[];
 }
 
@@ -55,6 +75,8 @@ export interface SnapshotsSlice {
   snapshotCursor: number | null;
   /** Which of a snapshot's fixed samples is shown. */
   sampleCursor: number;
+  /** The input seismic of the sample the shot-gather view asked for last; null when there is none. */
+  shotGather: ShotGather | null;
 }
 
 export interface EvaluationSlice {
@@ -68,6 +90,8 @@ export interface BackendSlice {
 
 export interface PersistenceSlice {
   savedRun: SavedRunInfo | null;
+  /** Why the run saved in browser storage cannot be read (the offer then is to discard it). */
+  savedRunError: string | null;
   resumeOfferDismissed: boolean;
   lastCheckpoint: CheckpointEvent | null;
 }

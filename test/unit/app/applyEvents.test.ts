@@ -12,40 +12,54 @@ function fold(state: StudioState, events: StudioEvent[]): StudioState {
 }
 
 describe('applyEvents', () => {
-  it('appends one curve point per step in place and bumps the series revision per batch', () => {
+  it('puts each batch of steps in a new losses object with the next revision; an older one still shows its own points', () => {
     const s0 = initialState();
     const s1 = fold(s0, [critic(1), critic(2), gen(1)]);
-    expect(s1.critic.step).toEqual([1, 2]);
-    expect(s1.generator.step).toEqual([1]);
-    expect(s1.generator.criticStep).toEqual([2]);
-    expect(s1.seriesRevision).toBe(s0.seriesRevision + 1);
-    const columns = s1.critic.step;
+    expect(s1.losses.critic.step).toEqual([1, 2]);
+    expect(s1.losses.generator.step).toEqual([1]);
+    expect(s1.losses.generator.criticStep).toEqual([2]);
+    expect(s1.losses.revision).toBe(s0.losses.revision + 1);
+    const held = s1.losses;
+    const heldLength = held.critic.step.length;
     const s2 = fold(s1, [critic(3)]);
-    expect(s2.critic.step).toBe(columns);
-    expect(s2.critic.step).toEqual([1, 2, 3]);
-    expect(s2.critic.wasserstein).toEqual([2, 4, 6]);
-    expect(s2.seriesRevision).toBe(s1.seriesRevision + 1);
-    // A batch without steps leaves the revision alone.
-    expect(fold(s2, [{ type: 'log', level: 'info', message: 'x', time: 0 }]).seriesRevision).toBe(s2.seriesRevision);
+    expect(s2.losses).not.toBe(held);
+    expect(s2.losses.critic.step).toEqual([1, 2, 3]);
+    expect(s2.losses.critic.wasserstein).toEqual([2, 4, 6]);
+    expect(s2.losses.revision).toBe(s1.losses.revision + 1);
+    // The held object is unchanged in what it says: its revision, and its first points as they were.
+    expect(held.revision).toBe(s1.losses.revision);
+    expect(held.critic.step.slice(0, heldLength)).toEqual([1, 2]);
+    // A batch without steps leaves the losses object as it is.
+    expect(fold(s2, [{ type: 'log', level: 'info', message: 'x', time: 0 }]).losses).toBe(s2.losses);
   });
 
-  it('a run announcing the configuration the form holds keeps the same object (no form re-render)', () => {
+  it('takes the configuration the worker changed (demo, import, resume); the trainer’s echo never reaches the store', () => {
     const s0 = initialState();
-    expect(applyEvents(s0, [{ type: 'config', config: structuredClone(s0.config) }]).config).toBeUndefined();
     const changed = { ...s0.config, epochs: s0.config.epochs + 1 };
-    expect(applyEvents(s0, [{ type: 'config', config: changed }]).config).toBe(changed);
+    const s1 = fold({ ...s0, configErrors: { epochs: 'must be a whole number ≥ 1' } }, [{ type: 'config-changed', config: changed, reason: 'demo' }]);
+    expect(s1.config).toBe(changed);
+    expect(s1.configErrors).toEqual({});
   });
 
-  it('a resumed run drops the points after its step; a fresh run clears them', () => {
+  it('a resumed run drops the points after its step in new columns; a fresh run clears them', () => {
     let s = fold(initialState(), [critic(1), critic(2), critic(3), gen(1), gen(2)]);
-    const before = s.seriesRevision;
+    const before = s.losses;
     s = fold(s, [{ type: 'run-start', criticStep: 2, generatorStep: 1, resumed: true }, critic(3)]);
-    expect(s.seriesRevision).toBeGreaterThan(before);
-    expect(s.critic.step).toEqual([1, 2, 3]);
-    expect(s.generator.step).toEqual([1]);
+    expect(s.losses.revision).toBeGreaterThan(before.revision);
+    expect(s.losses.critic.step).toEqual([1, 2, 3]);
+    expect(s.losses.generator.step).toEqual([1]);
+    // The columns before the resume are left whole for whoever still holds them.
+    expect(before.critic.step).toEqual([1, 2, 3]);
+    expect(before.generator.step).toEqual([1, 2]);
     s = fold(s, [{ type: 'run-start', criticStep: 0, generatorStep: 0, resumed: false }]);
-    expect(s.critic.step).toEqual([]);
-    expect(s.generator.step).toEqual([]);
+    expect(s.losses.critic.step).toEqual([]);
+    expect(s.losses.generator.step).toEqual([]);
+  });
+
+  it('keeps why the saved run cannot be read, and clears it when the worker says so', () => {
+    const s1 = fold(initialState(), [{ type: 'saved-run', info: null, error: 'the saved run could not be read: run.json: not valid JSON' }]);
+    expect(s1.savedRunError).toBe('the saved run could not be read: run.json: not valid JSON');
+    expect(fold(s1, [{ type: 'saved-run', info: null, error: null }]).savedRunError).toBeNull();
   });
 
   it('keeps at most MAX_SNAPSHOTS snapshots and the user’s cursor on the same one', () => {
