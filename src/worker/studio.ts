@@ -119,6 +119,8 @@ export class Studio implements StudioApi {
   /** Bumped when a run's trainer is abandoned (a lost device): its late events and saves are dropped. */
   private runGeneration = 0;
   private diagnostics = false;
+  /** The storage failure already alerted in this run: a checkpoint that cannot be saved is alerted once, then logged. */
+  private storageAlerted: string | null = null;
 
   private task: { name: TaskEvent['task']; abort: AbortController } | null = null;
   private demo: DatasetFile[] | null = null;
@@ -394,6 +396,16 @@ export class Studio implements StudioApi {
     if (event.type === 'generator-step') this.emit({ type: 'weights', source: `training run, generator step ${event.generatorStep}`, generatorStep: event.generatorStep });
   }
 
+  /** A storage failure (quota, permission) the user must hear of: an alert the first time in a run, a warning after. */
+  private storageFailure(message: string): void {
+    if (this.storageAlerted === message) {
+      this.log(message, 'warn');
+      return;
+    }
+    this.storageAlerted = message;
+    this.emit({ type: 'alert', message });
+  }
+
   /** Saves each checkpoint of one generation's run to browser storage (and keeps it for a lost device). */
   private checkpointStore(generation: number): CheckpointStore {
     return { save: (checkpoint, reason) => (generation === this.runGeneration ? this.saveCheckpoint(checkpoint, reason) : Promise.resolve()) };
@@ -417,7 +429,7 @@ export class Studio implements StudioApi {
       await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
       await vault.saveHistory(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep));
     } catch (e) {
-      this.log(`Could not save the checkpoint to browser storage: ${errorMessage(e)}`, 'warn');
+      this.storageFailure(`Could not save the checkpoint to browser storage: ${errorMessage(e)}. The run goes on; a reload now would lose it (use Download checkpoint).`);
     }
   }
 
@@ -462,6 +474,7 @@ export class Studio implements StudioApi {
     const listRoles = data.lists.filter((l) => l.role === 'train' || l.role === 'validation').map((l) => ({ path: l.path, role: l.role }));
     const keep = this.files.filter((f) => used.has(f.path) || listRoles.some((l) => l.path === f.path));
     this.runFiles = { paths: keep.map((f) => f.path), lists: listRoles, stored: false };
+    this.storageAlerted = null;
     this.trainer?.dispose();
     const generation = ++this.runGeneration;
     let failure: string | null = null;
@@ -522,7 +535,7 @@ export class Studio implements StudioApi {
       .then((stored) => {
         this.runFiles.stored = stored;
       })
-      .catch((e) => this.log(`Could not keep the dataset in browser storage: ${errorMessage(e)}`, 'warn'));
+      .catch((e) => this.storageFailure(`Could not keep the dataset in browser storage: ${errorMessage(e)}. A resumed run will ask for its files again.`));
   }
 
   async pause(): Promise<void> {
