@@ -296,7 +296,7 @@ export class Studio implements StudioApi {
         const r = await checkValues(file, path, kind);
         row.values = r.count ? r : 'finite';
       } catch (e) {
-        row.problems.push(`its values could not be read: ${errorText(e)}`);
+        row.problems.push(`its values could not be read: ${errorMessage(e)}`);
         row.values = undefined;
       }
       if (version !== this.dataVersion) return;
