@@ -12,7 +12,7 @@
  * Format: https://github.com/pytorch/pytorch/blob/main/torch/serialization.py
  */
 import { unzipSync, zipSync } from 'fflate';
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import { PyDict, PyGlobal, PyGlobalRef, PyPersistent, PyReduce, PyTuple, pickle, plainClass, pyNumber, typeName, unpickle, type GlobalEntry, type PyValue, type PyWritable } from './pickle.ts';
 import { decodeTensor, itemSizes, type SafeTensor, type SafetensorsDtype, type TensorData } from './safetensors.ts';
 
@@ -156,7 +156,7 @@ function readZip(bytes: Uint8Array, file: string): PyValue {
     });
   } catch (e) {
     if (e instanceof FwiError) throw e;
-    throw new FwiError('weights', `not a readable zip archive (${e instanceof Error ? e.message : String(e)})`, file);
+    throw new FwiError('weights', `not a readable zip archive (${errorMessage(e)})`, file);
   }
   const pkl = Object.keys(entries).find((name) => name === 'data.pkl' || name.endsWith('/data.pkl'));
   if (!pkl) throw new FwiError('weights', 'a zip archive without data.pkl: not a torch.save file', file);
