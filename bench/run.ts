@@ -8,6 +8,8 @@ const suites: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   train: () => import('./train.bench.ts'),
   forward: () => import('./forward.bench.ts'),
   charts: () => import('./charts.bench.ts'),
+  kernels: () => import('./kernels.bench.ts'),
+  gpu: () => import('./gpu.bench.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

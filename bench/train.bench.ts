@@ -47,7 +47,7 @@ interface Peaks {
 }
 
 /** Samples per second of OpenFWI's schedule: n_critic critic steps and one generator step per n_critic batches. */
-function openfwiSamplesPerSecond(t: StepTimes, batch: number): number {
+export function openfwiSamplesPerSecond(t: StepTimes, batch: number): number {
   return (N_CRITIC * batch) / (N_CRITIC * t.criticS + t.generatorS);
 }
 
@@ -84,7 +84,7 @@ export async function timeTiny(name: BackendName): Promise<StepTimes> {
 }
 
 /** Runs `command args`, returning the last stdout line parsed as JSON, or why it failed. */
-function runJson<T>(command: string, args: string[]): T | string {
+export function runJson<T>(command: string, args: string[]): T | string {
   const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
   if (run.error) return run.error.message;
   if (run.status !== 0) return run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`;

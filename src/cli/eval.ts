@@ -33,7 +33,7 @@ options:
   --batch N          samples per forward pass (default: the run's, at most 8; results do not depend on it)
   --out FILE         metrics JSON (default eval.json)
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
-  --backend B        wasm (default) or cpu
+  --backend B        wasm (default), cpu or webgpu
   -h, --help         this text`;
 
 export async function run(args: string[]): Promise<number> {

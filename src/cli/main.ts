@@ -32,7 +32,12 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const mod = await command.load();
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } finally {
+    // A WebGPU device (Dawn's instance in Node) keeps the process alive until it is released.
+    (await import('../engine/train/backend.ts')).releaseBackend();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -59,7 +59,7 @@ run:
                           saves it (continue it there with --resume checkpoint.pth)
   --pdparams              with every checkpoint also write <out>/model_gen.pdparams and model_dis.pdparams
                           for PaddleScience's VelocityGAN example
-  --backend B             wasm (default, fastest on a CPU) or cpu
+  --backend B             wasm (default, fastest on a CPU), cpu, or webgpu (a GPU through Dawn; see README)
   --skip-nonfinite        leave samples holding NaN or infinite values out of the run (each one is
                           named in the log, metrics.jsonl and metrics.csv, and kept in the
                           checkpoint, so a resumed run skips it too) instead of stopping on them

@@ -27,11 +27,12 @@ import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/
 import { writeZip } from '../engine/io/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
-import { backendMemoryLimit, largestBatch } from '../engine/train/memoryBudget.ts';
+import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory } from '../engine/train/memoryBudget.ts';
 import { handOverBundle } from '../engine/train/handOver.ts';
 import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
 import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
+import type { GpuHandle } from '../engine/train/backend.ts';
 import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
@@ -185,15 +186,23 @@ export class Studio implements StudioApi {
       const wasRunning = this.runState === 'running' || this.runState === 'paused';
       const wasPaused = this.runState === 'paused';
       const from = wasRunning ? this.lastCheckpoint : null;
+      // Lost for lack of memory: the same batch would fail again, so the run stops, keeping its checkpoint.
+      const memory = wasRunning ? await this.outOfMemoryLoss(info.message, gpu) : null;
       // The trainer on the dead device may still fail, emit or save: none of it may reach the page or storage.
       this.runGeneration += 1;
       this.recovering = true;
       this.emit({
         type: 'alert',
-        message: `The GPU device was lost (${why}). Restarting the engine${from ? ` and resuming from the last checkpoint (critic step ${from.meta.criticStep})` : ''}.`,
+        message: memory
+          ? `The GPU device was lost: it ran out of memory. ${memory.message}${from ? ` The last checkpoint (critic step ${from.meta.criticStep}) is kept.` : ''}`
+          : `The GPU device was lost (${why}). Restarting the engine${from ? ` and resuming from the last checkpoint (critic step ${from.meta.criticStep})` : ''}.`,
       });
       try {
-        await this.recoverFromDeviceLoss(wasRunning, wasPaused, from);
+        await this.recoverFromDeviceLoss(wasRunning && !memory, wasPaused, memory ? null : from);
+        if (memory) {
+          this.runState = 'failed';
+          this.emit({ type: 'state', state: 'failed', message: memory.message });
+        }
       } catch (e) {
         this.runState = 'failed';
         this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorMessage(e)}` });
@@ -201,6 +210,15 @@ export class Studio implements StudioApi {
         this.recovering = false;
       }
     });
+  }
+
+  /** The memory error a lost device stands for (engine's lostDeviceOutOfMemory on this run's shapes), or null. */
+  private async outOfMemoryLoss(message: string, gpu: GpuHandle): Promise<FwiError | null> {
+    const train = await this.openSplit('train', { memoryMode: 'stream' }).catch(() => null);
+    const config = this.lastCheckpoint?.meta.config ?? this.config;
+    if (!train?.velocityShape) return null;
+    const shape = { generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape };
+    return lostDeviceOutOfMemory(message, gpu, shape, config.batchSize);
   }
 
   private async recoverFromDeviceLoss(wasRunning: boolean, wasPaused: boolean, from: Checkpoint | null): Promise<void> {
@@ -340,17 +358,17 @@ export class Studio implements StudioApi {
 
   async batchTooLarge(config: TrainConfig): Promise<BatchFit | null> {
     const backend = this.backend?.name;
-    // Of the studio's backends only wasm has a heap limit we know (webgl is not a training backend).
-    const limit = backend === 'wasm' ? backendMemoryLimit(backend) : null;
-    if (!backend || limit === null) return null;
+    // wasm's heap and WebGPU's adapter limits are known; webgl is not a training backend.
+    if (backend !== 'wasm' && backend !== 'webgpu') return null;
+    const limits = backendLimits(backend);
     // Shapes come from the .npy headers alone: opening the split reads no sample data. A list
     // that cannot be opened is an error the page shows, not a batch that fits.
     const train = await this.openSplit('train', { memoryMode: 'stream' });
     if (!train) return null;
     await train.close();
     if (!train.velocityShape) return null;
-    const largest = largestBatch({ generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape }, limit);
-    return config.batchSize > largest ? { backend, batch: config.batchSize, largest } : null;
+    const largest = largestBatchWithin({ generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape }, limits);
+    return largest !== null && config.batchSize > largest ? { backend, batch: config.batchSize, largest } : null;
   }
 
   /** The configuration with the dataset's normalisation resolved ('auto' scans the training data). */

@@ -82,8 +82,11 @@ export function conv2dInputGradient(
     const padded = tf.tidy(() => {
       let spread: tf.Tensor4D = dy;
       if (sh > 1 || sw > 1) {
-        const holes = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-        spread = tf.slice(tf.reshape(holes, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [n, lh, lw, co]);
+        // Zeros after each column, then after each row, in rank-4 pads: tf.js-webgpu's pad shader
+        // does not compile for rank 6 (it declares a `vec6`), and would leave garbage silently.
+        const columns = sw > 1 ? tf.reshape(tf.pad(tf.reshape(dy, [n * oh, ow, 1, co]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh, ow * sw, co]) : dy;
+        const rows = sh > 1 ? tf.reshape(tf.pad(tf.reshape(columns, [n, oh, 1, ow * sw * co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow * sw, co]) : columns;
+        spread = tf.slice(rows as tf.Tensor4D, [0, 0, 0, 0], [n, lh, lw, co]);
       }
       return tf.pad(spread, [[0, 0], [kh - 1, bottom], [kw - 1, right], [0, 0]]);
     });
@@ -97,18 +100,41 @@ export function conv2dInputGradient(
 let installed = false;
 
 /**
+ * The backends whose conv gradients run as forward convolutions; the others keep tf.js's own
+ * kernels. Measured per backend (README, "Per-kernel profile"): wasm has no filter-gradient
+ * kernel, cpu's is 20-100× slower than its forward conv, and on webgpu the choice is set by
+ * `npm run bench -- kernels`.
+ */
+const rewriteBackends = new Set<string>(['cpu', 'wasm']);
+
+/** Sets whether `backend` runs the conv gradients as forward convolutions (the benchmark compares both). */
+export function useConvGradientRewrite(backend: string, on: boolean): void {
+  if (on) rewriteBackends.add(backend);
+  else rewriteBackends.delete(backend);
+}
+
+/** Whether the conv gradients run as forward convolutions on `backend`. */
+export function convGradientRewrite(backend: string): boolean {
+  return rewriteBackends.has(backend);
+}
+
+/**
  * Replaces the gradients of Conv2D and Conv2DBackpropInput (the transposed conv) with forward
- * convolutions, so that no Conv2DBackpropFilter kernel is needed. On wasm this also takes the
- * full-width generator step from 10.5 s to 6.4 s of CPU time at batch 4 (measured here). Global to
- * tf.js (gradients are not per backend); idempotent.
+ * convolutions on the backends that chose them, so that no Conv2DBackpropFilter kernel is needed;
+ * the other backends go on through tf.js's own gradients. On wasm this also takes the full-width
+ * generator step from 10.5 s to 6.4 s of CPU time at batch 4 (measured here). Gradients are global
+ * to tf.js, so the choice is made per call, by the backend in use; idempotent.
  */
 export function installConvGradients(): void {
   if (installed) return;
   installed = true;
+  const builtinConv = tf.getGradient('Conv2D')!;
+  const builtinTransposed = tf.getGradient('Conv2DBackpropInput')!;
   tf.registerGradient({
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, saved, attrs) => {
+      if (!rewriteBackends.has(tf.getBackend())) return builtinConv.gradFunc(dy, saved, attrs);
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const { strides, pad, dilations, dimRoundingMode } = attrs as unknown as {
         strides: [number, number];
@@ -129,6 +155,7 @@ export function installConvGradients(): void {
     kernelName: 'Conv2DBackpropInput',
     inputsToSave: ['dy', 'filter'],
     gradFunc: (ddx, saved, attrs) => {
+      if (!rewriteBackends.has(tf.getBackend())) return builtinTransposed.gradFunc(ddx, saved, attrs);
       const [dy, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const { strides, pad, dimRoundingMode } = attrs as unknown as {
         strides: [number, number];
