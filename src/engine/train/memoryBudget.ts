@@ -221,7 +221,7 @@ export function translateOutOfMemory(e: unknown, backend: BackendName, shape: Me
     return tooLarge(backend, shape, batch, backendLimits(backend), 'a training step ran out of heap, and the backend cannot go on in this process');
   }
   if (backend === 'webgpu' && (isGpuOutOfMemory(e) || (gpu?.outOfMemory ?? null) !== null)) {
-    const detail = gpu?.outOfMemory ?? (e instanceof Error ? e.message : String(e));
+    const detail = gpu?.outOfMemory ?? errorMessage(e);
     return tooLarge(backend, shape, batch, backendLimits(backend, gpu), `a training step ran out of GPU memory: ${detail}`, true);
   }
   return e;

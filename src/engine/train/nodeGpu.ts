@@ -5,7 +5,7 @@
  * Debian's chromium package where there is no GPU). The modules are loaded by name at run time so
  * that a browser build never bundles them.
  */
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 
 /** What to set to run on SwiftShader, the software Vulkan driver Debian's chromium package ships. */
 export const SWIFTSHADER_ENV = 'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium';
@@ -71,7 +71,7 @@ export async function startNodeGpu(): Promise<GPU> {
   try {
     dawn = (await loadModule('webgpu')) as typeof dawn;
   } catch (e) {
-    throw new FwiError('usage', `the webgpu backend in Node needs the "webgpu" npm package (Dawn), which did not load: ${e instanceof Error ? e.message : String(e)}`);
+    throw new FwiError('usage', `the webgpu backend in Node needs the "webgpu" npm package (Dawn), which did not load: ${errorMessage(e)}`);
   }
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
