@@ -22,10 +22,10 @@ export interface TrainMemoryResult {
   batch: number;
   /** Peak RSS (bytes) with the networks, optimisers and batch in place, before any step. */
   setupPeakBytes: number;
-  /** Peak RSS (bytes) after the last critic step and after the last generator step. */
+  /** Peak RSS (bytes) after the first critic step (before any generator step) and after the last generator step. */
   criticPeakBytes: number;
   generatorPeakBytes: number;
-  /** On wasm, the module's heap size after the critic step and after the generator step (it only grows); else null. */
+  /** On wasm, the module's heap size after the first critic step and after the last generator step (it only grows); else null. */
   criticHeapBytes: number | null;
   generatorHeapBytes: number | null;
   /** Seconds of the last critic step and the last generator step (the first ones warm up). */
@@ -78,8 +78,11 @@ async function main(): Promise<void> {
     let t = performance.now();
     await criticStep(G, D, optD, data, label, alpha, LOSS_WEIGHTS);
     criticS = (performance.now() - t) / 1000;
-    criticPeakBytes = peakRss();
-    criticHeapBytes = wasmHeap();
+    // The critic step's own peak is the first one's: later ones include the generator step's.
+    if (i === 0) {
+      criticPeakBytes = peakRss();
+      criticHeapBytes = wasmHeap();
+    }
     alpha.dispose();
     t = performance.now();
     await generatorStep(G, D, optG, data, label, LOSS_WEIGHTS);
