@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { defaultConfig, type TrainConfig } from '../engine/config.ts';
 import { parseDatasetConfig } from '../engine/data/datasetConfig.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { Evaluator, INFERENCE_BATCH_MAX } from '../engine/eval/evaluator.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
 import { chooseTransform } from '../engine/model/weightsMetadata.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import { INFERENCE_BATCH_MAX, Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, openAnnotationList, readTextFile } from './nodeFiles.ts';
@@ -69,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
   const base = stored?.config ?? defaultConfig();
   const batchSize = batchFlag ?? Math.min(base.batchSize, INFERENCE_BATCH_MAX);
   const config: TrainConfig = { ...base, preset: choice.preset, transform: choice.transform, widthPreset: 'custom', generatorWidths: widths, batchSize };
-  const trainer = Trainer.withGenerator(weights, { config });
+  const trainer = Evaluator.fromWeights(weights, config, values.weights);
   try {
     if (values.predict) {
       await trainer.predict(dataset, fileSink(values.predict));
