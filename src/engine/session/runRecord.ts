@@ -71,9 +71,11 @@ export function checkpointInfo(c: Checkpoint, reason: CheckpointInfo['reason']):
   return { epoch: m.position.epoch, iteration: m.position.iteration, criticStep: m.criticStep, generatorStep: m.generatorStep, reason, savedAt: m.savedAt };
 }
 
-/** "epoch 2, batch 1, critic step 4, generator step 2": where a checkpoint stands, in the words the user sees. */
+/** Where a checkpoint stands, in the words the user sees: "epoch 2 after batch 1, critic step 4, generator step 2". */
 export function describeCheckpoint(c: CheckpointInfo): string {
-  return `epoch ${c.epoch + 1}, batch ${c.iteration + 1}, critic step ${c.criticStep}, generator step ${c.generatorStep}`;
+  const steps = `critic step ${c.criticStep}, generator step ${c.generatorStep}`;
+  if (c.iteration > 0) return `epoch ${c.epoch + 1} after batch ${c.iteration}, ${steps}`;
+  return c.epoch === 0 ? `step 0 (before the first batch)` : `the end of epoch ${c.epoch}, ${steps}`;
 }
 
 function hex(bytes: ArrayBuffer): string {
