@@ -485,6 +485,7 @@ export class RunSession {
       store: this.sink(generation, record),
       onEvent: (e: TrainerEvent) => this.onTrainerEvent(generation, e),
       startPaused: o.paused,
+      saveAtStart: true,
       clock: this.clock,
     };
     const trainer = o.checkpoint ? Trainer.fromCheckpoint(o.checkpoint, { ...common, overrides: o.overrides }) : new Trainer({ ...common, config: record.config });

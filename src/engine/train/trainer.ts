@@ -8,7 +8,7 @@
  * `stop()` likewise, saving a 'stop' checkpoint (a stop during validation records it as pending,
  * so a resumed run validates that epoch first); `abandon()` ends the loop without saving (a lost
  * device: whatever it computes from then on is dropped). A trainer may start paused: it saves its
- * step-0 checkpoint and holds before its first batch, never reporting 'running'.
+ * step-0 checkpoint (with `saveAtStart`) and holds before its first batch, never reporting 'running'.
  *
  * Reproducibility: the batch order is a function of (seed, epoch) and every gradient-penalty α
  * comes from one seeded generator whose state is checkpointed, so a run resumed from a
@@ -62,8 +62,10 @@ export interface TrainerOptions {
   onEvent?: (event: TrainerEvent) => void;
   /** Where the start, periodic, stop and end checkpoints go; none are saved without one. */
   store?: CheckpointSink;
-  /** Hold before the first batch until `resume()` (the step-0 checkpoint is still saved at once). */
+  /** Hold before the first batch until `resume()` (a step-0 checkpoint, if asked for, is still saved at once). */
   startPaused?: boolean;
+  /** Save a 'start' checkpoint before the first batch of a new run (the RunSession always asks). */
+  saveAtStart?: boolean;
   /** Validation samples shown in snapshots; by default up to four, evenly spaced. */
   snapshotIndices?: number[];
   /** Milliseconds clock, injectable so tests can trigger interval checkpoints. */
@@ -105,8 +107,8 @@ export class Trainer {
   private optD: AdamW | null = null;
   private readonly rng: Rng;
   private pending: Checkpoint | null = null;
-  /** A fresh run (not resumed) saves a checkpoint at step 0. */
-  private fresh = true;
+  /** A new run (not resumed from a checkpoint) that saves a checkpoint at step 0. */
+  private fresh: boolean;
   /** The 0-based epoch whose validation is due before the next batch (see CheckpointMeta.pendingValidation). */
   private pendingValidation: number | null = null;
 
@@ -137,6 +139,7 @@ export class Trainer {
     this.clock = opts.clock ?? (() => performance.now());
     this.skipNonFinite = opts.skipNonFinite ?? false;
     this.pauseRequested = opts.startPaused === true;
+    this.fresh = opts.saveAtStart === true;
     this.rng = createRng(mixSeed(opts.config.seed, 0x61706861));
     const n = opts.val?.hasLabels ? opts.val.length : 0;
     this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
