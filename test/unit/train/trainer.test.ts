@@ -66,7 +66,7 @@ describe('Trainer', () => {
     });
     expect(await b.run()).toBe('stopped');
     b.dispose();
-    expect(store.saves).toEqual(['start', 'stop']);
+    expect(store.saves).toEqual(['stop']);
     const saved = store.latest!;
     expect(saved.meta.position).toEqual({ epoch: 1, iteration: 1 });
 
