@@ -75,7 +75,7 @@ export function checkpointInfo(c: Checkpoint, reason: CheckpointInfo['reason']):
 export function describeCheckpoint(c: CheckpointInfo): string {
   const steps = `critic step ${c.criticStep}, generator step ${c.generatorStep}`;
   if (c.iteration > 0) return `epoch ${c.epoch + 1} after batch ${c.iteration}, ${steps}`;
-  return c.epoch === 0 ? `step 0 (before the first batch)` : `the end of epoch ${c.epoch}, ${steps}`;
+  return c.epoch === 0 ? 'step 0, before the first batch' : `the end of epoch ${c.epoch}, ${steps}`;
 }
 
 function hex(bytes: ArrayBuffer): string {

@@ -567,7 +567,7 @@ export class RunSession {
     }
     const info = checkpointInfo(checkpoint, record.latest?.reason ?? 'interval');
     this.setSource({ kind: 'checkpoint', runId: record.id, name: record.name, info, config: checkpoint.meta.config, loaded: checkpoint });
-    return `Evaluate and Export now use the last good checkpoint's weights (${describeCheckpoint(info)}).`;
+    return `The weights in use are now the last good checkpoint's (${describeCheckpoint(info)}).`;
   }
 
   private async recover(info: DeviceLossInfo): Promise<void> {

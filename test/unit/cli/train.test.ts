@@ -120,7 +120,9 @@ describe('fwi train', () => {
     const csv = fs.readFileSync(path.join(stopped, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms,sample,file,file_sample,position,value');
     expect(csv.slice(1).map((l) => l.replace(/^(\w+),(\d*),(\d*),*/, '$1,$2,$3,'))).toEqual([`nonfinite,1,0,1,${seis},1,shot 3 time 999 receiver 69,NaN`]);
-    expect(fs.existsSync(path.join(stopped, 'checkpoint'))).toBe(false);
+    // The only checkpoint is the run's step-0 one, and the message says its weights are the ones in use.
+    expect(JSON.parse(fs.readFileSync(path.join(stopped, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ criticStep: 0, generatorStep: 0, position: { epoch: 0, iteration: 0 } });
+    expect(err.join('\n')).toContain("The weights in use are now the last good checkpoint's (step 0, before the first batch).");
 
     err.length = 0;
     const skipped = path.join(dir, 'skipped');

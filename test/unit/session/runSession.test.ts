@@ -237,7 +237,7 @@ describe('RunSession failure policy', () => {
     const failed = h.events.filter((e) => e.type === 'session-state' && e.state === 'failed').at(-1)!;
     expect(failed.type === 'session-state' && failed.message).toMatch(/^training stopped: the (critic loss|mean D\(real\)|mean D\(fake\)|gradient penalty) is (NaN|-?Infinity) at critic step 2 /);
     expect(failed.type === 'session-state' && failed.message).toContain(
-      "Evaluate and Export now use the last good checkpoint's weights (epoch 1 after batch 1, critic step 1, generator step 0)",
+      "The weights in use are now the last good checkpoint's (epoch 1 after batch 1, critic step 1, generator step 0)",
     );
     expect(h.session.weights).toMatchObject({ kind: 'checkpoint', criticStep: 1, generatorStep: 0 });
 
@@ -273,7 +273,7 @@ describe('RunSession failure policy', () => {
     expect(h.states).toEqual(['starting', 'running', 'recovering', 'starting', 'running', 'finished']);
     const alert = h.events.find((e) => e.type === 'run-alert');
     expect(alert?.type === 'run-alert' && alert.message).toContain(
-      "The GPU device was lost (unknown: simulated driver reset). Evaluate and Export now use the last good checkpoint's weights (the end of epoch 1, critic step 2, generator step 1)",
+      "The GPU device was lost (unknown: simulated driver reset). The weights in use are now the last good checkpoint's (the end of epoch 1, critic step 2, generator step 1)",
     );
     expect(h.events.filter((e) => e.type === 'run-start').map((e) => e.type === 'run-start' && `${e.criticStep}/${e.generatorStep}/${e.resumed}`)).toEqual(['0/0/false', '2/1/true']);
     expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
