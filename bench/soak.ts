@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyWidthPreset, defaultConfig, type TrainConfig } from '../src/engine/config.ts';
 import type { Dataset } from '../src/engine/data/dataset.ts';
 import { initBackend, type BackendName } from '../src/engine/train/backend.ts';
-import { memoryCheckpointStore } from '../src/engine/train/checkpoint.ts';
+import { memoryCheckpointSink } from '../src/engine/train/checkpoint.ts';
 import { Trainer } from '../src/engine/train/trainer.ts';
 
 export interface SoakSample {
@@ -73,7 +73,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     checkpointMinutes: 5 / 60,
     ...opts.config,
   };
-  const store = memoryCheckpointStore();
+  const store = memoryCheckpointSink();
   const samples: SoakSample[] = [];
   let steps = 0;
   let validations = 0;

@@ -18,26 +18,19 @@ import {
   parseCheckpointMeta,
   storedTrainingOfCheckpoint,
   type Checkpoint,
-  type CheckpointStore,
 } from '../engine/train/checkpoint.ts';
 
-/** A store that keeps the latest checkpoint in `<dir>/checkpoint/`: written beside it, then swapped in by renames. */
-export function folderCheckpointStore(dir: string): CheckpointStore & { readonly folder: string } {
-  const folder = path.join(dir, 'checkpoint');
-  return {
-    folder,
-    async save(checkpoint) {
-      const next = `${folder}.partial`;
-      const old = `${folder}.previous`;
-      fs.rmSync(next, { recursive: true, force: true });
-      fs.mkdirSync(next, { recursive: true });
-      for (const [name, bytes] of Object.entries(encodeCheckpointFiles(checkpoint))) fs.writeFileSync(path.join(next, name), bytes);
-      fs.rmSync(old, { recursive: true, force: true });
-      if (fs.existsSync(folder)) fs.renameSync(folder, old);
-      fs.renameSync(next, folder);
-      fs.rmSync(old, { recursive: true, force: true });
-    },
-  };
+/** Writes the checkpoint as the folder `folder`: beside it first, then swapped in by renames. */
+export function writeCheckpointFolder(folder: string, checkpoint: Checkpoint): void {
+  const next = `${folder}.partial`;
+  const old = `${folder}.previous`;
+  fs.rmSync(next, { recursive: true, force: true });
+  fs.mkdirSync(next, { recursive: true });
+  for (const [name, bytes] of Object.entries(encodeCheckpointFiles(checkpoint))) fs.writeFileSync(path.join(next, name), bytes);
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(folder)) fs.renameSync(folder, old);
+  fs.renameSync(next, folder);
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 function readBytes(file: string): Uint8Array {

@@ -8,23 +8,26 @@ import * as path from 'node:path';
 import { defaultConfig, type TrainConfig } from '../engine/config.ts';
 import { parseDatasetConfig } from '../engine/data/datasetConfig.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { INFERENCE_BATCH_MAX } from '../engine/eval/evaluator.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
+import { RunSession } from '../engine/session/runSession.ts';
 import { chooseTransform } from '../engine/model/weightsMetadata.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import { INFERENCE_BATCH_MAX, Trainer } from '../engine/train/trainer.ts';
 import { readGeneratorWeights } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError, wholeNumber } from './commandArgs.ts';
 import { fileSink, openAnnotationList, readTextFile } from './nodeFiles.ts';
+import { RUN_FILES, runFolders } from './runFolders.ts';
 
 const HELP = `usage: fwi eval --weights <generator weights | checkpoint> --val <list.txt> [options]
 
-Evaluates a generator (.safetensors, PyTorch .pth, PaddleScience .pdparams, or a checkpoint folder
-or bundle) on an annotation list.
+Evaluates a generator (.safetensors, PyTorch .pth, PaddleScience .pdparams, a checkpoint folder
+or bundle, or a run) on an annotation list.
 
 options:
   --weights PATH     generator .safetensors / .pth (OpenFWI checkpoint.pth too) / .pdparams,
-                     checkpoint folder or checkpoint bundle (the format is read from the content)
+                     checkpoint folder or checkpoint bundle (the format is read from the content),
+                     or a run folder (fwi train's --out: its latest checkpoint)
   --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
   --root DIR         also resolve list paths against the files under DIR (repeatable)
   --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default: the
@@ -54,7 +57,13 @@ export async function run(args: string[]): Promise<number> {
   const batchFlag = values.batch === undefined ? undefined : wholeNumber('batch', values.batch, INFERENCE_BATCH_MAX);
   await initBackend(parseBackendName(values.backend ?? 'wasm'));
 
-  const { tensors: weights, stored } = readGeneratorWeights(values.weights);
+  // Evaluation goes through a RunSession: a run folder (fwi train's --out) is opened as a kept run
+  // (its record is checked) and its latest checkpoint is evaluated; other weights are imported.
+  const where = path.resolve(values.weights);
+  const session = new RunSession({ store: runFolders(path.dirname(where)) });
+  const runFolder = fs.existsSync(path.join(where, RUN_FILES.record));
+  if (runFolder) await session.openRun(path.basename(where));
+  const { tensors: weights, stored } = readGeneratorWeights(runFolder ? path.join(where, RUN_FILES.checkpoint) : values.weights);
   const widths = widthsFromStateDict('generator', weights, values.weights) as unknown as TrainConfig['generatorWidths'];
   const dataset = await openAnnotationList(values.val, { roots: values.root ?? [] });
   if (!dataset.hasLabels && !values.predict) {
@@ -69,7 +78,8 @@ export async function run(args: string[]): Promise<number> {
   const base = stored?.config ?? defaultConfig();
   const batchSize = batchFlag ?? Math.min(base.batchSize, INFERENCE_BATCH_MAX);
   const config: TrainConfig = { ...base, preset: choice.preset, transform: choice.transform, widthPreset: 'custom', generatorWidths: widths, batchSize };
-  const trainer = Trainer.withGenerator(weights, { config });
+  session.useImportedWeights(weights, values.weights, config);
+  const trainer = await session.evaluator();
   try {
     if (values.predict) {
       await trainer.predict(dataset, fileSink(values.predict));

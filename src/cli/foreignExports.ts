@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
-import type { CheckpointStore } from '../engine/train/checkpoint.ts';
+import type { CheckpointStore } from '../engine/session/checkpointStore.ts';
 import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
 
 export interface ForeignExports {
@@ -26,13 +26,13 @@ export const FOREIGN_FILES = { pth: ['checkpoint.pth'], pdparams: ['model_gen.pd
 /** A store that also writes the chosen foreign formats into `out` after each save of `store`. */
 export function withForeignExports<S extends CheckpointStore>(store: S, out: string, which: ForeignExports): S {
   if (!which.pth && !which.pdparams) return store;
-  const save: CheckpointStore['save'] = async (checkpoint, reason) => {
-    await store.save(checkpoint, reason);
+  const saveCheckpoint: CheckpointStore['saveCheckpoint'] = async (id, checkpoint) => {
+    await store.saveCheckpoint(id, checkpoint);
     if (which.pth) writeAtomically(path.join(out, FOREIGN_FILES.pth[0]), encodeOpenFwiCheckpoint(checkpoint));
     if (which.pdparams) {
       writeAtomically(path.join(out, FOREIGN_FILES.pdparams[0]), encodeNetworkPdparams('generator', checkpoint.generator));
       writeAtomically(path.join(out, FOREIGN_FILES.pdparams[1]), encodeNetworkPdparams('critic', checkpoint.critic));
     }
   };
-  return Object.assign(Object.create(Object.getPrototypeOf(store) as object) as S, store, { save });
+  return { ...store, saveCheckpoint };
 }

@@ -11,6 +11,7 @@ const commands: Record<string, Command> = {
   parity: { summary: 'recompute a PyTorch parity fixture and compare every quantity', load: () => import('./parity.ts') },
   train: { summary: 'train VelocityGAN headless on annotation lists', load: () => import('./train.ts') },
   eval: { summary: 'evaluate generator weights (MAE, RMSE, SSIM)', load: () => import('./eval.ts') },
+  runs: { summary: 'list, rename or delete the training runs kept in a folder', load: () => import('./runs.ts') },
   forward: { summary: 'forward-model seismic from velocity maps', load: () => import('./forward.ts') },
   synth: { summary: 'make a synthetic OpenFWI-layout dataset', load: () => import('./synth.ts') },
 };

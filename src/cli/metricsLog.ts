@@ -1,10 +1,8 @@
 /**
- * The CLI's training log in its `--out` folder: `metrics.jsonl` (every trainer event but the
- * pictures, one JSON object a line) and `metrics.csv` (one row per critic step, generator step
- * and validation, and one per sample skipped or stopped on for holding NaN or ±Infinity, for
- * spreadsheets and pandas). Both are appended to, so a resumed run continues the same files.
+ * The CSV form of a run's metrics (`metrics.csv` in a run folder): one row per critic step,
+ * generator step and validation, and one per sample skipped or stopped on for holding NaN or
+ * ±Infinity, for spreadsheets and pandas; and the JSON log's line for an event.
  */
-import * as fs from 'node:fs';
 import type { TrainerEvent } from '../engine/train/events.ts';
 
 export const CSV_COLUMNS = [
@@ -82,30 +80,4 @@ function toCsv(row: Row): string {
  */
 export function jsonlRecord(e: TrainerEvent): Record<string, unknown> {
   return { time: new Date().toISOString(), ...e, ...('epoch' in e ? { epoch: e.epoch + 1 } : {}) };
-}
-
-/** Appends events to `<dir>/metrics.jsonl` and `<dir>/metrics.csv` (the header written once). */
-export class MetricsLog {
-  private readonly jsonl: number;
-  private readonly csv: number;
-
-  constructor(dir: string) {
-    const csvPath = `${dir}/metrics.csv`;
-    const fresh = !fs.existsSync(csvPath) || fs.statSync(csvPath).size === 0;
-    this.jsonl = fs.openSync(`${dir}/metrics.jsonl`, 'a');
-    this.csv = fs.openSync(csvPath, 'a');
-    if (fresh) fs.writeSync(this.csv, `${CSV_COLUMNS.join(',')}\n`);
-  }
-
-  /** Logs one event; snapshots (pictures) and progress ticks are left out. */
-  write(e: TrainerEvent): void {
-    if (e.type === 'snapshot' || e.type === 'progress') return;
-    fs.writeSync(this.jsonl, `${JSON.stringify(jsonlRecord(e))}\n`);
-    for (const row of csvRows(e)) fs.writeSync(this.csv, `${row}\n`);
-  }
-
-  close(): void {
-    fs.closeSync(this.jsonl);
-    fs.closeSync(this.csv);
-  }
 }

@@ -1,9 +1,11 @@
 /**
- * `fwi train`: headless VelocityGAN training on the studio's engine. Prints a progress line and
- * the validation metrics, and keeps in `--out`: `config.json`, `metrics.jsonl` + `metrics.csv`,
- * and the latest checkpoint in `checkpoint/` (its `generator.safetensors` loads into OpenFWI's
- * InversionNet with `load_state_dict`). Ctrl-C stops after the current batch and saves a
- * checkpoint; `--resume <out>/checkpoint` continues exactly where it stopped.
+ * `fwi train`: headless VelocityGAN training, driven through the engine's RunSession. Prints a
+ * progress line and the validation metrics; `--out` is the run's folder (runFolders.ts: run.json,
+ * config.json, metrics.jsonl + metrics.csv, the latest checkpoint in `checkpoint/`, whose
+ * `generator.safetensors` loads into OpenFWI's InversionNet). A checkpoint is written at step 0.
+ * A new run never replaces one already in `--out`. Ctrl-C stops after the current batch and saves;
+ * `--resume <out>/checkpoint` continues that run exactly where it stopped, and `--resume` of any
+ * other checkpoint starts a new run at it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,15 +17,15 @@ import { describeSample } from '../engine/data/nonFinite.ts';
 import { looksLikeYaml, parsePaddleConfig } from '../engine/paddleConfig.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import type { TrainerEvent } from '../engine/train/events.ts';
+import { isRunEvent, RunSession, type SessionEvent } from '../engine/session/runSession.ts';
 import { batchesPerEpoch } from '../engine/train/schedule.ts';
-import { Trainer, type ResumeOverrides } from '../engine/train/trainer.ts';
+import type { ResumeOverrides } from '../engine/train/trainer.ts';
 import { withForeignExports } from './foreignExports.ts';
-import { folderCheckpointStore, readCheckpoint } from './checkpointFolder.ts';
+import { readCheckpoint } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError } from './commandArgs.ts';
-import { MetricsLog } from './metricsLog.ts';
 import { TensorBoardLog } from './tensorboardLog.ts';
 import { openAnnotationList, readTextFile } from './nodeFiles.ts';
+import { RUN_FILES, runFolders } from './runFolders.ts';
 
 const HELP = `usage: fwi train --train <train.txt> [--val <val.txt>] [options]
 
@@ -156,7 +158,7 @@ function duration(seconds: number): string {
 }
 
 /** Prints the run as it goes: an in-place progress line on a terminal, one line per epoch otherwise. */
-function printer(quiet: boolean): (e: TrainerEvent) => void {
+function printer(quiet: boolean): (e: SessionEvent) => void {
   const tty = process.stderr.isTTY === true;
   let lastD = NaN;
   let lastG = NaN;
@@ -191,7 +193,10 @@ function printer(quiet: boolean): (e: TrainerEvent) => void {
     } else if (e.type === 'nonfinite-data' && e.action === 'skip') {
       endLine();
       for (const s of e.samples) console.error(`skipping sample ${s.index} for the rest of the run: ${describeSample(s)}`);
-    } else if (e.type === 'state' && e.state !== 'running') {
+    } else if (e.type === 'run-alert') {
+      endLine();
+      console.error(`fwi: ${e.message}`);
+    } else if (e.type === 'session-state' && ['stopped', 'finished', 'failed'].includes(e.state)) {
       endLine();
       if (e.state === 'failed') console.error(`fwi: ${e.message}`);
       else console.log(`${e.state}${e.message ? `: ${e.message}` : ''}`);
@@ -227,30 +232,36 @@ export async function run(args: string[]): Promise<number> {
   if (val && !val.hasLabels) throw new FwiError('usage', 'the validation list has no velocity files', values.val);
 
   const out = path.resolve(values.out ?? 'fwi-run');
-  fs.mkdirSync(out, { recursive: true });
-  const store = withForeignExports(folderCheckpointStore(out), out, { pth: values.pth ?? false, pdparams: values.pdparams ?? false });
-  const log = new MetricsLog(out);
+  // The run's folder is --out itself; its parent holds the runs `fwi runs` lists.
+  const runId = path.basename(out);
+  const store = withForeignExports(runFolders(path.dirname(out)), out, { pth: values.pth ?? false, pdparams: values.pdparams ?? false });
   const show = printer(values.quiet ?? false);
+  // TensorBoard files open at the run's first event (its configuration), in the run's folder by default.
   let board: TensorBoardLog | null = null;
-  const onEvent = (e: TrainerEvent) => {
-    log.write(e);
-    board?.write(e);
+  const onEvent = (e: SessionEvent) => {
+    if (e.type === 'config' && !board && !values['no-tensorboard']) {
+      board = new TensorBoardLog(path.resolve(values.tensorboard ?? path.join(out, 'logs')), batchesPerEpoch(train.length, e.config.batchSize));
+    }
+    if (isRunEvent(e)) board?.write(e);
     show(e);
   };
+  const session = new RunSession({ store, onEvent, newId: () => runId, skipNonFinite: values['skip-nonfinite'] });
+  const data = { train, val };
 
-  let trainer: Trainer;
   if (values.resume) {
     const fixed = Object.keys(flags).filter((k) => !RESUMABLE.has(k) && !NOT_CONFIG.has(k) && flags[k as keyof Flags] !== undefined);
     if (fixed.length) throw new FwiError('usage', `--resume continues the saved configuration; it cannot change ${fixed.map((k) => `--${k}`).join(', ')}`);
-    const checkpoint = readCheckpoint(values.resume);
-    const overrides: ResumeOverrides = {};
-    if (flags.epochs !== undefined) overrides.epochs = number('epochs', flags.epochs);
-    if (flags['val-every'] !== undefined) overrides.valEvery = number('val-every', flags['val-every']);
-    if (flags['checkpoint-minutes'] !== undefined) overrides.checkpointMinutes = number('checkpoint-minutes', flags['checkpoint-minutes']);
-    trainer = Trainer.fromCheckpoint(checkpoint, { train, val, store, onEvent, overrides, skipNonFinite: values['skip-nonfinite'] });
-    const p = checkpoint.meta.position;
-    console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${checkpoint.meta.criticStep})`);
-    const skipped = checkpoint.meta.skipped;
+    const settings: ResumeOverrides = {};
+    if (flags.epochs !== undefined) settings.epochs = number('epochs', flags.epochs);
+    if (flags['val-every'] !== undefined) settings.valEvery = number('val-every', flags['val-every']);
+    if (flags['checkpoint-minutes'] !== undefined) settings.checkpointMinutes = number('checkpoint-minutes', flags['checkpoint-minutes']);
+    const own = path.resolve(values.resume) === path.join(out, RUN_FILES.checkpoint) && fs.existsSync(path.join(out, RUN_FILES.record));
+    const record = own
+      ? await session.continueRun(runId, { data, settings })
+      : await session.startFromCheckpoint(readCheckpoint(values.resume), { name: runId, data, settings });
+    const p = record.latest!;
+    console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${p.criticStep})${own ? '' : ` as the new run ${out}`}`);
+    const skipped = (await store.loadCheckpoint(runId))?.meta.skipped ?? [];
     if (skipped.length) console.log(`skipping ${skipped.length} sample${skipped.length === 1 ? '' : 's'} with non-finite values, as the run did: ${skipped.map((s) => `${s.index} (${s.file} sample ${s.row})`).join(', ')}`);
   } else {
     const datasetConfig: DatasetConfigEntry[] | undefined = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
@@ -262,11 +273,9 @@ export async function run(args: string[]): Promise<number> {
       const k = namesPresetOnly && flags.preset === undefined ? config.transform.k : resolved.transform.k;
       config = { ...config, preset: resolved.choice, transform: { ...resolved.transform, k } };
     }
-    trainer = new Trainer({ config, train, val, store, onEvent, skipNonFinite: values['skip-nonfinite'] });
+    await session.start({ config, data, name: runId });
   }
-  fs.writeFileSync(path.join(out, 'config.json'), `${configToJson(trainer.config)}\n`);
-  const c = trainer.config;
-  if (!values['no-tensorboard']) board = new TensorBoardLog(path.resolve(values.tensorboard ?? path.join(out, 'logs')), batchesPerEpoch(train.length, c.batchSize));
+  const c = (await store.readRecord(runId)).config;
   console.log(
     `training on ${train.length} samples (${val ? `${val.length} for validation` : 'no validation'}), ${backend} backend, ` +
       `widths G [${c.generatorWidths.join(', ')}] D [${c.criticWidths.join(', ')}], batch ${c.batchSize}, ${c.epochs} epochs, ${c.schedule} schedule; writing to ${out}`,
@@ -275,21 +284,21 @@ export async function run(args: string[]): Promise<number> {
   const onSignal = () => {
     console.error('\nstopping after this batch (Ctrl-C again to abort without a checkpoint)');
     process.off('SIGINT', onSignal);
-    trainer.stop();
+    void session.stop();
   };
   process.on('SIGINT', onSignal);
   try {
-    const state = await trainer.run();
-    if (state === 'stopped') console.log(`checkpoint saved: continue with fwi train --train ${values.train}${values.val ? ` --val ${values.val}` : ''} --out ${values.out ?? 'fwi-run'} --resume ${store.folder}`);
-    if (state === 'finished') console.log(`done: generator weights in ${path.join(store.folder, 'generator.safetensors')}`);
-    const skipped = trainer.skippedSamples.length;
+    const state = await session.finished();
+    const folder = path.join(out, RUN_FILES.checkpoint);
+    if (state === 'stopped') console.log(`checkpoint saved: continue with fwi train --train ${values.train}${values.val ? ` --val ${values.val}` : ''} --out ${values.out ?? 'fwi-run'} --resume ${folder}`);
+    if (state === 'finished') console.log(`done: generator weights in ${path.join(folder, 'generator.safetensors')}`);
+    const skipped = (await store.loadCheckpoint(runId))?.meta.skipped.length ?? 0;
     if (skipped) console.log(`${skipped} sample${skipped === 1 ? '' : 's'} with non-finite values left out (listed in ${path.join(out, 'metrics.csv')} as "skipped")`);
-    return state === 'failed' ? 1 : 0;
+    return state === 'finished' || state === 'stopped' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
-    log.close();
-    board?.close();
-    trainer.dispose();
+    await session.dispose();
+    (board as TensorBoardLog | null)?.close();
     await Promise.all([train.close(), val?.close()]);
   }
 }

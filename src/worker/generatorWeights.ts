@@ -1,10 +1,11 @@
 /**
  * Generator weights on their own (PyTorch names): what Evaluate, inference, the physics check and
  * "Export weights" use, whether they came from the run in this worker, an imported checkpoint or an
- * imported `.safetensors`. Evaluation and inference go through the same `Trainer.withGenerator`
+ * imported `.safetensors`. Evaluation and inference go through the same generator-only `Evaluator`
  * as `fwi eval`, so the studio and the CLI give the same numbers for the same weights and data.
  */
 import type { TrainConfig } from '../engine/config.ts';
+import { Evaluator } from '../engine/eval/evaluator.ts';
 import { openDataset, type Dataset } from '../engine/data/dataset.ts';
 import { bytesSource, memorySink } from '../engine/io/byteSource.ts';
 import { encodeNpy, openNpy } from '../engine/io/npy.ts';
@@ -12,7 +13,6 @@ import { encodeSafetensors, toFloat32, type SafeTensor, type SafeTensorEntry } f
 import { createGenerator } from '../engine/model/generator.ts';
 import { loadStateDict, widthsFromStateDict } from '../engine/model/stateDict.ts';
 import type { GeneratorWidths } from '../engine/model/widths.ts';
-import { Trainer } from '../engine/train/trainer.ts';
 
 /** The widths the weights were saved at, after checking they load into such a generator (FwiError('weights') if not). */
 export function checkGeneratorWeights(tensors: Map<string, SafeTensor>, file?: string): TrainConfig['generatorWidths'] {
@@ -26,10 +26,9 @@ export function checkGeneratorWeights(tensors: Map<string, SafeTensor>, file?: s
   return widths;
 }
 
-/** A trainer holding only these generator weights (at their own widths), for evaluation and inference. */
-export function generatorTrainer(tensors: Map<string, SafeTensor>, config: TrainConfig): Trainer {
-  const widths = widthsFromStateDict('generator', tensors) as unknown as TrainConfig['generatorWidths'];
-  return Trainer.withGenerator(tensors, { config: { ...config, widthPreset: 'custom', generatorWidths: widths } });
+/** An evaluator holding only these generator weights (at their own widths), for evaluation and inference. */
+export function generatorTrainer(tensors: Map<string, SafeTensor>, config: TrainConfig): Evaluator {
+  return Evaluator.fromWeights(tensors, config);
 }
 
 /** The weights as a `.safetensors` file loadable into OpenFWI's InversionNet: float32, num_batches_tracked int64. */
@@ -45,7 +44,7 @@ export function generatorSafetensors(tensors: Map<string, SafeTensor>, metadata:
 }
 
 /** Predicted velocities (m/s, NCHW) for some samples of a dataset, through the trainer's own inference path. */
-export async function predictSamples(trainer: Trainer, dataset: Dataset, indices: number[]): Promise<{ predicted: Float32Array; truth: Float32Array | null; seismic: Float32Array }> {
+export async function predictSamples(trainer: Evaluator, dataset: Dataset, indices: number[]): Promise<{ predicted: Float32Array; truth: Float32Array | null; seismic: Float32Array }> {
   const { seismic, velocity } = await dataset.read(indices);
   const few = await openDataset([{ seismic: bytesSource(encodeNpy([indices.length, ...dataset.seismicShape], seismic), 'physics-check.npy'), velocity: null }]);
   const sink = memorySink();

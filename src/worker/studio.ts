@@ -25,7 +25,7 @@ import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
 import { writeZip } from '../engine/io/zip.ts';
-import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointStore } from '../engine/train/checkpoint.ts';
+import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointSink } from '../engine/train/checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
 import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory } from '../engine/train/memoryBudget.ts';
 import { handOverBundle } from '../engine/train/handOver.ts';
@@ -425,7 +425,7 @@ export class Studio implements StudioApi {
   }
 
   /** Saves each checkpoint of one generation's run to browser storage (and keeps it for a lost device). */
-  private checkpointStore(generation: number): CheckpointStore {
+  private checkpointStore(generation: number): CheckpointSink {
     return { save: (checkpoint, reason) => (generation === this.runGeneration ? this.saveCheckpoint(checkpoint, reason) : Promise.resolve()) };
   }
 

@@ -10,16 +10,21 @@
  *   same tensors under the prefixes `generator.`, `critic.`, `optG.`, `optD.` and the JSON in the
  *   metadata entry `checkpoint`.
  *
- * Where the bytes go is the caller's business: a `CheckpointStore` (files in the CLI, OPFS in the
- * worker, memory in tests).
+ * Where the bytes go is the caller's business: the trainer hands each checkpoint to a
+ * `CheckpointSink`; the run session (src/engine/session) puts it in its `CheckpointStore`.
+ *
+ * The optimiser moments live in tf.js layouts inside AdamW; `momentsToTorch` / `momentsFromTorch`
+ * are the one conversion to and from the PyTorch layouts a checkpoint holds.
  */
 import type { TrainConfig } from '../config.ts';
 import { validateConfig } from '../config.ts';
-import { describeValue, FwiError } from '../errors.ts';
-import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype } from '../io/safetensors.ts';
-import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
 import type { NonFiniteSample } from '../data/nonFinite.ts';
 import { checkpointChecksums, verifyCheckpointChecksums, type CheckpointChecksums } from './checkpointChecksum.ts';
+import { describeValue, FwiError } from '../errors.ts';
+import { encodeSafetensors, parseSafetensors, type SafeTensor, type SafeTensorEntry, type SafetensorsDtype, type TensorData } from '../io/safetensors.ts';
+import { permute4d, type StateDict } from '../model/stateDict.ts';
+import { storedTrainingOf, weightsMetadata, type StoredTraining, type WeightsRole } from '../model/weightsMetadata.ts';
+import type { AdamWState, MomentArray } from './adamw.ts';
 import type { CheckpointEvent, ValidationEvent } from './events.ts';
 import type { SchedulePosition } from './schedule.ts';
 
@@ -45,6 +50,11 @@ export interface CheckpointMeta {
   elapsedSeconds: number;
   /** Every validation so far, for the charts of a resumed run. */
   validation: ValidationEvent[];
+  /**
+   * Set when the run stopped during the validation of this (0-based) epoch: its last batch is
+   * trained (the position is past it) and a resumed run validates it before its first batch.
+   */
+  pendingValidation?: number;
   savedAt: string;
   /** CRC-32 of each tensor part, written at every save and checked at every load (checkpoints older than it have none). */
   checksums?: CheckpointChecksums;
@@ -62,13 +72,13 @@ export interface Checkpoint {
   optimizerCritic: TensorMap;
 }
 
-/** Where the trainer puts its checkpoints; `save` must not leave a half-written checkpoint as the latest. */
-export interface CheckpointStore {
+/** Where the trainer hands its checkpoints; `save` must not leave a half-written checkpoint as the latest. */
+export interface CheckpointSink {
   save(checkpoint: Checkpoint, reason: CheckpointEvent['reason']): Promise<void>;
 }
 
-/** A store that keeps the latest checkpoint in memory (tests, and the worker before it persists). */
-export function memoryCheckpointStore(): CheckpointStore & { latest: Checkpoint | null; saves: CheckpointEvent['reason'][] } {
+/** A sink that keeps the latest checkpoint in memory (the trainer's tests). */
+export function memoryCheckpointSink(): CheckpointSink & { latest: Checkpoint | null; saves: CheckpointEvent['reason'][] } {
   const store = {
     latest: null as Checkpoint | null,
     saves: [] as CheckpointEvent['reason'][],
@@ -155,6 +165,7 @@ export function parseCheckpointMeta(text: string, file: string): CheckpointMeta 
     ['optimizerSteps.critic', m.optimizerSteps?.critic],
     ['rngState', m.rngState],
   ];
+  if (m.pendingValidation !== undefined) fields.push(['pendingValidation', m.pendingValidation]);
   const wrong = fields.filter(([, v]) => !whole(v)).map(([k]) => k);
   if (m.elapsedSeconds !== undefined && !(typeof m.elapsedSeconds === 'number' && Number.isFinite(m.elapsedSeconds) && m.elapsedSeconds >= 0)) wrong.push('elapsedSeconds');
   if (m.validation !== undefined && !Array.isArray(m.validation)) wrong.push('validation');
@@ -237,4 +248,52 @@ export function decodeCheckpointBundle(bytes: Uint8Array, file = 'checkpoint.saf
   for (const p of TENSOR_PARTS) if (parts[p].size === 0) throw new FwiError('weights', `the bundle has no ${BUNDLE_PREFIX[p]}* tensors`, file);
   if (meta.checksums !== undefined) verifyCheckpointChecksums(parts, meta.checksums, file);
   return { meta, ...parts };
+}
+
+/** A network's state dict as checkpoint tensors (PyTorch names, layouts and dtypes). */
+export function tensorMap(dict: StateDict): TensorMap {
+  const out: TensorMap = new Map();
+  for (const [k, e] of Object.entries(dict)) out.set(k, { dtype: e.dtype, shape: e.shape, data: e.data as TensorData });
+  return out;
+}
+
+// AdamW keeps its moments in the variables' TF layouts; checkpoints store them as PyTorch would.
+const TO_TORCH = [3, 2, 0, 1];
+const FROM_TORCH = [2, 3, 1, 0];
+
+/** AdamW's moments as checkpoint tensors `m.<param>` / `v.<param>` in PyTorch layouts. */
+export function momentsToTorch(state: AdamWState): TensorMap {
+  const out: TensorMap = new Map();
+  for (const which of ['m', 'v'] as const) {
+    for (const [name, a] of Object.entries(state[which])) {
+      const t = a.shape.length === 4 ? permute4d(a.data, a.shape, TO_TORCH) : { data: a.data, shape: a.shape };
+      out.set(`${which}.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
+    }
+  }
+  return out;
+}
+
+/** The inverse of `momentsToTorch`, with PyTorch's step count; FwiError('weights') for a stray tensor. */
+export function momentsFromTorch(tensors: TensorMap, step: number): AdamWState {
+  const state: AdamWState = { step, m: {}, v: {} };
+  for (const [key, t] of tensors) {
+    const dot = key.indexOf('.');
+    const which = key.slice(0, dot);
+    if (which !== 'm' && which !== 'v') throw new FwiError('weights', `optimiser state: unexpected tensor "${key}" (expected m.<param> or v.<param>)`);
+    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
+    const moment: MomentArray = t.shape.length === 4 ? permute4d(data, t.shape, FROM_TORCH) : { data, shape: [...t.shape] };
+    state[which][key.slice(dot + 1)] = moment;
+  }
+  return state;
+}
+
+/** The first weight of a checkpoint holding NaN or ±Infinity, named for the user, or null. */
+export function firstNonFinite(c: Pick<Checkpoint, 'generator' | 'critic'>): string | null {
+  for (const [part, map] of [['generator', c.generator], ['critic', c.critic]] as const) {
+    for (const [key, t] of map) {
+      if (!(t.data instanceof Float32Array)) continue;
+      for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `the ${part}'s ${key}`;
+    }
+  }
+  return null;
 }

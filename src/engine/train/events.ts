@@ -83,7 +83,8 @@ export interface CheckpointEvent {
   epoch: number;
   criticStep: number;
   generatorStep: number;
-  reason: 'interval' | 'stop' | 'end';
+  /** start: step 0 of a new run; interval: every checkpointMinutes; stop: at Stop; end: the last epoch done. */
+  reason: 'start' | 'interval' | 'stop' | 'end';
 }
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';

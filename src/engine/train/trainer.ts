@@ -1,8 +1,14 @@
 /**
- * The trainer: one object that runs VelocityGAN's WGAN-GP loop on a dataset and tells the world
- * through typed events (events.ts). The same object serves the studio's worker, the CLI and the
- * tests; it never touches files itself (checkpoints go to a `CheckpointStore`, predictions to a
- * `ByteSink`).
+ * The trainer: VelocityGAN's WGAN-GP loop on a dataset, told through typed events (events.ts).
+ * It is only the loop: the run's lifecycle, which weights Evaluate and Export use and where runs
+ * are kept belong to the RunSession (src/engine/session); evaluation is the generator-only
+ * `Evaluator`; checkpoints go to a `CheckpointSink`.
+ *
+ * Control: `pause()` takes effect at the next batch, or between two passes of a validation;
+ * `stop()` likewise, saving a 'stop' checkpoint (a stop during validation records it as pending,
+ * so a resumed run validates that epoch first); `abandon()` ends the loop without saving (a lost
+ * device: whatever it computes from then on is dropped). A trainer may start paused: it saves its
+ * step-0 checkpoint (with `saveAtStart`) and holds before its first batch, never reporting 'running'.
  *
  * Reproducibility: the batch order is a function of (seed, epoch) and every gradient-penalty α
  * comes from one seeded generator whose state is checkpointed, so a run resumed from a
@@ -21,26 +27,29 @@ import type { TrainConfig } from '../config.ts';
 import type { Dataset, DatasetBatch } from '../data/dataset.ts';
 import { batchNonFinite, describeSample, type NonFiniteSample } from '../data/nonFinite.ts';
 import { createRng, mixSeed, type Rng } from '../data/random.ts';
-import { denormalizeVelocity, normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
-import { errorMessage, FwiError } from '../errors.ts';
-import { MetricsAccumulator, type Metrics } from '../eval/metrics.ts';
-import type { ByteSink } from '../io/byteSource.ts';
-import { NpyWriter } from '../io/npy.ts';
-import type { SafeTensor, TensorData } from '../io/safetensors.ts';
+import { normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
+import { errorMessage, FwiError, isFwiError } from '../errors.ts';
+import { Evaluator, VELOCITY_SIZE } from '../eval/evaluator.ts';
 import { createCritic } from '../model/critic.ts';
 import { createGenerator } from '../model/generator.ts';
 import type { Network } from '../model/network.ts';
-import { loadStateDict, permute4d, stateDictOf, type StateDict } from '../model/stateDict.ts';
-import { AdamW, type AdamWState, type MomentArray } from './adamw.ts';
+import { loadStateDict, stateDictOf } from '../model/stateDict.ts';
+import { AdamW } from './adamw.ts';
 import { initBackend, type BackendName } from './backend.ts';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore, type TensorMap } from './checkpoint.ts';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  firstNonFinite,
+  momentsFromTorch,
+  momentsToTorch,
+  tensorMap,
+  type Checkpoint,
+  type CheckpointSink,
+} from './checkpoint.ts';
 import type { CheckpointEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
 import { checkBatchFits, translateOutOfMemory, type MemoryShape } from './memoryBudget.ts';
 import { batchesPerEpoch, nextPosition, planBatch, type SchedulePosition } from './schedule.ts';
-
-/** The most samples one inference forward pass takes (see inferenceBatchSize). */
-export const INFERENCE_BATCH_MAX = 8;
-import { alphaTensor, criticStep, generatorStep, nchwToNhwc, nhwcToNchw } from './steps.ts';
+import { alphaTensor, criticStep, generatorStep, nchwToNhwc } from './steps.ts';
 
 export interface TrainerOptions {
   config: TrainConfig;
@@ -51,8 +60,12 @@ export interface TrainerOptions {
   /** Backend to start before building the networks; by default the one tf.js already uses. */
   backendName?: BackendName;
   onEvent?: (event: TrainerEvent) => void;
-  /** Where periodic, stop and end checkpoints go; none are saved without one. */
-  store?: CheckpointStore;
+  /** Where the start, periodic, stop and end checkpoints go; none are saved without one. */
+  store?: CheckpointSink;
+  /** Hold before the first batch until `resume()` (a step-0 checkpoint, if asked for, is still saved at once). */
+  startPaused?: boolean;
+  /** Save a 'start' checkpoint before the first batch of a new run (the RunSession always asks). */
+  saveAtStart?: boolean;
   /** Validation samples shown in snapshots; by default up to four, evenly spaced. */
   snapshotIndices?: number[];
   /** Milliseconds clock, injectable so tests can trigger interval checkpoints. */
@@ -67,23 +80,12 @@ export interface TrainerOptions {
 /** Settings a resumed run may change without breaking exact continuation. */
 export type ResumeOverrides = Partial<Pick<TrainConfig, 'epochs' | 'valEvery' | 'snapshotEvery' | 'checkpointMinutes'>>;
 
-/** G on a labelled dataset: OpenFWI's validation loss and the reference metrics. */
-export interface Evaluation extends Metrics {
-  samples: number;
-  /** λ_g1v·L1 + λ_g2v·MSE on the normalised scale. */
-  loss: number;
-  maeMs: number;
-  rmseMs: number;
-}
-
 /** Thrown inside the loop when a loss or a batch's data is NaN or infinite; becomes the 'failed' state. */
 class NonFiniteLoss extends Error {}
 
 const CRITIC_TERMS = { loss: 'critic loss', lossReal: 'mean D(real)', lossFake: 'mean D(fake)', gp: 'gradient penalty' } as const;
 const GENERATOR_TERMS = { loss: 'generator loss', l1: 'L1 term', l2: 'MSE term', adv: 'adversarial term' } as const;
 const PROGRESS_INTERVAL_MS = 250;
-/** The generator's output is 70×70 whatever the input (the reference's crop). */
-const VELOCITY_SIZE = 70;
 
 export class Trainer {
   readonly config: TrainConfig;
@@ -91,7 +93,7 @@ export class Trainer {
   private readonly val?: Dataset;
   private readonly backendName?: BackendName;
   private readonly onEvent: (event: TrainerEvent) => void;
-  private readonly store?: CheckpointStore;
+  private readonly store?: CheckpointSink;
   private readonly clock: () => number;
   private readonly snapshotIndices: number[];
   private readonly skipNonFinite: boolean;
@@ -105,7 +107,10 @@ export class Trainer {
   private optD: AdamW | null = null;
   private readonly rng: Rng;
   private pending: Checkpoint | null = null;
-  private pendingGenerator: TensorMap | null = null;
+  /** A new run (not resumed from a checkpoint) that saves a checkpoint at step 0. */
+  private fresh: boolean;
+  /** The 0-based epoch whose validation is due before the next batch (see CheckpointMeta.pendingValidation). */
+  private pendingValidation: number | null = null;
 
   private position: SchedulePosition = { epoch: 0, iteration: 0 };
   private criticSteps = 0;
@@ -120,7 +125,8 @@ export class Trainer {
 
   private state: RunState | 'idle' = 'idle';
   private stopRequested = false;
-  private pauseRequested = false;
+  private abandoned = false;
+  private pauseRequested: boolean;
   private wake: (() => void) | null = null;
 
   constructor(opts: TrainerOptions) {
@@ -132,6 +138,8 @@ export class Trainer {
     this.store = opts.store;
     this.clock = opts.clock ?? (() => performance.now());
     this.skipNonFinite = opts.skipNonFinite ?? false;
+    this.pauseRequested = opts.startPaused === true;
+    this.fresh = opts.saveAtStart === true;
     this.rng = createRng(mixSeed(opts.config.seed, 0x61706861));
     const n = opts.val?.hasLabels ? opts.val.length : 0;
     this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
@@ -141,13 +149,7 @@ export class Trainer {
   static fromCheckpoint(checkpoint: Checkpoint, opts: Omit<TrainerOptions, 'config'> & { overrides?: ResumeOverrides }): Trainer {
     const trainer = new Trainer({ ...opts, config: { ...checkpoint.meta.config, ...opts.overrides } });
     trainer.pending = checkpoint;
-    return trainer;
-  }
-
-  /** A trainer for evaluation and prediction with given generator weights (PyTorch state dict). */
-  static withGenerator(weights: TensorMap, opts: TrainerOptions): Trainer {
-    const trainer = new Trainer(opts);
-    trainer.pendingGenerator = weights;
+    trainer.fresh = false;
     return trainer;
   }
 
@@ -172,8 +174,14 @@ export class Trainer {
     this.emit({ type: 'config', config });
     this.runStartedAt = this.lastCheckpointAt = this.clock();
     this.samplesThisRun = 0;
-    this.setState('running');
     try {
+      if (this.fresh) await this.save('start');
+      // A trainer started paused reports 'paused' (from stopOrHold), never 'running' first.
+      if (!this.pauseRequested) this.setState('running');
+      if (this.pendingValidation !== null) {
+        if (await this.stopOrHold()) return await this.end('stopped', 'stop');
+        if (!(await this.validate())) return await this.end('stopped', 'stop');
+      }
       while (this.position.epoch < config.epochs) {
         const { epoch, iteration } = this.position;
         const exclude = this.skippedIndices;
@@ -181,8 +189,11 @@ export class Trainer {
         if (iterations === 0) throw new FwiError('usage', `after leaving out ${exclude.size} samples with non-finite values, the training set has fewer than one batch of ${config.batchSize}`);
         if (iteration >= iterations) {
           // Skipped samples shortened this epoch below the batch just trained: the epoch ends here.
-          if (this.validationDue(epoch)) await this.validate();
           this.position = { epoch: epoch + 1, iteration: 0 };
+          if (this.validationDue(epoch)) {
+            this.pendingValidation = epoch;
+            if (!(await this.validate())) return await this.end('stopped', 'stop');
+          }
           continue;
         }
         // Two batches' arrays per epoch, not one per step: trainBatch normalises a batch in place
@@ -194,15 +205,19 @@ export class Trainer {
           // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
           if (this.screen(batch)) break;
           await this.trainBatch(batch);
-          const last = batch.batchIndex === batch.batchCount - 1;
-          if (last && this.validationDue(epoch)) await this.validate();
+          const epochDone = batch.batchIndex === batch.batchCount - 1;
           this.position = nextPosition(this.position, batch.batchCount);
-          this.progress(batch.batchCount, last);
+          if (epochDone && this.validationDue(epoch)) {
+            this.pendingValidation = epoch;
+            if (!(await this.validate())) return await this.end('stopped', 'stop');
+          }
+          this.progress(batch.batchCount, epochDone);
           if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
         }
       }
       return await this.end('finished', 'end');
     } catch (e) {
+      if (this.abandoned) return this.abandonedEnd();
       const message = errorMessage(e);
       this.setState('failed', message);
       if (e instanceof NonFiniteLoss) return 'failed';
@@ -210,9 +225,9 @@ export class Trainer {
     }
   }
 
-  /** Asks the loop to wait after the current batch. */
+  /** Asks the loop to wait after the current batch (or validation pass); before `run()` it starts paused. */
   pause(): void {
-    if (this.state === 'running') this.pauseRequested = true;
+    if (this.state === 'running' || this.state === 'idle') this.pauseRequested = true;
   }
 
   /** Lets a paused loop continue. */
@@ -221,54 +236,25 @@ export class Trainer {
     this.wake?.();
   }
 
-  /** Asks the loop to end after the current batch (a 'stop' checkpoint is saved). */
+  /** Asks the loop to end after the current batch or validation pass (a 'stop' checkpoint is saved). */
   stop(): void {
     this.stopRequested = true;
     this.wake?.();
   }
 
-  /** G in inference mode on a labelled dataset: validation loss, MAE, RMSE, SSIM (normalised and m/s). */
-  async evaluate(dataset: Dataset): Promise<Evaluation> {
-    await this.ready();
-    if (!dataset.hasLabels) throw new FwiError('usage', 'evaluation needs velocity labels (the annotation lines have seismic only)');
-    const t = this.config.transform;
-    const acc = new MetricsAccumulator();
-    let samples = 0;
-    for await (const batch of dataset.batches({ batchSize: this.inferenceBatchSize(), shuffle: false, dropLast: false })) {
-      const n = batch.indices.length;
-      const pred = this.predictTensor(dataset, batch.seismic, n);
-      const label = nchwToNhwc(normalizeVelocity(batch.velocity!, t), [n, ...dataset.velocityShape!]);
-      try {
-        await acc.add(pred, label);
-      } finally {
-        tf.dispose([pred, label]);
-      }
-      samples += n;
-    }
-    return this.evaluation(acc.result(), samples);
-  }
-
   /**
-   * Samples per inference forward pass. Inference-mode BatchNorm uses the running statistics, so
-   * the result does not depend on it; capping it keeps a full-width forward pass (every
-   * intermediate alive inside one tidy) well inside the wasm heap even when training uses batch 64.
+   * Ends the loop at its next batch or validation pass without saving anything and without
+   * reporting a failure (the device under it is gone): `run()` resolves to 'stopped'.
    */
-  private inferenceBatchSize(): number {
-    return Math.min(this.config.batchSize, INFERENCE_BATCH_MAX);
+  abandon(): void {
+    this.abandoned = true;
+    this.stop();
   }
 
-  /** Writes G's inference-mode predictions for every sample of `dataset` to `sink` as a `.npy` (n, 1, H, W) in m/s. */
-  async predict(dataset: Dataset, sink: ByteSink, onProgress?: (done: number, total: number) => void): Promise<void> {
+  /** An evaluator over the live generator (inference mode; valid until `dispose`). */
+  async evaluator(): Promise<Evaluator> {
     await this.ready();
-    const writer = new NpyWriter(sink, [dataset.length, 1, VELOCITY_SIZE, VELOCITY_SIZE], 'predictions.npy');
-    let done = 0;
-    for await (const batch of dataset.batches({ batchSize: this.inferenceBatchSize(), shuffle: false, dropLast: false })) {
-      const pred = await this.predictBatch(dataset, batch.seismic, batch.indices.length);
-      await writer.writeRows(denormalizeVelocity(pred, this.config.transform));
-      done += batch.indices.length;
-      onProgress?.(done, dataset.length);
-    }
-    await writer.close();
+    return Evaluator.over(this.generator!, this.config);
   }
 
   /** A complete checkpoint of the run as it stands (between batches). */
@@ -288,6 +274,7 @@ export class Trainer {
         skipped: this.skipped.map((s) => ({ ...s, axes: [...s.axes], position: [...s.position] })),
         elapsedSeconds: this.elapsedSeconds(),
         validation: [...this.validations],
+        ...(this.pendingValidation !== null ? { pendingValidation: this.pendingValidation } : {}),
         savedAt: new Date().toISOString(),
       },
       generator: tensorMap(g),
@@ -400,11 +387,20 @@ export class Trainer {
     return !!this.val?.hasLabels && ((epoch + 1) % this.config.valEvery === 0 || epoch === this.config.epochs - 1);
   }
 
-  private async validate(): Promise<void> {
-    const e = await this.evaluate(this.val!);
+  /** Validates the pending epoch, pausing between passes; false when a stop ended it first. */
+  private async validate(): Promise<boolean> {
+    const epoch = this.pendingValidation!;
+    let e;
+    try {
+      e = await Evaluator.over(this.generator!, this.config).evaluate(this.val!, async () => !(await this.stopOrHold()));
+    } catch (err) {
+      if (this.stopRequested && isFwiError(err) && err.code === 'cancelled') return false;
+      throw err;
+    }
+    this.pendingValidation = null;
     const event: ValidationEvent = {
       type: 'validation',
-      epoch: this.position.epoch,
+      epoch,
       generatorStep: this.generatorSteps,
       loss: e.loss,
       mae: e.mae,
@@ -416,12 +412,13 @@ export class Trainer {
     };
     this.validations.push(event);
     this.emit(event);
+    return true;
   }
 
   private async snapshot(): Promise<void> {
     if (!this.val?.hasLabels || this.snapshotIndices.length === 0) return;
     const samples = await this.val.read(this.snapshotIndices);
-    const pred = await this.predictBatch(this.val, samples.seismic, this.snapshotIndices.length);
+    const predicted = await Evaluator.over(this.generator!, this.config).predictVelocity(this.val, samples.seismic, this.snapshotIndices.length);
     this.emit({
       type: 'snapshot',
       epoch: this.position.epoch,
@@ -429,7 +426,7 @@ export class Trainer {
       indices: [...this.snapshotIndices],
       height: VELOCITY_SIZE,
       width: VELOCITY_SIZE,
-      predicted: denormalizeVelocity(pred, this.config.transform),
+      predicted,
       truth: samples.velocity,
     });
   }
@@ -452,15 +449,21 @@ export class Trainer {
   }
 
   private async end(state: 'stopped' | 'finished', reason: CheckpointEvent['reason']): Promise<RunState> {
+    if (this.abandoned) return this.abandonedEnd();
     await this.save(reason);
     this.stopRequested = false;
     this.setState(state);
     return state;
   }
 
+  private abandonedEnd(): RunState {
+    this.state = 'stopped';
+    return 'stopped';
+  }
+
   private async save(reason: CheckpointEvent['reason']): Promise<void> {
     this.lastCheckpointAt = this.clock();
-    if (!this.store) return;
+    if (!this.store || this.abandoned) return;
     const c = await this.checkpoint();
     const bad = firstNonFinite(c);
     if (bad) throw new NonFiniteLoss(`training stopped: ${bad} is not finite after critic step ${this.criticSteps}; the last good checkpoint is kept. Lower the learning rate.`);
@@ -499,8 +502,6 @@ export class Trainer {
     const adam = { betas: c.betas, eps: c.eps, weightDecay: c.weightDecay };
     this.optG = new AdamW(this.generator.params, { ...adam, lr: c.lrGenerator });
     this.optD = new AdamW(this.critic.params, { ...adam, lr: c.lrCritic });
-    if (this.pendingGenerator) loadStateDict(this.generator, this.pendingGenerator, 'generator weights');
-    this.pendingGenerator = null;
     const ck = this.pending;
     if (!ck) return;
     this.pending = null;
@@ -516,34 +517,8 @@ export class Trainer {
     this.skippedIndices = new Set(this.skipped.map((s) => s.index));
     this.elapsedBefore = ck.meta.elapsedSeconds;
     this.validations = [...ck.meta.validation];
+    this.pendingValidation = ck.meta.pendingValidation ?? null;
     this.lastSaved = { criticStep: ck.meta.criticStep, generatorStep: ck.meta.generatorStep, epoch: ck.meta.position.epoch };
-  }
-
-  /** G(x) in inference mode for a raw NCHW seismic batch: normalised velocity, NHWC. */
-  private predictTensor(dataset: Dataset, rawSeismic: Float32Array, n: number): tf.Tensor4D {
-    const shape = [n, ...dataset.seismicShape] as [number, number, number, number];
-    const data = nchwToNhwc(normalizeSeismic(rawSeismic, this.config.transform), shape);
-    try {
-      return tf.tidy(() => this.generator!.apply(data, false) as tf.Tensor4D);
-    } finally {
-      data.dispose();
-    }
-  }
-
-  /** The same as NCHW values. */
-  private async predictBatch(dataset: Dataset, rawSeismic: Float32Array, n: number): Promise<Float32Array> {
-    const out = this.predictTensor(dataset, rawSeismic, n);
-    try {
-      return await nhwcToNchw(out);
-    } finally {
-      out.dispose();
-    }
-  }
-
-  private evaluation(m: Metrics, samples: number): Evaluation {
-    const half = (this.config.transform.labelMax - this.config.transform.labelMin) / 2;
-    const { g1v, g2v } = this.config.lambda;
-    return { samples, loss: g1v * m.mae + g2v * m.mse, mae: m.mae, mse: m.mse, rmse: m.rmse, ssim: m.ssim, maeMs: m.mae * half, rmseMs: m.rmse * half };
   }
 
   private elapsedSeconds(): number {
@@ -558,49 +533,4 @@ export class Trainer {
   private emit(event: TrainerEvent): void {
     this.onEvent(event);
   }
-}
-
-function tensorMap(dict: StateDict): TensorMap {
-  const out: TensorMap = new Map();
-  for (const [k, e] of Object.entries(dict)) out.set(k, { dtype: e.dtype, shape: e.shape, data: e.data as TensorData });
-  return out;
-}
-
-// AdamW keeps its moments in the variables' TF layouts; checkpoints store them as PyTorch would.
-const TO_TORCH = [3, 2, 0, 1];
-const FROM_TORCH = [2, 3, 1, 0];
-
-function momentsToTorch(state: AdamWState): TensorMap {
-  const out: TensorMap = new Map();
-  for (const which of ['m', 'v'] as const) {
-    for (const [name, a] of Object.entries(state[which])) {
-      const t = a.shape.length === 4 ? permute4d(a.data, a.shape, TO_TORCH) : { data: a.data, shape: a.shape };
-      out.set(`${which}.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
-    }
-  }
-  return out;
-}
-
-function momentsFromTorch(tensors: TensorMap, step: number): AdamWState {
-  const state: AdamWState = { step, m: {}, v: {} };
-  for (const [key, t] of tensors) {
-    const dot = key.indexOf('.');
-    const which = key.slice(0, dot);
-    if (which !== 'm' && which !== 'v') throw new FwiError('weights', `optimiser state: unexpected tensor "${key}" (expected m.<param> or v.<param>)`);
-    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
-    const moment: MomentArray = t.shape.length === 4 ? permute4d(data, t.shape, FROM_TORCH) : { data, shape: [...t.shape] };
-    state[which][key.slice(dot + 1)] = moment;
-  }
-  return state;
-}
-
-/** The first tensor of a checkpoint holding NaN or ±Infinity, named for the user, or null. */
-function firstNonFinite(c: Checkpoint): string | null {
-  for (const [part, map] of [['generator', c.generator], ['critic', c.critic]] as const) {
-    for (const [key, t] of map as Map<string, SafeTensor>) {
-      if (!(t.data instanceof Float32Array)) continue;
-      for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return `the ${part}'s ${key}`;
-    }
-  }
-  return null;
 }

@@ -50,13 +50,14 @@ describe('fwi train', () => {
     expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms,sample,file,file_sample,position,value');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(['critic,1,0,1,', 'critic,1,1,2,', 'generator,1,1,,1', 'validation,1,,,1']);
     const events = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.type)).toEqual(['config', 'state', 'critic-step', 'critic-step', 'generator-step', 'validation', 'checkpoint', 'state']);
+    expect(events.map((e) => e.type)).toEqual(['config', 'checkpoint', 'state', 'critic-step', 'critic-step', 'generator-step', 'validation', 'checkpoint', 'state']);
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => `${e.reason}@${e.criticStep}`)).toEqual(['start@0', 'end@2']);
     const validation = events.find((e) => e.type === 'validation');
     expect(validation.maeMs).toBeCloseTo(validation.mae * 1500, 6);
     // The CSV holds the same numbers as the JSON log.
-    expect(Number(csv[1].split(',')[5])).toBe(events[2].loss);
+    expect(Number(csv[1].split(',')[5])).toBe(events[3].loss);
     // One epoch numbering: 1-based in the JSON log as in the CSV and the printout.
-    expect(events.filter((e) => 'epoch' in e).map((e) => `${e.type} ${e.epoch}`)).toEqual(['critic-step 1', 'critic-step 1', 'generator-step 1', 'validation 1', 'checkpoint 2']);
+    expect(events.filter((e) => 'epoch' in e).map((e) => `${e.type} ${e.epoch}`)).toEqual(['checkpoint 1', 'critic-step 1', 'critic-step 1', 'generator-step 1', 'validation 1', 'checkpoint 2']);
 
     // TensorBoard, as OpenFWI's gan_train.py logs: train/ by global batch step, val/ at the step after the epoch.
     const board = (split: string) => {
@@ -74,8 +75,8 @@ describe('fwi train', () => {
       [1, 'loss_diff loss_gp loss_d'],
       [1, 'loss_g1v loss_g2v loss_g loss_adv'],
     ]);
-    expect(train[1].scalars.map((x) => x.value)).toEqual([f32(events[2].wasserstein), f32(events[2].gp), f32(events[2].loss)]);
-    expect(train[3].scalars.map((x) => x.value)).toEqual([f32(events[4].l1), f32(events[4].l2), f32(events[4].loss), f32(events[4].adv)]);
+    expect(train[1].scalars.map((x) => x.value)).toEqual([f32(events[3].wasserstein), f32(events[3].gp), f32(events[3].loss)]);
+    expect(train[3].scalars.map((x) => x.value)).toEqual([f32(events[5].l1), f32(events[5].l2), f32(events[5].loss), f32(events[5].adv)]);
     const val = board('val');
     expect(val.slice(1).map((e) => e.step)).toEqual([2]);
     expect(Object.fromEntries(val[1].scalars.map((x) => [x.tag, x.value]))).toEqual({
@@ -119,7 +120,9 @@ describe('fwi train', () => {
     const csv = fs.readFileSync(path.join(stopped, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('kind,epoch,iteration,critic_step,generator_step,loss,loss_real,loss_fake,wasserstein,gp,l1,l2,adv,mae,rmse,ssim,mae_ms,rmse_ms,sample,file,file_sample,position,value');
     expect(csv.slice(1).map((l) => l.replace(/^(\w+),(\d*),(\d*),*/, '$1,$2,$3,'))).toEqual([`nonfinite,1,0,1,${seis},1,shot 3 time 999 receiver 69,NaN`]);
-    expect(fs.existsSync(path.join(stopped, 'checkpoint'))).toBe(false);
+    // The only checkpoint is the run's step-0 one, and the message says its weights are the ones in use.
+    expect(JSON.parse(fs.readFileSync(path.join(stopped, 'checkpoint', 'checkpoint.json'), 'utf8'))).toMatchObject({ criticStep: 0, generatorStep: 0, position: { epoch: 0, iteration: 0 } });
+    expect(err.join('\n')).toContain("The weights in use are now the last good checkpoint's (step 0, before the first batch).");
 
     err.length = 0;
     const skipped = path.join(dir, 'skipped');

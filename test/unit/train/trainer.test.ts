@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { applyWidthPreset, defaultConfig, type TrainConfig } from '../../../src/engine/config.ts';
 import { memorySink, bytesSource } from '../../../src/engine/io/byteSource.ts';
 import { openNpy } from '../../../src/engine/io/npy.ts';
-import { decodeCheckpointBundle, encodeCheckpointBundle, memoryCheckpointStore } from '../../../src/engine/train/checkpoint.ts';
+import { decodeCheckpointBundle, encodeCheckpointBundle, memoryCheckpointSink } from '../../../src/engine/train/checkpoint.ts';
 import type { RunState, TrainerEvent } from '../../../src/engine/train/events.ts';
-import { INFERENCE_BATCH_MAX, Trainer } from '../../../src/engine/train/trainer.ts';
+import { INFERENCE_BATCH_MAX } from '../../../src/engine/eval/evaluator.ts';
+import { Trainer } from '../../../src/engine/train/trainer.ts';
 import type { Dataset } from '../../../src/engine/data/dataset.ts';
 import { layeredDataset } from './layeredDataset.ts';
 
@@ -51,7 +52,7 @@ describe('Trainer', () => {
     expect(whole.map((e) => (e.type === 'critic-step' ? 'D' : 'G')).join('')).toBe('DDGDGDDGDG');
     expect(new Set(tensorsAtCriticStep.slice(1)).size).toBe(1);
 
-    const store = memoryCheckpointStore();
+    const store = memoryCheckpointSink();
     const first: StepEvent[] = [];
     const b: Trainer = new Trainer({
       config,
@@ -101,7 +102,7 @@ describe('Trainer', () => {
   it('a NaN arising inside training from finite data stops the run, names the step and the quantity, and keeps the last good checkpoint', async () => {
     // A critic learning rate of 1e30 turns finite data into an overflowing critic after its first step.
     const train = await layeredDataset(0, 6);
-    const store = memoryCheckpointStore();
+    const store = memoryCheckpointSink();
     const states: { state: RunState; message?: string }[] = [];
     const events: TrainerEvent[] = [];
     const trainer = new Trainer({
@@ -128,7 +129,7 @@ describe('Trainer', () => {
   it('stops before the step on a NaN and an Inf planted in the data, naming file, sample and position; nothing moves and the last good checkpoint is kept', async () => {
     // In file order with batch 2, samples 4 and 5 make batch 3 of epoch 1.
     const train = await layeredDataset(0, 6, { seismic: [{ at: [4, 2, 417, 12], value: NaN }], velocity: [{ at: [5, 33, 9], value: Infinity }] });
-    const store = memoryCheckpointStore();
+    const store = memoryCheckpointSink();
     const events: TrainerEvent[] = [];
     const trainer = new Trainer({ config: tinyConfig({ shuffle: false, checkpointMinutes: 1e-9 }), train, backendName, store, onEvent: (e) => events.push(e) });
     expect(await trainer.run()).toBe('failed');
@@ -178,9 +179,9 @@ describe('Trainer', () => {
         if (e.type === 'snapshot') snapshots.push(e);
       },
     });
-    const before = await trainer.evaluate(val);
+    const before = await (await trainer.evaluator()).evaluate(val);
     expect(await trainer.run()).toBe('finished');
-    const after = await trainer.evaluate(val);
+    const after = await (await trainer.evaluator()).evaluate(val);
     expect(validations).toHaveLength(8);
     expect(validations.at(-1)).toBeCloseTo(after.mae, 10);
     expect(after.mae).toBeLessThan(0.7 * before.mae);
@@ -191,7 +192,7 @@ describe('Trainer', () => {
     expect(snapshots.every((s) => s.type === 'snapshot' && s.indices.join() === '0,1,2,3' && s.predicted.length === 4 * 70 * 70)).toBe(true);
 
     const sink = memorySink();
-    await trainer.predict(val, sink);
+    await (await trainer.evaluator()).predict(val, sink);
     trainer.dispose();
     const npy = await openNpy(bytesSource(sink.bytes(), 'predictions.npy'));
     expect(npy.shape).toEqual([4, 1, 70, 70]);
@@ -244,7 +245,7 @@ describe('Trainer skipping non-finite samples', () => {
     expect(steps.filter((e) => e.type === 'critic-step').map((e) => `${e.epoch}.${e.iteration}`)).toEqual(trained.map((t) => `${t.epoch}.${t.batch}`));
 
     // Stopped after the skips (critic step 3), then resumed from the bundle: the checkpoint carries the skipped samples.
-    const store = memoryCheckpointStore();
+    const store = memoryCheckpointSink();
     const first: StepEvent[] = [];
     const b: Trainer = new Trainer({
       config,
@@ -290,7 +291,7 @@ describe('Trainer inference batches', () => {
     const evaluateWith = async (batchSize: number) => {
       const t = new Trainer({ config: tinyConfig({ batchSize }), backendName });
       try {
-        return await t.evaluate(val);
+        return await (await t.evaluator()).evaluate(val);
       } finally {
         t.dispose();
       }

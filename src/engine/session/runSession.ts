@@ -1,0 +1,608 @@
+/**
+ * RunSession: the one owner of a training run's lifecycle, of the weights that Evaluate and
+ * Export use, and of the runs kept in a `CheckpointStore`. Framework-free: the worker (browser)
+ * and the CLI (Node) both drive it; they keep only their own concerns (files, storage, devices).
+ *
+ * Commands (each rejects with an FwiError saying why when it does not apply now):
+ * - `start({ config, data, name?, paused? })`  a new run (new id, record, step-0 checkpoint). It
+ *   never replaces or deletes an old run. With `paused` it saves its step-0 checkpoint and holds
+ *   before the first batch ('paused', never 'running').
+ * - `continueRun(id, { data, settings?, paused? })`  reopens a kept run and trains on from its
+ *   latest checkpoint (a reload, a stopped or failed run, or a finished one given more epochs); a
+ *   run with no checkpoint yet starts again from step 0 of its own config. The data must be the
+ *   data it was trained on (sizes and headers; names may differ).
+ * - `startFromCheckpoint(checkpoint, { name, data, settings?, paused? })`  a new run starting at an
+ *   imported checkpoint.
+ * - `pause()`  'pausing' at once; 'paused' at the next batch, or between two passes of a
+ *   validation. `resume()`, `stop()` (resolves once the 'stop' checkpoint is saved).
+ * - `deviceLost(info)`  the host's typed signal that the device under the run is gone: the run is
+ *   abandoned (nothing it computes afterwards is kept), the host's `restartBackend` runs, and the
+ *   run continues from its last good checkpoint, paused if it was paused.
+ * - `useImportedCheckpoint`, `useImportedWeights`, `openRun(id)`  choose the weights source;
+ *   `renameRun`, `deleteRun`, `listRuns`, `metrics(id)`  manage kept runs.
+ *
+ * Weights-source rules (`weights`, event 'weights-source'):
+ * - while a run trains the source is 'live'; Evaluate and Export need it paused (or stopped);
+ * - after Stop or Finish the source is that run's final checkpoint, read back from the store;
+ * - after a non-finite loss or a failure the live networks may be damaged (a critic step moves
+ *   the generator's BatchNorm running statistics before the loss is known), so the source falls
+ *   back to the run's last good checkpoint, running statistics included, and the failure message
+ *   says which step's weights are in use;
+ * - after a lost device, likewise, until the run resumes from that checkpoint;
+ * - an imported checkpoint or generator weights, or a reopened run's latest checkpoint.
+ * Evaluation goes through an `Evaluator` built from the source's generator alone (no critic, no
+ * optimiser moments).
+ *
+ * Events (`onEvent`): the trainer's events other than 'state', each with the `runId`;
+ * 'session-state' (every state change, with a message for the user where there is one);
+ * 'run-start' (a trainer starts at these steps: a host cuts its curves there); 'run-record' (a
+ * record was created or changed); 'run-deleted'; 'weights-source'; 'run-alert' (something the
+ * user must hear that does not change the state: a lost device, a failed metrics write).
+ */
+import type { TrainConfig } from '../config.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { FwiError } from '../errors.ts';
+import { Evaluator, type Evaluation } from '../eval/evaluator.ts';
+import type { Checkpoint, CheckpointSink, TensorMap } from '../train/checkpoint.ts';
+import type { RunState, StateEvent, TrainerEvent } from '../train/events.ts';
+import { Trainer, type ResumeOverrides } from '../train/trainer.ts';
+import { metricsUpTo, type CheckpointStore, type MetricEvent, type RunListing } from './checkpointStore.ts';
+import {
+  checkpointInfo,
+  dataDifference,
+  dataIdentity,
+  describeCheckpoint,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  type CheckpointInfo,
+  type DataIdentity,
+  type RunRecord,
+} from './runRecord.ts';
+
+export type SessionState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'failed' | 'recovering';
+
+/** The data a run trains on; `identity` is computed from the datasets when not given. */
+export interface RunData {
+  train: Dataset;
+  val?: Dataset | null;
+  identity?: DataIdentity;
+}
+
+/** Which weights Evaluate and Export use, described for the user. */
+export interface WeightsInfo {
+  kind: 'live' | 'checkpoint' | 'imported-checkpoint' | 'imported-weights';
+  runId: string | null;
+  /** The run's or the file's name. */
+  name: string;
+  criticStep: number | null;
+  generatorStep: number | null;
+  /** "run “flat tiny” at epoch 2, batch 1, critic step 4, generator step 2 (its last good checkpoint)". */
+  description: string;
+}
+
+export type RunEvent = Exclude<TrainerEvent, StateEvent> & { runId: string };
+
+const RUN_EVENT_TYPES: ReadonlySet<string> = new Set<RunEvent['type']>(['critic-step', 'generator-step', 'progress', 'validation', 'snapshot', 'checkpoint', 'config', 'nonfinite-data']);
+
+/** True for the trainer's own events (steps, validation, snapshots, checkpoints…) as the session forwards them. */
+export function isRunEvent(e: SessionEvent): e is RunEvent {
+  return RUN_EVENT_TYPES.has(e.type);
+}
+
+export type SessionEvent =
+  | RunEvent
+  | { type: 'session-state'; state: SessionState; runId: string | null; message?: string }
+  | { type: 'run-start'; runId: string; criticStep: number; generatorStep: number; resumed: boolean }
+  | { type: 'run-record'; run: RunRecord }
+  | { type: 'run-deleted'; id: string }
+  | { type: 'weights-source'; weights: WeightsInfo | null }
+  | { type: 'run-alert'; runId: string | null; level: 'warn' | 'error'; message: string };
+
+export interface DeviceLossInfo {
+  /** GPUDeviceLostInfo.reason, or the host's own word ("destroyed", "unknown"). */
+  reason: string;
+  message?: string;
+}
+
+export interface RunSessionOptions {
+  store: CheckpointStore;
+  onEvent?: (event: SessionEvent) => void;
+  /** Milliseconds clock for the trainer's checkpoint interval and throughput (injectable for tests). */
+  clock?: () => number;
+  /** Wall clock for record times. */
+  now?: () => Date;
+  /** A new run's id (default: time and random letters). */
+  newId?: () => string;
+  /** The host brings a working backend back after a lost device (the browser restarts WebGPU). */
+  restartBackend?: () => Promise<void>;
+  /** Leave out samples whose data holds NaN or ±Infinity instead of failing (the trainer's option). */
+  skipNonFinite?: boolean;
+}
+
+type Source =
+  | { kind: 'live'; runId: string; name: string }
+  | { kind: 'checkpoint'; runId: string; name: string; info: CheckpointInfo; config: TrainConfig; loaded: Checkpoint | null }
+  | { kind: 'imported-checkpoint'; name: string; checkpoint: Checkpoint }
+  | { kind: 'imported-weights'; name: string; tensors: TensorMap; config: TrainConfig };
+
+interface Active {
+  record: RunRecord;
+  trainer: Trainer;
+  generation: number;
+  data: RunData;
+  run: Promise<RunState>;
+  failure: string | null;
+}
+
+interface LaunchOptions {
+  checkpoint: Checkpoint | null;
+  paused: boolean;
+  overrides?: ResumeOverrides;
+  resumed: boolean;
+}
+
+const ACTIVE_STATES: SessionState[] = ['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'];
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function defaultId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export class RunSession {
+  private readonly store: CheckpointStore;
+  private readonly onEvent: (event: SessionEvent) => void;
+  private readonly clock?: () => number;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly restartBackend?: () => Promise<void>;
+  private readonly skipNonFinite: boolean;
+
+  private current: SessionState = 'idle';
+  private currentRunId: string | null = null;
+  private active: Active | null = null;
+  /** Bumped whenever a trainer is abandoned or replaced: events and saves of older ones are dropped. */
+  private generation = 0;
+  private source: Source | null = null;
+  /** Store writes in event order (metrics, records). */
+  private writes: Promise<void> = Promise.resolve();
+  private recovery: Promise<void> | null = null;
+
+  constructor(opts: RunSessionOptions) {
+    this.store = opts.store;
+    this.onEvent = opts.onEvent ?? (() => undefined);
+    this.clock = opts.clock;
+    this.now = opts.now ?? (() => new Date());
+    this.newId = opts.newId ?? (() => defaultId(this.now()));
+    this.restartBackend = opts.restartBackend;
+    this.skipNonFinite = opts.skipNonFinite === true;
+  }
+
+  /** The session's state and the run it concerns. */
+  get state(): { state: SessionState; runId: string | null } {
+    return { state: this.current, runId: this.currentRunId };
+  }
+
+  /** The weights Evaluate and Export use now, or null. */
+  get weights(): WeightsInfo | null {
+    return this.describeSource(this.source);
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  /** Every kept run, newest first, and the records that could not be read (with why). */
+  listRuns(): Promise<RunListing> {
+    return this.store.listRuns();
+  }
+
+  /** A kept run's metrics history (every step, validation, checkpoint and state event). */
+  metrics(id: string): Promise<MetricEvent[]> {
+    return this.store.readMetrics(id);
+  }
+
+  /** Starts a new run; resolves once its record exists (the step-0 checkpoint follows at once). */
+  async start(opts: { config: TrainConfig; data: RunData; name?: string; paused?: boolean }): Promise<RunRecord> {
+    this.assertNoActiveRun('start a new run');
+    const record = await this.newRecord(opts.config, opts.data, opts.name, { kind: 'new' });
+    await this.launch(record, opts.data, { checkpoint: null, paused: opts.paused === true, resumed: false });
+    return record;
+  }
+
+  /** A new run that starts at an imported checkpoint (kept as its first checkpoint). */
+  async startFromCheckpoint(checkpoint: Checkpoint, opts: { name: string; data: RunData; settings?: ResumeOverrides; paused?: boolean }): Promise<RunRecord> {
+    this.assertNoActiveRun('start a run');
+    const m = checkpoint.meta;
+    const config = { ...m.config, ...opts.settings };
+    const record = await this.newRecord(config, opts.data, opts.name, { kind: 'checkpoint', name: opts.name, criticStep: m.criticStep, generatorStep: m.generatorStep });
+    await this.store.saveCheckpoint(record.id, checkpoint);
+    await this.updateRecord(record, { latest: checkpointInfo(checkpoint, 'imported') });
+    await this.launch(record, opts.data, { checkpoint, paused: opts.paused === true, resumed: true, overrides: opts.settings });
+    return record;
+  }
+
+  /**
+   * Trains a kept run on from its latest checkpoint (from step 0 of its config if it has none);
+   * `settings` may give it more epochs or change its validation and checkpoint intervals.
+   */
+  async continueRun(id: string, opts: { data: RunData; settings?: ResumeOverrides; paused?: boolean }): Promise<RunRecord> {
+    this.assertNoActiveRun('continue a run');
+    const record = await this.store.readRecord(id);
+    const identity = opts.data.identity ?? (await dataIdentity(opts.data.train, opts.data.val));
+    const differs = dataDifference(record.data, identity);
+    if (differs) throw new FwiError('usage', `run “${record.name}” cannot continue on other data: ${differs}`);
+    const config = { ...record.config, ...opts.settings };
+    const epochs = config.epochs;
+    const checkpoint = await this.store.loadCheckpoint(id);
+    if (checkpoint && checkpoint.meta.position.epoch >= epochs && checkpoint.meta.pendingValidation === undefined) {
+      throw new FwiError('usage', `run “${record.name}” has finished its ${epochs} epochs: give more epochs to continue it`);
+    }
+    await this.store.replaceMetrics(id, checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : []);
+    await this.updateRecord(record, { config, message: undefined });
+    const overrides: ResumeOverrides = { epochs, valEvery: config.valEvery, snapshotEvery: config.snapshotEvery, checkpointMinutes: config.checkpointMinutes };
+    await this.launch(record, { ...opts.data, identity }, { checkpoint, paused: opts.paused === true, resumed: checkpoint !== null, overrides });
+    return record;
+  }
+
+  /** Makes a kept run's latest checkpoint the weights source (to evaluate or export it); resolves to its record. */
+  async openRun(id: string): Promise<RunRecord> {
+    this.assertNoActiveRun('open another run');
+    const record = await this.store.readRecord(id);
+    if (!record.latest) throw new FwiError('usage', `run “${record.name}” has no checkpoint yet`);
+    this.setSource({ kind: 'checkpoint', runId: id, name: record.name, info: record.latest, config: record.config, loaded: null });
+    return record;
+  }
+
+  async renameRun(id: string, name: string): Promise<RunRecord> {
+    const clean = name.trim();
+    if (!clean) throw new FwiError('usage', 'a run needs a name');
+    const record = this.active?.record.id === id ? this.active.record : await this.store.readRecord(id);
+    await this.updateRecord(record, { name: clean });
+    if (this.source && 'runId' in this.source && this.source.runId === id) this.setSource({ ...this.source, name: clean });
+    return record;
+  }
+
+  /** Deletes a kept run (not the one training). */
+  async deleteRun(id: string): Promise<void> {
+    if (this.active?.record.id === id) throw new FwiError('usage', 'stop the run before deleting it');
+    await this.store.deleteRun(id);
+    if (this.source && 'runId' in this.source && this.source.runId === id) this.setSource(null);
+    this.onEvent({ type: 'run-deleted', id });
+  }
+
+  // ---- the lifecycle -------------------------------------------------------------------------------
+
+  /** Pauses at the next batch (or validation pass); the state is 'pausing' at once. */
+  pause(): void {
+    const a = this.active;
+    if (!a || !['starting', 'running'].includes(this.current)) return;
+    a.trainer.pause();
+    this.setState('pausing', a.record.id);
+  }
+
+  resume(): void {
+    const a = this.active;
+    if (!a || !['pausing', 'paused'].includes(this.current)) return;
+    const wasPausing = this.current === 'pausing';
+    a.trainer.resume();
+    // A pause that had not taken effect yet is simply withdrawn; a held trainer reports 'running' itself.
+    if (wasPausing) this.setState('running', a.record.id);
+  }
+
+  /** Stops after the current batch and saves; resolves to the run's final state. */
+  async stop(): Promise<RunState | null> {
+    if (this.recovery) await this.recovery;
+    const a = this.active;
+    if (!a) return null;
+    a.trainer.stop();
+    this.setState('stopping', a.record.id);
+    return a.run;
+  }
+
+  /** Resolves when the current run has ended (through any recovery from a lost device): its final state. */
+  async finished(): Promise<RunState | null> {
+    for (;;) {
+      if (this.recovery) {
+        await this.recovery;
+        continue;
+      }
+      const a = this.active;
+      if (!a) return (['stopped', 'finished', 'failed'] as SessionState[]).includes(this.current) ? (this.current as RunState) : null;
+      const state = await a.run;
+      if (a.generation === this.generation) return state; // else a lost device abandoned it: the recovery follows
+    }
+  }
+
+  /**
+   * The device under the run is lost (the host's typed signal, from `GPUDevice.lost`): abandon the
+   * run, restart the backend, continue from the last good checkpoint (paused if it was paused).
+   */
+  deviceLost(info: DeviceLossInfo): Promise<void> {
+    if (this.recovery) return this.recovery;
+    this.recovery = this.recover(info).finally(() => (this.recovery = null));
+    return this.recovery;
+  }
+
+  // ---- weights ------------------------------------------------------------------------------
+
+  /** Imported checkpoint bundle as the weights source (Evaluate, Export; `startFromCheckpoint` trains on from it). */
+  useImportedCheckpoint(checkpoint: Checkpoint, name: string): void {
+    this.assertNoActiveRun('import weights');
+    this.setSource({ kind: 'imported-checkpoint', name, checkpoint });
+  }
+
+  /** Imported generator weights (PyTorch state dict) as the weights source, evaluated with `config`'s normalisation. */
+  useImportedWeights(tensors: TensorMap, name: string, config: TrainConfig): void {
+    this.assertNoActiveRun('import weights');
+    this.setSource({ kind: 'imported-weights', name, tensors, config });
+  }
+
+  /** The source's generator state dict (PyTorch names), its configuration, and which weights they are. */
+  async generatorWeights(): Promise<{ tensors: TensorMap; config: TrainConfig; weights: WeightsInfo }> {
+    const s = this.requireSource();
+    if (s.kind === 'imported-weights') return { tensors: s.tensors, config: s.config, weights: this.weights! };
+    const c = await this.checkpointOf(s);
+    return { tensors: c.generator, config: c.meta.config, weights: this.weights! };
+  }
+
+  /** The whole checkpoint behind the source (to download and continue elsewhere). */
+  async exportCheckpoint(): Promise<Checkpoint> {
+    const s = this.requireSource();
+    if (s.kind === 'imported-weights') throw new FwiError('usage', 'imported generator weights are not a checkpoint (no critic or optimiser state): export the weights instead');
+    return this.checkpointOf(s);
+  }
+
+  /** A generator-only evaluator on the source's weights; the caller disposes it. */
+  async evaluator(): Promise<Evaluator> {
+    const { tensors, config, weights } = await this.generatorWeights();
+    return Evaluator.fromWeights(tensors, config, weights.name);
+  }
+
+  /** Evaluates the source's generator on a labelled dataset. */
+  async evaluate(dataset: Dataset): Promise<Evaluation & { weights: WeightsInfo }> {
+    const evaluator = await this.evaluator();
+    try {
+      return { ...(await evaluator.evaluate(dataset)), weights: this.weights! };
+    } finally {
+      evaluator.dispose();
+    }
+  }
+
+  /** Releases the trainer of a run that is not running (the session cannot be used for training afterwards). */
+  async dispose(): Promise<void> {
+    if (this.active) await this.stop();
+    this.source = null;
+  }
+
+  // ---- inside ---------------------------------------------------------------------------------
+
+  private assertNoActiveRun(what: string): void {
+    if (this.recovery || this.active) throw new FwiError('usage', `stop the current run before you ${what}`);
+  }
+
+  private requireSource(): Source {
+    const s = this.source;
+    if (!s) throw new FwiError('usage', 'no weights yet: train, open a kept run, or import weights or a checkpoint');
+    if (s.kind === 'live' && this.current !== 'paused') {
+      throw new FwiError('usage', `the run is ${this.current}: its weights change with every step; pause or stop it first`);
+    }
+    return s;
+  }
+
+  private async checkpointOf(s: Exclude<Source, { kind: 'imported-weights' }>): Promise<Checkpoint> {
+    if (s.kind === 'imported-checkpoint') return s.checkpoint;
+    if (s.kind === 'live') return this.active!.trainer.checkpoint();
+    if (!s.loaded) {
+      const c = await this.store.loadCheckpoint(s.runId);
+      if (!c) throw new FwiError('io', `run “${s.name}” has no checkpoint in storage`);
+      if (c.meta.criticStep !== s.info.criticStep || c.meta.generatorStep !== s.info.generatorStep) {
+        throw new FwiError('io', `run “${s.name}”: the stored checkpoint is at critic step ${c.meta.criticStep}, its record says ${s.info.criticStep}`);
+      }
+      s.loaded = c;
+    }
+    return s.loaded;
+  }
+
+  private describeSource(s: Source | null): WeightsInfo | null {
+    if (!s) return null;
+    switch (s.kind) {
+      case 'live':
+        return { kind: 'live', runId: s.runId, name: s.name, criticStep: null, generatorStep: null, description: `run “${s.name}” as it trains` };
+      case 'checkpoint':
+        return {
+          kind: 'checkpoint',
+          runId: s.runId,
+          name: s.name,
+          criticStep: s.info.criticStep,
+          generatorStep: s.info.generatorStep,
+          description: `run “${s.name}” at ${describeCheckpoint(s.info)} (its ${s.info.reason === 'end' ? 'final' : 'last good'} checkpoint)`,
+        };
+      case 'imported-checkpoint': {
+        const info = checkpointInfo(s.checkpoint, 'imported');
+        return { kind: s.kind, runId: null, name: s.name, criticStep: info.criticStep, generatorStep: info.generatorStep, description: `checkpoint ${s.name} at ${describeCheckpoint(info)}` };
+      }
+      case 'imported-weights':
+        return { kind: s.kind, runId: null, name: s.name, criticStep: null, generatorStep: null, description: `imported generator weights ${s.name}` };
+    }
+  }
+
+  private setSource(s: Source | null): void {
+    this.source = s;
+    this.onEvent({ type: 'weights-source', weights: this.describeSource(s) });
+  }
+
+  private setState(state: SessionState, runId: string | null, message?: string): void {
+    this.current = state;
+    this.currentRunId = runId;
+    this.onEvent(message === undefined ? { type: 'session-state', state, runId } : { type: 'session-state', state, runId, message });
+  }
+
+  private alert(runId: string | null, level: 'warn' | 'error', message: string): void {
+    this.onEvent({ type: 'run-alert', runId, level, message });
+  }
+
+  /** Queues a store write after the earlier ones; a failure is told to the user and does not stop the queue. */
+  private queue(runId: string, what: string, write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch((e) => this.alert(runId, 'warn', `Could not save ${what}: ${errorText(e)}`));
+  }
+
+  private async newRecord(config: TrainConfig, data: RunData, name: string | undefined, origin: RunRecord['origin']): Promise<RunRecord> {
+    const now = this.now().toISOString();
+    const record: RunRecord = {
+      format: RUN_RECORD_FORMAT,
+      version: RUN_RECORD_VERSION,
+      id: this.newId(),
+      name: name?.trim() || `${config.preset}, ${config.widthPreset} widths, ${now.slice(0, 16).replace('T', ' ')}`,
+      createdAt: now,
+      updatedAt: now,
+      config,
+      data: data.identity ?? (await dataIdentity(data.train, data.val)),
+      origin,
+      state: 'created',
+      latest: null,
+    };
+    await this.store.createRun(record);
+    this.onEvent({ type: 'run-record', run: { ...record } });
+    return record;
+  }
+
+  private async updateRecord(record: RunRecord, change: Partial<RunRecord>): Promise<void> {
+    Object.assign(record, change, { updatedAt: this.now().toISOString() });
+    if (change.message === undefined && 'message' in change) delete record.message;
+    await this.store.saveRecord(record);
+    this.onEvent({ type: 'run-record', run: { ...record } });
+  }
+
+  private async launch(record: RunRecord, data: RunData, o: LaunchOptions): Promise<void> {
+    const generation = ++this.generation;
+    const id = record.id;
+    this.setState('starting', id);
+    const common = {
+      train: data.train,
+      val: data.val ?? undefined,
+      store: this.sink(generation, record),
+      onEvent: (e: TrainerEvent) => this.onTrainerEvent(generation, e),
+      startPaused: o.paused,
+      saveAtStart: true,
+      clock: this.clock,
+    };
+    const trainer = o.checkpoint ? Trainer.fromCheckpoint(o.checkpoint, { ...common, overrides: o.overrides }) : new Trainer({ ...common, config: record.config });
+    const active: Active = { record, trainer, generation, data, run: Promise.resolve('stopped'), failure: null };
+    this.active = active;
+    this.setSource({ kind: 'live', runId: id, name: record.name });
+    this.onEvent({ type: 'run-start', runId: id, criticStep: o.checkpoint?.meta.criticStep ?? 0, generatorStep: o.checkpoint?.meta.generatorStep ?? 0, resumed: o.resumed });
+    active.run = trainer.run().then(
+      (state) => this.settle(active, state, null),
+      (e: unknown) => this.settle(active, 'failed', e),
+    );
+  }
+
+  private sink(generation: number, record: RunRecord): CheckpointSink {
+    return {
+      save: async (checkpoint, reason) => {
+        if (generation !== this.generation) return;
+        await this.writes; // the history on storage is never behind the checkpoint
+        await this.store.saveCheckpoint(record.id, checkpoint);
+        await this.updateRecord(record, { latest: checkpointInfo(checkpoint, reason) });
+      },
+    };
+  }
+
+  private onTrainerEvent(generation: number, e: TrainerEvent): void {
+    const a = this.active;
+    if (generation !== this.generation || !a) return;
+    const id = a.record.id;
+    if (e.type !== 'snapshot' && e.type !== 'progress') this.queue(id, 'the metrics history', () => this.store.appendMetrics(id, [e]));
+    if (e.type !== 'state') {
+      this.onEvent({ ...e, runId: id });
+      return;
+    }
+    if (e.state === 'failed') a.failure = e.message ?? 'training failed';
+    if (e.state === 'running' || e.state === 'paused') {
+      // A pause asked for while the trainer was resuming is still pending, and a stop outranks both: keep saying so.
+      const keep = this.current === 'stopping' || (e.state === 'running' && this.current === 'pausing');
+      if (!keep) this.setState(e.state, id);
+      const state = e.state;
+      this.queue(id, 'the run record', () => this.updateRecord(a.record, { state }));
+    }
+  }
+
+  /** The end of a trainer's run: final state, record, weights source. Abandoned runs end silently. */
+  private async settle(a: Active, state: RunState, error: unknown): Promise<RunState> {
+    if (a.generation !== this.generation) return state;
+    await this.writes;
+    this.active = null;
+    const id = a.record.id;
+    if (state !== 'failed') {
+      a.trainer.dispose();
+      const latest = a.record.latest;
+      this.setSource(latest ? { kind: 'checkpoint', runId: id, name: a.record.name, info: latest, config: a.record.config, loaded: null } : null);
+      await this.updateRecord(a.record, { state, message: undefined });
+      this.setState(state, id, state === 'stopped' && latest ? `stopped at ${describeCheckpoint(latest)}; the checkpoint is saved` : undefined);
+      return state;
+    }
+    // The live networks may be damaged (NaN running statistics): only the stored checkpoint is trusted.
+    a.trainer.dispose();
+    const reason = error !== null ? errorText(error) : (a.failure ?? 'training failed');
+    const message = `${reason} ${await this.fallBack(a.record)}`;
+    await this.updateRecord(a.record, { state: 'failed', message });
+    this.setState('failed', id, message);
+    return 'failed';
+  }
+
+  /** Makes the run's last good checkpoint the weights source; says which weights are in use. */
+  private async fallBack(record: RunRecord): Promise<string> {
+    let checkpoint: Checkpoint | null;
+    try {
+      checkpoint = await this.store.loadCheckpoint(record.id);
+    } catch (e) {
+      this.setSource(null);
+      return `The last good checkpoint could not be read back (${errorText(e)}), so no weights are in use.`;
+    }
+    if (!checkpoint) {
+      this.setSource(null);
+      return 'No checkpoint had been saved, so no weights are in use.';
+    }
+    const info = checkpointInfo(checkpoint, record.latest?.reason ?? 'interval');
+    this.setSource({ kind: 'checkpoint', runId: record.id, name: record.name, info, config: checkpoint.meta.config, loaded: checkpoint });
+    return `The weights in use are now the last good checkpoint's (${describeCheckpoint(info)}).`;
+  }
+
+  private async recover(info: DeviceLossInfo): Promise<void> {
+    const why = info.message ? `${info.reason}: ${info.message}` : info.reason;
+    const a = this.active;
+    if (!a) {
+      this.alert(null, 'warn', `The GPU device was lost (${why}); no run was training. Restarting the engine.`);
+      await this.restartBackend?.();
+      return;
+    }
+    const id = a.record.id;
+    const paused = this.current === 'paused' || this.current === 'pausing';
+    this.generation += 1; // from here on, nothing the old trainer emits or saves is kept
+    a.trainer.abandon();
+    this.setState('recovering', id);
+    await a.run.catch(() => 'failed');
+    try {
+      a.trainer.dispose();
+    } catch (e) {
+      this.alert(id, 'warn', `The lost device's tensors could not be released (${errorText(e)}); restarting the backend frees them.`);
+    }
+    await this.writes;
+    this.active = null;
+    const using = await this.fallBack(a.record);
+    this.alert(id, 'error', `The GPU device was lost (${why}). ${using} Restarting the engine and continuing the run from there.`);
+    try {
+      await this.restartBackend?.();
+      const checkpoint = await this.store.loadCheckpoint(id);
+      await this.store.replaceMetrics(id, checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : []);
+      const c = a.record.config;
+      await this.launch(a.record, a.data, { checkpoint, paused, resumed: checkpoint !== null, overrides: { epochs: c.epochs, valEvery: c.valEvery, snapshotEvery: c.snapshotEvery, checkpointMinutes: c.checkpointMinutes } });
+    } catch (e) {
+      const message = `could not continue after the lost GPU device: ${errorText(e)}. ${using}`;
+      await this.updateRecord(a.record, { state: 'failed', message });
+      this.setState('failed', id, message);
+    }
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * The run session in Node with a fake clock and an in-memory store: the lifecycle (start paused,
+ * pause and stop at each point of an iteration, pause inside validation), the failure policy
+ * (NaN, lost device) and kept runs (reload, new run after stop). Every continuation is checked
+ * against one uninterrupted reference run, number for number.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyWidthPreset, defaultConfig, type TrainConfig } from '../../../src/engine/config.ts';
+import type { Dataset } from '../../../src/engine/data/dataset.ts';
+import { Evaluator } from '../../../src/engine/eval/evaluator.ts';
+import { createCritic } from '../../../src/engine/model/critic.ts';
+import { createGenerator } from '../../../src/engine/model/generator.ts';
+import { memoryCheckpointStore, type MemoryCheckpointStore, type MetricEvent } from '../../../src/engine/session/checkpointStore.ts';
+import { RunSession, type SessionEvent, type SessionState } from '../../../src/engine/session/runSession.ts';
+import { initBackend } from '../../../src/engine/train/backend.ts';
+import { encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
+import { layeredDataset } from '../train/layeredDataset.ts';
+
+// 4 training samples in batches of 2: per epoch a critic step on batch 1, a critic and a generator
+// step on batch 2, then a validation over 3 samples (two passes: 2 + 1).
+function tinyConfig(over: Partial<TrainConfig> = {}): TrainConfig {
+  return { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 2, nCritic: 2, seed: 7, snapshotEvery: 1000, checkpointMinutes: 1, lrGenerator: 1e-3, lrCritic: 1e-3, ...over };
+}
+
+/** Byte equality of two arrays (vitest's toEqual walks a multi-megabyte array element by element, for minutes). */
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.byteLength > 0 && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** Steps and validations of a history, as exact numbers. */
+function numbers(events: MetricEvent[]): string[] {
+  return events.flatMap((e) => {
+    if (e.type === 'critic-step') return [`D${e.criticStep}@${e.epoch}.${e.iteration} ${e.loss} ${e.gp} ${e.wasserstein}`];
+    if (e.type === 'generator-step') return [`G${e.generatorStep}@${e.epoch}.${e.iteration} ${e.loss} ${e.l1} ${e.adv}`];
+    if (e.type === 'validation') return [`V${e.epoch} ${e.loss} ${e.mae} ${e.rmse} ${e.ssim}`];
+    return [];
+  });
+}
+
+interface Harness {
+  session: RunSession;
+  store: MemoryCheckpointStore;
+  events: SessionEvent[];
+  states: SessionState[];
+  /** The fake clock (ms); `tick()` moves it past the checkpoint interval. */
+  tick(): void;
+  restarts: number;
+  on(f: (e: SessionEvent) => void): void;
+}
+
+function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-c']): Harness {
+  let now = 0;
+  const listeners: ((e: SessionEvent) => void)[] = [];
+  const h: Harness = {
+    events: [],
+    states: [],
+    store,
+    restarts: 0,
+    tick: () => (now += 61_000),
+    on: (f) => listeners.push(f),
+    session: undefined as unknown as RunSession,
+  };
+  const queue = [...ids];
+  h.session = new RunSession({
+    store,
+    clock: () => now,
+    now: () => new Date(Date.UTC(2026, 10, 30, 7, 0, 0) + now),
+    newId: () => queue.shift()!,
+    restartBackend: async () => {
+      h.restarts += 1;
+    },
+    onEvent: (e) => {
+      h.events.push(e);
+      if (e.type === 'session-state') h.states.push(e.state);
+      for (const f of listeners) f(e);
+    },
+  });
+  return h;
+}
+
+let train: Dataset;
+let val: Dataset;
+let reference: string[];
+let referenceHistory: MetricEvent[];
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  train = await layeredDataset(0, 4);
+  val = await layeredDataset(100, 3);
+  const h = harness();
+  await h.session.start({ config: tinyConfig(), data: { train, val } });
+  expect(await h.session.finished()).toBe('finished');
+  referenceHistory = await h.store.readMetrics('run-a');
+  reference = numbers(referenceHistory);
+}, 120_000);
+
+describe('RunSession', () => {
+  it('the reference run: two epochs of D, DG and a validation, a checkpoint at step 0 and at the end', () => {
+    expect(reference.map((r) => r.split(' ')[0])).toEqual(['D1@0.0', 'D2@0.1', 'G1@0.1', 'V0', 'D3@1.0', 'D4@1.1', 'G2@1.1', 'V1']);
+    const checkpoints = referenceHistory.filter((e) => e.type === 'checkpoint');
+    expect(checkpoints.map((e) => e.type === 'checkpoint' && `${e.reason}@${e.criticStep}`)).toEqual(['start@0', 'end@4']);
+  });
+
+  it('starts paused: the step-0 checkpoint is saved, no step runs until Resume, then the run equals the reference', async () => {
+    const h = harness();
+    let stepsWhilePaused = -1;
+    h.on((e) => {
+      if (e.type === 'session-state' && e.state === 'paused') {
+        stepsWhilePaused = h.events.filter((x) => x.type === 'critic-step').length;
+        setTimeout(() => h.session.resume(), 30);
+      }
+    });
+    const record = await h.session.start({ config: tinyConfig(), data: { train, val }, paused: true });
+    expect(record.id).toBe('run-a');
+    expect(await h.session.finished()).toBe('finished');
+    expect(h.states).toEqual(['starting', 'paused', 'running', 'finished']);
+    expect(stepsWhilePaused).toBe(0);
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
+  }, 120_000);
+
+  it('pauses at the next batch from each point of an iteration, says "pausing" at once, and carries on unchanged', async () => {
+    const h = harness();
+    const pausedAt: string[] = [];
+    const stateAfterPause: SessionState[] = [];
+    const pauseNow = () => {
+      h.session.pause();
+      stateAfterPause.push(h.session.state.state);
+    };
+    let pending = ['critic-step:1', 'generator-step:1', 'validation:0', 'checkpoint:start'];
+    h.on((e) => {
+      const key = e.type === 'critic-step' ? `critic-step:${e.criticStep}` : e.type === 'generator-step' ? `generator-step:${e.generatorStep}` : e.type === 'validation' ? `validation:${e.epoch}` : e.type === 'checkpoint' ? `checkpoint:${e.reason}` : '';
+      if (pending.includes(key)) {
+        pending = pending.filter((p) => p !== key);
+        pauseNow();
+      }
+      if (e.type === 'session-state' && e.state === 'paused') {
+        void h.session.exportCheckpoint().then((c) => {
+          pausedAt.push(`${c.meta.position.epoch}.${c.meta.position.iteration} D${c.meta.criticStep} G${c.meta.generatorStep}`);
+          h.session.resume();
+        });
+      }
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('finished');
+    expect(stateAfterPause).toEqual(['pausing', 'pausing', 'pausing', 'pausing']);
+    // At the step-0 checkpoint: before batch 1. After critic step 1: before batch 2. After generator
+    // step 1 (batch 2's second half): after the epoch's validation, before epoch 2.
+    expect(pausedAt).toEqual(['0.0 D0 G0', '0.1 D1 G0', '1.0 D2 G1', '1.0 D2 G1']);
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
+  }, 120_000);
+
+  it('stops at each point of an iteration (mid-batch, after a batch, inside validation); each continuation equals the reference', async () => {
+    const h = harness();
+    const stopAt = (type: string, n: number) =>
+      h.on((e) => {
+        if (e.type === type && ((e.type === 'critic-step' && e.criticStep === n) || (e.type === 'generator-step' && e.generatorStep === n))) void h.session.stop();
+      });
+    stopAt('critic-step', 1);
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('stopped');
+    expect((await h.store.readRecord('run-a')).latest).toMatchObject({ epoch: 0, iteration: 1, criticStep: 1, reason: 'stop' });
+
+    // Stop inside the first validation: the first of its two passes has run.
+    const passes = val.batches.bind(val);
+    let stopInValidation = true;
+    val.batches = (opts) => {
+      const inner = passes(opts);
+      return (async function* () {
+        for await (const b of inner) {
+          yield b;
+          if (stopInValidation) {
+            stopInValidation = false;
+            void h.session.stop();
+          }
+        }
+      })();
+    };
+    try {
+      await h.session.continueRun('run-a', { data: { train, val } });
+      expect(await h.session.finished()).toBe('stopped');
+    } finally {
+      val.batches = passes;
+    }
+    const record = await h.store.readRecord('run-a');
+    expect(record.latest).toMatchObject({ epoch: 1, iteration: 0, criticStep: 2, generatorStep: 1, reason: 'stop' });
+    expect((await h.store.loadCheckpoint('run-a'))!.meta.pendingValidation).toBe(0);
+
+    stopAt('generator-step', 2);
+    await h.session.continueRun('run-a', { data: { train, val } });
+    expect(await h.session.finished()).toBe('stopped');
+    await expect(h.session.continueRun('run-a', { data: { train, val } }).then(() => h.session.finished())).resolves.toBe('finished');
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
+    expect(h.store.checkpointWrites('run-a')).toBe(5); // start, three stops, end
+  }, 180_000);
+
+  it('pause during validation takes effect within one pass, and the validation then completes unchanged', async () => {
+    const h = harness();
+    let passesBeforePause = -1;
+    let passes = 0;
+    const batches = val.batches.bind(val);
+    val.batches = (opts) => {
+      const inner = batches(opts);
+      return (async function* () {
+        for await (const b of inner) {
+          passes += 1;
+          if (passes === 1) h.session.pause();
+          yield b;
+        }
+      })();
+    };
+    h.on((e) => {
+      if (e.type === 'session-state' && e.state === 'paused') {
+        passesBeforePause = passes;
+        setTimeout(() => h.session.resume(), 10);
+      }
+    });
+    try {
+      await h.session.start({ config: tinyConfig(), data: { train, val } });
+      expect(await h.session.finished()).toBe('finished');
+    } finally {
+      val.batches = batches;
+    }
+    expect(passesBeforePause).toBe(1);
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
+  }, 120_000);
+});
+
+describe('RunSession failure policy', () => {
+  it('after a NaN, Export and Evaluate use the last good checkpoint, running statistics included, byte for byte', async () => {
+    // A critic learning rate of 1e30 turns finite data into an overflowing critic after its first
+    // step: critic step 2's loss is not finite, after its forward pass moved G's running statistics.
+    const h = harness();
+    h.on((e) => e.type === 'critic-step' && e.criticStep === 1 && h.tick()); // an interval checkpoint after batch 1
+    await h.session.start({ config: tinyConfig({ shuffle: false, lrCritic: 1e30 }), data: { train, val } });
+    expect(await h.session.finished()).toBe('failed');
+    const failed = h.events.filter((e) => e.type === 'session-state' && e.state === 'failed').at(-1)!;
+    expect(failed.type === 'session-state' && failed.message).toMatch(/^training stopped: the (critic loss|mean D\(real\)|mean D\(fake\)|gradient penalty) is (NaN|-?Infinity) at critic step 2 /);
+    expect(failed.type === 'session-state' && failed.message).toContain(
+      "The weights in use are now the last good checkpoint's (epoch 1 after batch 1, critic step 1, generator step 0)",
+    );
+    expect(h.session.weights).toMatchObject({ kind: 'checkpoint', criticStep: 1, generatorStep: 0 });
+
+    const stored = (await h.store.loadCheckpoint('run-a'))!;
+    const exported = await h.session.exportCheckpoint();
+    expect(sameBytes(encodeCheckpointBundle(exported), encodeCheckpointBundle(stored))).toBe(true);
+    const { tensors } = await h.session.generatorWeights();
+    const mean = tensors.get('convblock1.layers.1.running_mean')!.data as Float32Array;
+    expect(Array.from(mean)).toEqual(Array.from(stored.generator.get('convblock1.layers.1.running_mean')!.data as Float32Array));
+    expect(mean.every(Number.isFinite)).toBe(true);
+    expect([...tensors.keys()].sort()).toEqual([...stored.generator.keys()].sort());
+    for (const [k, t] of tensors) expect(sameBytes(t.data, stored.generator.get(k)!.data), k).toBe(true);
+
+    const evaluation = await h.session.evaluate(val);
+    const direct = Evaluator.fromWeights(stored.generator, stored.meta.config);
+    const expected = await direct.evaluate(val);
+    direct.dispose();
+    expect(evaluation).toMatchObject({ ...expected, weights: { criticStep: 1 } });
+    expect(Number.isFinite(evaluation.mae)).toBe(true);
+    expect((await h.store.readRecord('run-a')).state).toBe('failed');
+  }, 120_000);
+
+  it('a device lost mid-step continues from the last good checkpoint, equal to the uninterrupted run', async () => {
+    const h = harness();
+    h.on((e) => {
+      if (e.type === 'critic-step' && e.criticStep === 2) h.tick(); // an interval checkpoint after batch 2 of epoch 1
+      // Lost between the critic and the generator step of epoch 2's second batch.
+      if (e.type === 'critic-step' && e.criticStep === 4 && h.restarts === 0) void h.session.deviceLost({ reason: 'unknown', message: 'simulated driver reset' });
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('finished');
+    expect(h.restarts).toBe(1);
+    expect(h.states).toEqual(['starting', 'running', 'recovering', 'starting', 'running', 'finished']);
+    const alert = h.events.find((e) => e.type === 'run-alert');
+    expect(alert?.type === 'run-alert' && alert.message).toContain(
+      "The GPU device was lost (unknown: simulated driver reset). The weights in use are now the last good checkpoint's (the end of epoch 1, critic step 2, generator step 1)",
+    );
+    expect(h.events.filter((e) => e.type === 'run-start').map((e) => e.type === 'run-start' && `${e.criticStep}/${e.generatorStep}/${e.resumed}`)).toEqual(['0/0/false', '2/1/true']);
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
+  }, 120_000);
+
+  it('evaluation builds the generator alone: no critic, no optimiser moments', async () => {
+    const h = harness();
+    await h.session.start({ config: tinyConfig({ epochs: 1 }), data: { train, val }, paused: true });
+    await h.session.stop();
+    const c = tinyConfig();
+    const g = createGenerator(c.generatorWidths, 1);
+    const d = createCritic(c.criticWidths, 2);
+    const generatorTensors = g.params.size + g.buffers.size;
+    const criticTensors = d.params.size + d.buffers.size;
+    g.dispose();
+    d.dispose();
+    const before = tf.memory().numTensors;
+    const evaluator = await h.session.evaluator();
+    expect(tf.memory().numTensors - before).toBe(generatorTensors);
+    expect(criticTensors).toBeGreaterThan(0);
+    await evaluator.evaluate(val);
+    expect(tf.memory().numTensors - before).toBe(generatorTensors);
+    evaluator.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
+
+describe('RunSession kept runs', () => {
+  it('a reload at any point resumes the run it names, from step 0 at the earliest, equal to the uninterrupted run', async () => {
+    const h = harness();
+    const copies: { at: string; store: MemoryCheckpointStore }[] = [];
+    h.on((e) => {
+      if (e.type === 'run-record' && e.run.state === 'created' && !e.run.latest) copies.push({ at: 'created', store: h.store.copy() });
+      if (e.type === 'critic-step' && e.criticStep === 1) {
+        copies.push({ at: 'after D1', store: h.store.copy() });
+        h.tick();
+      }
+      if (e.type === 'checkpoint' && e.reason === 'interval') copies.push({ at: 'after interval', store: h.store.copy() });
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val }, name: 'flat layers' });
+    expect(await h.session.finished()).toBe('finished');
+    expect(copies.map((c) => c.at)).toEqual(['created', 'after D1', 'after interval']);
+    for (const { at, store } of copies) {
+      const r = harness(store, ['never']);
+      const { runs, unreadable } = await r.session.listRuns();
+      expect(unreadable).toEqual([]);
+      expect(runs.map((x) => `${x.id} ${x.name}`)).toEqual(['run-a flat layers']);
+      const latest = runs[0].latest;
+      expect(latest?.criticStep ?? 0, at).toBe(at === 'after interval' ? 1 : 0);
+      await r.session.continueRun('run-a', { data: { train, val } });
+      expect(await r.session.finished()).toBe('finished');
+      expect(numbers(await store.readMetrics('run-a')), at).toEqual(reference);
+    }
+  }, 240_000);
+
+  it('New run after Stop keeps the stopped run intact and listed', async () => {
+    const h = harness();
+    h.on((e) => e.type === 'generator-step' && e.generatorStep === 1 && void h.session.stop());
+    await h.session.start({ config: tinyConfig(), data: { train, val }, name: 'first' });
+    expect(await h.session.finished()).toBe('stopped');
+    const bytes = encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!);
+    const history = await h.store.readMetrics('run-a');
+    await expect(h.session.start({ config: tinyConfig(), data: { train, val } })).resolves.toMatchObject({ id: 'run-b' });
+    await h.session.stop();
+    const { runs } = await h.session.listRuns();
+    expect(runs.map((r) => `${r.id} ${r.state}`).sort()).toEqual(['run-a stopped', 'run-b stopped']);
+    expect(sameBytes(encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!), bytes)).toBe(true);
+    expect(await h.store.readMetrics('run-a')).toEqual(history);
+    await h.session.deleteRun('run-b');
+    expect((await h.session.listRuns()).runs.map((r) => r.id)).toEqual(['run-a']);
+  }, 120_000);
+});
