@@ -41,7 +41,7 @@
  */
 import type { TrainConfig } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { FwiError } from '../errors.ts';
+import { errorMessage, FwiError } from '../errors.ts';
 import { Evaluator, type Evaluation } from '../eval/evaluator.ts';
 import type { Checkpoint, CheckpointSink, TensorMap } from '../train/checkpoint.ts';
 import type { RunState, StateEvent, TrainerEvent } from '../train/events.ts';
@@ -142,10 +142,6 @@ interface LaunchOptions {
 }
 
 const ACTIVE_STATES: SessionState[] = ['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'];
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function defaultId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -445,7 +441,7 @@ export class RunSession {
 
   /** Queues a store write after the earlier ones; a failure is told to the user and does not stop the queue. */
   private queue(runId: string, what: string, write: () => Promise<void>): void {
-    this.writes = this.writes.then(write).catch((e) => this.alert(runId, 'warn', `Could not save ${what}: ${errorText(e)}`));
+    this.writes = this.writes.then(write).catch((e) => this.alert(runId, 'warn', `Could not save ${what}: ${errorMessage(e)}`));
   }
 
   private async newRecord(config: TrainConfig, data: RunData, name: string | undefined, origin: RunRecord['origin']): Promise<RunRecord> {
@@ -545,7 +541,7 @@ export class RunSession {
     }
     // The live networks may be damaged (NaN running statistics): only the stored checkpoint is trusted.
     a.trainer.dispose();
-    const reason = error !== null ? errorText(error) : (a.failure ?? 'training failed');
+    const reason = error !== null ? errorMessage(error) : (a.failure ?? 'training failed');
     const message = `${reason} ${await this.fallBack(a.record)}`;
     await this.updateRecord(a.record, { state: 'failed', message });
     this.setState('failed', id, message);
@@ -559,7 +555,7 @@ export class RunSession {
       checkpoint = await this.store.loadCheckpoint(record.id);
     } catch (e) {
       this.setSource(null);
-      return `The last good checkpoint could not be read back (${errorText(e)}), so no weights are in use.`;
+      return `The last good checkpoint could not be read back (${errorMessage(e)}), so no weights are in use.`;
     }
     if (!checkpoint) {
       this.setSource(null);
@@ -587,7 +583,7 @@ export class RunSession {
     try {
       a.trainer.dispose();
     } catch (e) {
-      this.alert(id, 'warn', `The lost device's tensors could not be released (${errorText(e)}); restarting the backend frees them.`);
+      this.alert(id, 'warn', `The lost device's tensors could not be released (${errorMessage(e)}); restarting the backend frees them.`);
     }
     await this.writes;
     this.active = null;
@@ -600,7 +596,7 @@ export class RunSession {
       const c = a.record.config;
       await this.launch(a.record, a.data, { checkpoint, paused, resumed: checkpoint !== null, overrides: { epochs: c.epochs, valEvery: c.valEvery, snapshotEvery: c.snapshotEvery, checkpointMinutes: c.checkpointMinutes } });
     } catch (e) {
-      const message = `could not continue after the lost GPU device: ${errorText(e)}. ${using}`;
+      const message = `could not continue after the lost GPU device: ${errorMessage(e)}. ${using}`;
       await this.updateRecord(a.record, { state: 'failed', message });
       this.setState('failed', id, message);
     }
