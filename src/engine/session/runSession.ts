@@ -483,6 +483,7 @@ export class RunSession {
       startPaused: o.paused,
       saveAtStart: true,
       clock: this.clock,
+      skipNonFinite: this.skipNonFinite,
     };
     const trainer = o.checkpoint ? Trainer.fromCheckpoint(o.checkpoint, { ...common, overrides: o.overrides }) : new Trainer({ ...common, config: record.config });
     const active: Active = { record, trainer, generation, data, run: Promise.resolve('stopped'), failure: null };
