@@ -11,13 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
-import { createRng } from '../src/engine/data/random.ts';
-import { createCritic } from '../src/engine/model/critic.ts';
-import { createGenerator } from '../src/engine/model/generator.ts';
-import { AdamW } from '../src/engine/train/adamw.ts';
 import { currentGpu, initBackend, releaseBackend } from '../src/engine/train/backend.ts';
 import { checkBatchFits } from '../src/engine/train/memoryBudget.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
+import { createBenchRun } from './benchRun.ts';
 import { findTorchPython, openfwiSamplesPerSecond, runJson } from './train.bench.ts';
 
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
@@ -35,15 +32,7 @@ function median(xs: number[]): number {
 }
 
 async function timeWebGpu(widths: keyof typeof WIDTH_PRESETS, batch: number, repeats: number): Promise<GpuRun> {
-  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
-  const G = createGenerator(gw, 1);
-  const D = createCritic(cw, 2);
-  const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
-  const optG = new AdamW(G.params, adam);
-  const optD = new AdamW(D.params, adam);
-  const rng = createRng(7);
-  const data = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(batch * 1000 * 70 * 5), [batch, 1000, 70, 5]), 0.5), 2)) as tf.Tensor4D;
-  const label = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(batch * 70 * 70), [batch, 70, 70, 1]), 0.5), 2)) as tf.Tensor4D;
+  const { G, D, optG, optD, rng, data, label, dispose } = createBenchRun(widths, batch);
   let peakBytes = 0;
   const timed = async (step: () => Promise<unknown>) => {
     const times: number[] = [];
@@ -61,8 +50,7 @@ async function timeWebGpu(widths: keyof typeof WIDTH_PRESETS, batch: number, rep
     alpha.dispose();
   });
   const generatorS = await timed(() => generatorStep(G, D, optG, data, label, LOSS_WEIGHTS));
-  for (const x of [G, D, optG, optD]) x.dispose();
-  tf.dispose([data, label]);
+  dispose();
   return { criticS, generatorS, peakBytes };
 }
 

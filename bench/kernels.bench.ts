@@ -9,13 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
-import { createRng } from '../src/engine/data/random.ts';
 import { convGradientRewrite, useConvGradientRewrite } from '../src/engine/model/convGradients.ts';
-import { createCritic } from '../src/engine/model/critic.ts';
-import { createGenerator } from '../src/engine/model/generator.ts';
-import { AdamW } from '../src/engine/train/adamw.ts';
 import { currentGpu, initBackend, releaseBackend } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
+import { createBenchRun } from './benchRun.ts';
 
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
 
@@ -53,23 +50,14 @@ async function profileStep(step: () => Promise<unknown>): Promise<StepProfile> {
 }
 
 async function profileBoth(widths: keyof typeof WIDTH_PRESETS, batch: number): Promise<{ critic: StepProfile; generator: StepProfile }> {
-  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
-  const G = createGenerator(gw, 1);
-  const D = createCritic(cw, 2);
-  const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
-  const optG = new AdamW(G.params, adam);
-  const optD = new AdamW(D.params, adam);
-  const rng = createRng(7);
-  const data = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(batch * 1000 * 70 * 5), [batch, 1000, 70, 5]), 0.5), 2)) as tf.Tensor4D;
-  const label = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(batch * 70 * 70), [batch, 70, 70, 1]), 0.5), 2)) as tf.Tensor4D;
+  const { G, D, optG, optD, rng, data, label, dispose } = createBenchRun(widths, batch);
   const critic = await profileStep(async () => {
     const alpha = alphaTensor(() => rng.next(), batch);
     await criticStep(G, D, optD, data, label, alpha, LOSS_WEIGHTS);
     alpha.dispose();
   });
   const generator = await profileStep(() => generatorStep(G, D, optG, data, label, LOSS_WEIGHTS));
-  for (const x of [G, D, optG, optD]) x.dispose();
-  tf.dispose([data, label]);
+  dispose();
   return { critic, generator };
 }
 

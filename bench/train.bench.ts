@@ -20,12 +20,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
-import { createRng } from '../src/engine/data/random.ts';
-import { createCritic } from '../src/engine/model/critic.ts';
-import { createGenerator } from '../src/engine/model/generator.ts';
-import { AdamW } from '../src/engine/train/adamw.ts';
 import { initBackend, type BackendName } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
+import { createBenchRun } from './benchRun.ts';
 import type { TrainMemoryResult } from './trainMemory.ts';
 
 export const SPEED_BATCH = 4;
@@ -54,16 +51,8 @@ export function openfwiSamplesPerSecond(t: StepTimes, batch: number): number {
 /** Seconds of one critic step and one generator step (after a warm-up) at tiny widths, batch SPEED_BATCH, on `name`. */
 export async function timeTiny(name: BackendName): Promise<StepTimes> {
   await initBackend(name);
-  const { generator: gw, critic: cw } = WIDTH_PRESETS.tiny;
-  const G = createGenerator(gw, 1);
-  const D = createCritic(cw, 2);
-  const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
-  const optG = new AdamW(G.params, adam);
-  const optD = new AdamW(D.params, adam);
-  const rng = createRng(7);
   const b = SPEED_BATCH;
-  const data = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(b * 1000 * 70 * 5), [b, 1000, 70, 5]), 0.5), 2)) as tf.Tensor4D;
-  const label = tf.tidy(() => tf.mul(tf.sub(tf.tensor4d(rng.uniformArray(b * 70 * 70), [b, 70, 70, 1]), 0.5), 2)) as tf.Tensor4D;
+  const { G, D, optG, optD, rng, data, label, dispose } = createBenchRun('tiny', b);
   const critic = async () => {
     const alpha = alphaTensor(() => rng.next(), b);
     await criticStep(G, D, optD, data, label, alpha, LOSS_WEIGHTS);
@@ -78,8 +67,7 @@ export async function timeTiny(name: BackendName): Promise<StepTimes> {
   };
   const criticS = await timed(critic);
   const generatorS = await timed(generator);
-  for (const x of [G, D, optG, optD]) x.dispose();
-  tf.dispose([data, label]);
+  dispose();
   return { criticS, generatorS };
 }
 
