@@ -11,7 +11,7 @@ import { MetricsChart } from '../../../src/app/charts/MetricsChart.tsx';
 import { ConfigForm } from '../../../src/app/components/views/ConfigForm.tsx';
 import { DataFileList } from '../../../src/app/components/views/DataFileList.tsx';
 import { EvaluationReport } from '../../../src/app/components/views/EvaluationReport.tsx';
-import { LogView, StatusLine } from '../../../src/app/components/views/LogView.tsx';
+import { logClock, LogView, StatusLine } from '../../../src/app/components/views/LogView.tsx';
 import { ShotGather } from '../../../src/app/components/views/ShotGather.tsx';
 import { VelocityMaps } from '../../../src/app/components/views/VelocityMaps.tsx';
 
@@ -91,6 +91,14 @@ describe('views markup', () => {
     expect(html).toContain('role="log"');
     expect(html).toContain('role="status"');
     expect(html).toContain('Error: </strong>NaN loss');
+  });
+
+  it('LogView: a line shows its local wall-clock time, 24-hour, through one shared formatter', () => {
+    const t = new Date(2026, 10, 30, 13, 5, 9).getTime();
+    expect(logClock(t).replace(/[^0-9]/g, ' ').trim().split(/\s+/).map(Number)).toEqual([13, 5, 9]);
+    expect(logClock(new Date(2026, 10, 30, 0, 0, 1).getTime()).replace(/[^0-9]/g, ' ').trim().split(/\s+/).map(Number)).toEqual([0, 0, 1]);
+    const html = renderToStaticMarkup(h(LogView, { entries: [{ time: t, level: 'info', message: 'Run started' }] }));
+    expect(html).toContain(`>${logClock(t)}</time>Run started`);
   });
 
   it('LossChart and MetricsChart: headings, summaries and controls around the lazy plot', () => {
