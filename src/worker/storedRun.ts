@@ -75,15 +75,21 @@ function numberColumn(v: unknown, name: string, fail: (what: string) => never): 
 function columns<K extends string>(raw: unknown, keys: readonly K[], name: string, fail: (what: string) => never): Record<K, number[]> {
   if (typeof raw !== 'object' || raw === null) return fail(`${name} must be an object of columns`);
   const out = {} as Record<K, number[]>;
-  for (const k of keys) out[k] = numberColumn((raw as Json)[k], `${name}.${k}`, fail);
-  const length = out[keys[0]].length;
+  const length = numberColumn((raw as Json)[keys[0]], `${name}.${keys[0]}`, fail).length;
+  for (const k of keys) {
+    const v = (raw as Json)[k];
+    // A column added after runs were first saved reads as not recorded (NaN) in an older history.
+    out[k] = v === undefined && LATER_COLUMN_KEYS.has(k) ? new Array<number>(length).fill(NaN) : numberColumn(v, `${name}.${k}`, fail);
+  }
   const uneven = keys.find((k) => out[k].length !== length);
   if (uneven) fail(`${name}.${uneven} has ${out[uneven].length} rows, ${name}.${keys[0]} ${length}`);
   return out;
 }
 
-const CRITIC_KEYS = ['step', 'epoch', 'loss', 'wasserstein', 'gp', 'gpWeighted'] as const satisfies readonly (keyof CriticSeries)[];
-const GENERATOR_KEYS = ['step', 'criticStep', 'epoch', 'loss', 'l1', 'l2', 'adv'] as const satisfies readonly (keyof GeneratorSeries)[];
+const CRITIC_KEYS = ['step', 'epoch', 'loss', 'wasserstein', 'gp', 'gpWeighted', 'elapsed'] as const satisfies readonly (keyof CriticSeries)[];
+const GENERATOR_KEYS = ['step', 'criticStep', 'epoch', 'loss', 'l1', 'l2', 'adv', 'elapsed'] as const satisfies readonly (keyof GeneratorSeries)[];
+/** Columns added after runs were first saved (seconds of training, since 2026-11-30). */
+const LATER_COLUMN_KEYS: ReadonlySet<string> = new Set(['elapsed']);
 const VALIDATION_KEYS = ['epoch', 'generatorStep', 'loss', 'mae', 'mse', 'rmse', 'ssim', 'maeMs', 'rmseMs'] as const satisfies readonly (keyof ValidationEvent)[];
 /** Added after runs were first saved: a history from before it reads as not recorded (NaN). */
 const LATER_VALIDATION_KEYS: ReadonlySet<string> = new Set(['mse']);

@@ -20,6 +20,8 @@ export interface CriticStepEvent {
   gp: number;
   /** λ_gp·GP, the penalty's share of the critic loss. */
   gpWeighted: number;
+  /** Seconds of training when the step finished, pauses excluded (the run's time axis). */
+  elapsed: number;
 }
 
 /** One generator step's numbers: the content terms and the adversarial term apart. */
@@ -32,6 +34,8 @@ export interface GeneratorStepEvent {
   l1: number;
   l2: number;
   adv: number;
+  /** Seconds of training when the step finished, pauses excluded. */
+  elapsed: number;
 }
 
 /** Throughput and position, at most a few times a second. */

@@ -6,18 +6,18 @@
  */
 import type { CriticStepEvent, GeneratorStepEvent } from './events.ts';
 
-/** Per-critic-step losses. */
-export type CriticSeries = { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[] };
+/** Per-critic-step losses; `elapsed` is seconds of training, pauses excluded (NaN where a history predates it). */
+export type CriticSeries = { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[]; elapsed: number[] };
 
 /** Per-generator-step losses; `criticStep` is the critic step count when it ran, to share one iteration axis. */
-export type GeneratorSeries = { step: number[]; criticStep: number[]; epoch: number[]; loss: number[]; l1: number[]; l2: number[]; adv: number[] };
+export type GeneratorSeries = { step: number[]; criticStep: number[]; epoch: number[]; loss: number[]; l1: number[]; l2: number[]; adv: number[]; elapsed: number[] };
 
 export function emptyCritic(): CriticSeries {
-  return { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] };
+  return { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [], elapsed: [] };
 }
 
 export function emptyGenerator(): GeneratorSeries {
-  return { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] };
+  return { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [], elapsed: [] };
 }
 
 /** Appends one critic step, in place. */
@@ -28,6 +28,7 @@ export function appendCriticStep(c: CriticSeries, e: CriticStepEvent): void {
   c.wasserstein.push(e.wasserstein);
   c.gp.push(e.gp);
   c.gpWeighted.push(e.gpWeighted);
+  c.elapsed.push(e.elapsed);
 }
 
 /** Appends one generator step, in place, taken after critic step `criticStep`. */
@@ -39,6 +40,7 @@ export function appendGeneratorStep(g: GeneratorSeries, e: GeneratorStepEvent, c
   g.l1.push(e.l1);
   g.l2.push(e.l2);
   g.adv.push(e.adv);
+  g.elapsed.push(e.elapsed);
 }
 
 /** New columns holding the points up to (and including) step `lastStep`; the input is left as it is. */

@@ -318,13 +318,13 @@ export class Trainer {
         const r = await criticStep(this.generator!, this.critic!, this.optD!, data, label, alpha, config.lambda).finally(() => alpha.dispose());
         this.criticSteps += 1;
         this.checkFinite(r, CRITIC_TERMS, `critic step ${this.criticSteps}`, batch);
-        this.emit({ type: 'critic-step', ...at, criticStep: this.criticSteps, ...r, gpWeighted: config.lambda.gp * r.gp });
+        this.emit({ type: 'critic-step', ...at, criticStep: this.criticSteps, ...r, gpWeighted: config.lambda.gp * r.gp, elapsed: this.elapsedSeconds() });
       }
       if (plan.generator) {
         const r = await generatorStep(this.generator!, this.critic!, this.optG!, data, label, config.lambda);
         this.generatorSteps += 1;
         this.checkFinite(r, GENERATOR_TERMS, `generator step ${this.generatorSteps}`, batch);
-        this.emit({ type: 'generator-step', ...at, generatorStep: this.generatorSteps, ...r });
+        this.emit({ type: 'generator-step', ...at, generatorStep: this.generatorSteps, ...r, elapsed: this.elapsedSeconds() });
         if (this.generatorSteps % config.snapshotEvery === 0) await this.snapshot();
       }
     } catch (e) {

@@ -4,8 +4,8 @@ import { initialState } from '../../../src/app/store/studioStore.ts';
 import type { StudioState } from '../../../src/app/store/slices.ts';
 import type { StudioEvent } from '../../../src/worker/protocol.ts';
 
-const critic = (n: number): StudioEvent => ({ type: 'critic-step', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: 2 * n, gp: 0.5, gpWeighted: 5 });
-const gen = (n: number): StudioEvent => ({ type: 'generator-step', epoch: 0, iteration: n, generatorStep: n, loss: n, l1: n / 100, l2: 0, adv: 0.1 });
+const critic = (n: number): StudioEvent => ({ type: 'critic-step', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: 2 * n, gp: 0.5, gpWeighted: 5, elapsed: n / 2 });
+const gen = (n: number): StudioEvent => ({ type: 'generator-step', epoch: 0, iteration: n, generatorStep: n, loss: n, l1: n / 100, l2: 0, adv: 0.1, elapsed: n / 2 });
 
 function fold(state: StudioState, events: StudioEvent[]): StudioState {
   return { ...state, ...applyEvents(state, events) };

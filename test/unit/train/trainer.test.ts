@@ -86,6 +86,33 @@ describe('Trainer', () => {
     });
   }, 120_000);
 
+  it('stamps each step with seconds of training, the time spent paused left out', async () => {
+    let now = 0;
+    const stamps: string[] = [];
+    const t: Trainer = new Trainer({
+      config: tinyConfig({ epochs: 1, shuffle: false }),
+      train: await layeredDataset(0, 6),
+      backendName,
+      clock: () => now,
+      onEvent: (e) => {
+        if (!isStep(e)) return;
+        stamps.push(`${e.type === 'critic-step' ? 'D' : 'G'} ${e.elapsed}`);
+        // Each step finishes one second after the one before; after critic step 2, a minute's pause.
+        now += 1000;
+        if (e.type === 'critic-step' && e.criticStep === 2) {
+          t.pause();
+          setTimeout(() => {
+            now += 60_000;
+            t.resume();
+          }, 20);
+        }
+      },
+    });
+    expect(await t.run()).toBe('finished');
+    t.dispose();
+    expect(stamps).toEqual(['D 0', 'D 1', 'G 2', 'D 3', 'G 4']);
+  }, 60_000);
+
   it('follows the PaddleScience schedule: n_critic critic batches, then a generator batch', async () => {
     const steps: string[] = [];
     const trainer = new Trainer({

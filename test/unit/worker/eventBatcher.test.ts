@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBatcher } from '../../../src/worker/eventBatcher.ts';
 import type { StudioEvent } from '../../../src/worker/protocol.ts';
 
-const critic = (n: number): StudioEvent => ({ type: 'critic-step', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: n, gp: 0, gpWeighted: 0 });
+const critic = (n: number): StudioEvent => ({ type: 'critic-step', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: n, gp: 0, gpWeighted: 0, elapsed: n });
 const progress = (n: number): StudioEvent => ({ type: 'progress', epoch: 0, epochs: 1, iteration: n, iterationsPerEpoch: 10, samplesPerSecond: 1, secondsLeft: null, elapsed: n });
 
 describe('EventBatcher', () => {

@@ -22,9 +22,9 @@ function info(): SavedRunInfo {
 function history(): RunHistory {
   const critic = emptyCritic();
   const generator = emptyGenerator();
-  appendCriticStep(critic, { type: 'critic-step', epoch: 0, iteration: 0, criticStep: 1, loss: 1.5, lossReal: 1, lossFake: 0.75, wasserstein: 0.25, gp: 2, gpWeighted: 20 });
-  appendCriticStep(critic, { type: 'critic-step', epoch: 0, iteration: 1, criticStep: 2, loss: NaN, lossReal: NaN, lossFake: 0, wasserstein: Infinity, gp: 2, gpWeighted: 20 });
-  appendGeneratorStep(generator, { type: 'generator-step', epoch: 0, iteration: 1, generatorStep: 1, loss: 0.5, l1: 0.4, l2: 0.3, adv: -0.1 }, 2);
+  appendCriticStep(critic, { type: 'critic-step', epoch: 0, iteration: 0, criticStep: 1, loss: 1.5, lossReal: 1, lossFake: 0.75, wasserstein: 0.25, gp: 2, gpWeighted: 20, elapsed: 1.5 });
+  appendCriticStep(critic, { type: 'critic-step', epoch: 0, iteration: 1, criticStep: 2, loss: NaN, lossReal: NaN, lossFake: 0, wasserstein: Infinity, gp: 2, gpWeighted: 20, elapsed: 3 });
+  appendGeneratorStep(generator, { type: 'generator-step', epoch: 0, iteration: 1, generatorStep: 1, loss: 0.5, l1: 0.4, l2: 0.3, adv: -0.1, elapsed: 3.25 }, 2);
   const validation = [{ type: 'validation' as const, epoch: 0, generatorStep: 1, loss: 0.7, mae: 0.2, mse: 0.09, rmse: 0.3, ssim: 0.6, maeMs: 300, rmseMs: 450 }];
   return { critic, generator, validation };
 }
@@ -75,5 +75,15 @@ describe('the saved curve history read back from browser storage', () => {
     const h = history();
     const { mse: _, ...older } = h.validation[0];
     expect(parseRunHistory(JSON.stringify({ ...h, validation: [older] })).validation[0]).toEqual({ ...h.validation[0], mse: NaN });
+  });
+
+  it('reads a history saved before steps carried their training time, the time as not recorded', () => {
+    const h = history();
+    const { elapsed: _c, ...critic } = h.critic;
+    const { elapsed: _g, ...generator } = h.generator;
+    const back = parseRunHistory(JSON.stringify({ ...h, critic, generator }));
+    expect(back.critic.elapsed).toEqual([NaN, NaN]);
+    expect(back.generator.elapsed).toEqual([NaN]);
+    expect(back.critic.gp).toEqual([2, 2]);
   });
 });
