@@ -31,8 +31,10 @@ options:
   --val FILE         annotation list to evaluate on (seismic-only lists need --predict)
   --root DIR         also resolve list paths against the files under DIR (repeatable)
   --preset NAME      normalisation preset: ${PRESET_NAMES.join(', ')}, or auto (default: the
-                     transform stored with the weights; flatvel-a for weights that store none)
-  --dataset-config F OpenFWI/PaddleScience dataset_config.json whose entries --preset may name
+                     transform stored with the weights, or named by an OpenFWI checkpoint's args
+                     (dataset, k); flatvel-a for weights that store none)
+  --dataset-config F OpenFWI/PaddleScience dataset_config.json whose entries --preset (or an
+                     OpenFWI checkpoint's args.dataset) may name
   --batch N          samples per forward pass (default: the run's, at most 8; results do not depend on it)
   --out FILE         metrics JSON (default eval.json)
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
@@ -63,16 +65,17 @@ export async function run(args: string[]): Promise<number> {
   const session = new RunSession({ store: runFolders(path.dirname(where)) });
   const runFolder = fs.existsSync(path.join(where, RUN_FILES.record));
   if (runFolder) await session.openRun(path.basename(where));
-  const { tensors: weights, stored } = readGeneratorWeights(runFolder ? path.join(where, RUN_FILES.checkpoint) : values.weights);
+  const datasetConfig = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
+  const { tensors: weights, stored, note } = readGeneratorWeights(runFolder ? path.join(where, RUN_FILES.checkpoint) : values.weights, datasetConfig);
   const widths = widthsFromStateDict('generator', weights, values.weights) as unknown as TrainConfig['generatorWidths'];
   const dataset = await openAnnotationList(values.val, { roots: values.root ?? [] });
   if (!dataset.hasLabels && !values.predict) {
     throw new FwiError('usage', 'the list has seismic files only, so there is nothing to score: pass --predict out.npy to write predictions', values.val);
   }
-  const datasetConfig = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
   const explicit = values.preset === undefined ? null : await resolvePreset(values.preset, { scan: () => dataset.scanRanges(), datasetConfig });
   const fallback = await resolvePreset('flatvel-a');
   const choice = chooseTransform(stored, explicit && { preset: explicit.choice, transform: explicit.transform }, { preset: fallback.choice, transform: fallback.transform });
+  if (choice.from === 'assumed' && note) choice.message = `${choice.message} (${note})`;
   if (choice.message) console.error(`fwi eval: ${choice.from === 'explicit' ? 'warning: ' : ''}${choice.message}`);
   // The run's own settings (loss weights, inference batch) where the weights store them, so its validation numbers come out again exactly.
   const base = stored?.config ?? defaultConfig();

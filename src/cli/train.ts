@@ -5,7 +5,7 @@
  * `generator.safetensors` loads into OpenFWI's InversionNet). A checkpoint is written at step 0.
  * A new run never replaces one already in `--out`. Ctrl-C stops after the current batch and saves;
  * `--resume <out>/checkpoint` continues that run exactly where it stopped, and `--resume` of any
- * other checkpoint starts a new run at it.
+ * other checkpoint starts a new run at it, an OpenFWI `checkpoint.pth` too (openfwiResume.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,11 +17,14 @@ import { describeSample } from '../engine/data/nonFinite.ts';
 import { looksLikeYaml, parsePaddleConfig } from '../engine/paddleConfig.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
-import { isRunEvent, RunSession, type SessionEvent } from '../engine/session/runSession.ts';
+import { isRunEvent, RunSession, type RunData, type SessionEvent } from '../engine/session/runSession.ts';
+import { describeTransform } from '../engine/model/weightsMetadata.ts';
+import type { WeightsFile } from '../engine/model/weightsFile.ts';
+import { checkpointFromOpenFwi, NOT_STORED_BY_OPENFWI } from '../engine/train/openfwiResume.ts';
 import { batchesPerEpoch } from '../engine/train/schedule.ts';
 import type { ResumeOverrides } from '../engine/train/trainer.ts';
 import { withForeignExports } from './foreignExports.ts';
-import { readCheckpoint } from './checkpointFolder.ts';
+import { readResumable } from './checkpointFolder.ts';
 import { parseCommandArgs, usageError } from './commandArgs.ts';
 import { TensorBoardLog } from './tensorboardLog.ts';
 import { openAnnotationList, readTextFile } from './nodeFiles.ts';
@@ -54,7 +57,10 @@ run:
   --tensorboard DIR       TensorBoard event files, OpenFWI's tags and steps, in DIR/train and DIR/val
                           (default <out>/logs); --no-tensorboard writes none
   --resume PATH           continue from a checkpoint folder or bundle (only --epochs, --val-every and
-                          --checkpoint-minutes may change)
+                          --checkpoint-minutes may change), or from an OpenFWI checkpoint.pth (gan_train.py's,
+                          or --pth's) as a new run: networks, AdamW states, steps and epoch from the file,
+                          the normalisation from its args (dataset, k) unless --preset is given; --seed,
+                          --batch and --n-critic may fill in what the file lacks
   --val-every N           validate every N epochs (default 1; the last epoch always validates)
   --checkpoint-minutes M  save a checkpoint at least every M minutes (default 3)
   --pth                   with every checkpoint also write <out>/checkpoint.pth as OpenFWI's gan_train.py
@@ -101,6 +107,8 @@ const OPTIONS = {
 type Flags = Partial<Record<Exclude<keyof typeof OPTIONS, 'root' | 'quiet' | 'no-tensorboard' | 'skip-nonfinite' | 'pth' | 'pdparams'>, string>>;
 
 const RESUMABLE = new Set(['epochs', 'val-every', 'checkpoint-minutes']);
+/** Flags an OpenFWI checkpoint.pth resume also takes: what gan_train's file may not say (widths and rates come from its networks and optimisers). */
+const FROM_OPENFWI = new Set([...RESUMABLE, 'preset', 'seed', 'batch', 'n-critic']);
 const NOT_CONFIG = new Set(['train', 'val', 'root', 'dataset-config', 'out', 'tensorboard', 'no-tensorboard', 'resume', 'backend', 'quiet', 'help', 'skip-nonfinite', 'pth', 'pdparams']);
 
 function number(flag: string, text: string): number {
@@ -204,6 +212,45 @@ function printer(quiet: boolean): (e: SessionEvent) => void {
   };
 }
 
+/**
+ * `--resume checkpoint.pth`: OpenFWI's checkpoint (gan_train.py's layout, from PyTorch or this
+ * studio) as a new run at its networks, AdamW states, steps and epoch; prints where it starts,
+ * where its settings came from, and what the file does not store.
+ */
+async function startFromOpenFwi(
+  session: RunSession,
+  weights: WeightsFile,
+  o: { file: string; flags: Flags; settings: ResumeOverrides; train: Dataset; data: RunData; out: string; datasetConfigFile?: string },
+): Promise<void> {
+  const { flags, train } = o;
+  const datasetConfig = o.datasetConfigFile ? parseDatasetConfig(readTextFile(o.datasetConfigFile), o.datasetConfigFile) : undefined;
+  const explicit = flags.preset === undefined ? null : await resolvePreset(flags.preset, { scan: () => train.scanRanges(), datasetConfig });
+  const fallback = await resolvePreset(defaultConfig().preset);
+  const whole = (flag: 'seed' | 'batch' | 'n-critic') => (flags[flag] === undefined ? undefined : number(flag, flags[flag]));
+  const resume = checkpointFromOpenFwi(weights, {
+    file: o.file,
+    iterationsPerEpoch: (batch) => batchesPerEpoch(train.length, batch),
+    explicit: explicit && { preset: explicit.choice, transform: explicit.transform },
+    fallback: { preset: fallback.choice, transform: fallback.transform },
+    datasetConfig,
+    settings: { ...o.settings, seed: whole('seed'), batchSize: whole('batch'), nCritic: whole('n-critic') },
+  });
+  const { checkpoint, transform } = resume;
+  if (transform.message) console.error(`fwi train: ${transform.from === 'explicit' ? 'warning: ' : ''}${transform.message}`);
+  for (const w of resume.warnings) console.error(`fwi train: warning: ${w}`);
+  const record = await session.startFromCheckpoint(checkpoint, { name: path.basename(o.out), data: o.data });
+  const p = record.latest!;
+  const m = checkpoint.meta;
+  const from = transform.from === 'weights' ? (resume.fromStudio ? 'its args (written by this studio)' : 'its args') : transform.from === 'explicit' ? '--preset' : 'assumed';
+  console.log(
+    `resuming OpenFWI checkpoint ${o.file} (epoch ${resume.openfwi.epoch} done, step ${resume.openfwi.step}) at epoch ${p.epoch + 1}, batch ${p.iteration + 1} ` +
+      `(critic step ${p.criticStep}, generator step ${p.generatorStep}) as the new run ${o.out}\n` +
+      `  from the file: both networks, both AdamW states (moments, step counts ${m.optimizerSteps.generator} and ${m.optimizerSteps.critic}, lr ${m.config.lrGenerator} and ${m.config.lrCritic}), epoch and step; ` +
+      `normalisation ${describeTransform(m.config.preset, m.config.transform)} (${from})\n` +
+      `  not in the file: ${NOT_STORED_BY_OPENFWI}; this run uses seed ${m.config.seed}${resume.fromStudio ? ' (the run\'s own, from its args)' : flags.seed !== undefined ? ' (--seed)' : ' (the default; --seed sets it)'}`,
+  );
+}
+
 async function openList(file: string, roots: string[]): Promise<Dataset> {
   return openAnnotationList(file, { roots });
 }
@@ -249,18 +296,26 @@ export async function run(args: string[]): Promise<number> {
   const data = { train, val };
 
   if (values.resume) {
-    const fixed = Object.keys(flags).filter((k) => !RESUMABLE.has(k) && !NOT_CONFIG.has(k) && flags[k as keyof Flags] !== undefined);
-    if (fixed.length) throw new FwiError('usage', `--resume continues the saved configuration; it cannot change ${fixed.map((k) => `--${k}`).join(', ')}`);
+    const resumable = readResumable(values.resume);
+    // An OpenFWI checkpoint.pth may lack the preset, seed, batch size or n_critic: flags may give them.
+    const allowed = resumable.kind === 'openfwi' ? FROM_OPENFWI : RESUMABLE;
+    const fixed = Object.keys(flags).filter((k) => !allowed.has(k) && !NOT_CONFIG.has(k) && flags[k as keyof Flags] !== undefined);
+    if (fixed.length) {
+      const what = resumable.kind === 'openfwi' ? 'an OpenFWI checkpoint continues with its own networks and optimiser settings' : '--resume continues the saved configuration';
+      throw new FwiError('usage', `${what}; it cannot change ${fixed.map((k) => `--${k}`).join(', ')}`);
+    }
     const settings: ResumeOverrides = {};
     if (flags.epochs !== undefined) settings.epochs = number('epochs', flags.epochs);
     if (flags['val-every'] !== undefined) settings.valEvery = number('val-every', flags['val-every']);
     if (flags['checkpoint-minutes'] !== undefined) settings.checkpointMinutes = number('checkpoint-minutes', flags['checkpoint-minutes']);
-    const own = path.resolve(values.resume) === path.join(out, RUN_FILES.checkpoint) && fs.existsSync(path.join(out, RUN_FILES.record));
-    const record = own
-      ? await session.continueRun(runId, { data, settings })
-      : await session.startFromCheckpoint(readCheckpoint(values.resume), { name: runId, data, settings });
-    const p = record.latest!;
-    console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${p.criticStep})${own ? '' : ` as the new run ${out}`}`);
+    if (resumable.kind === 'openfwi') {
+      await startFromOpenFwi(session, resumable.weights, { file: values.resume, flags, settings, train, data, out, datasetConfigFile: values['dataset-config'] });
+    } else {
+      const own = path.resolve(values.resume) === path.join(out, RUN_FILES.checkpoint) && fs.existsSync(path.join(out, RUN_FILES.record));
+      const record = own ? await session.continueRun(runId, { data, settings }) : await session.startFromCheckpoint(resumable.checkpoint, { name: runId, data, settings });
+      const p = record.latest!;
+      console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${p.criticStep})${own ? '' : ` as the new run ${out}`}`);
+    }
     const skipped = (await store.loadCheckpoint(runId))?.meta.skipped ?? [];
     if (skipped.length) console.log(`skipping ${skipped.length} sample${skipped.length === 1 ? '' : 's'} with non-finite values, as the run did: ${skipped.map((s) => `${s.index} (${s.file} sample ${s.row})`).join(', ')}`);
   } else {

@@ -15,6 +15,8 @@ import { decodeCheckpointBundle, parseCheckpointMeta } from '../../src/engine/tr
 import { readTorchSave } from '../../src/engine/io/torchSave.ts';
 import { readPdparams } from '../../src/engine/io/pdparams.ts';
 import { readEventFile } from '../../src/engine/io/tensorboardEvents.ts';
+import { readWeightsFile } from '../../src/engine/model/weightsFile.ts';
+import { checkpointFromOpenFwi } from '../../src/engine/train/openfwiResume.ts';
 import { encodeValues, headerDict, npyBytes } from '../unit/io/npyBuild.ts';
 import type { Layer, Seed } from './mutations.ts';
 
@@ -237,6 +239,15 @@ export const FUZZ_PARSERS: readonly FuzzParser[] = [
   checkpointBundle,
   checkpointMeta,
   binary('pth', 'pickle/custom_checkpoint.pth', readTorchSave),
+  // The whole way from a damaged OpenFWI checkpoint.pth to a studio checkpoint to continue (optimiser states, args, counters).
+  binary('openfwi-resume', 'pickle/resume_checkpoint.pth', (bytes, file) =>
+    checkpointFromOpenFwi(readWeightsFile(bytes, file), {
+      file,
+      iterationsPerEpoch: () => 3,
+      explicit: null,
+      fallback: { preset: 'flatvel-a', transform: defaultConfig().transform },
+    }),
+  ),
   binary('pdparams', 'pickle/model_gen.pdparams', readPdparams),
   binary('tensorboard', 'tensorboard/events.out.tfevents.fixture', readEventFile),
 ];

@@ -28,11 +28,19 @@ export function mixSeed(a: number, b: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
+/** mulberry32's state moves by this constant at every draw. */
+const STATE_STEP = 0x6d2b79f5;
+
+/** The state `createRng`'s generator reaches from `state` after `draws` draws of `next()` (computed, not drawn). */
+export function advanceRngState(state: number, draws: number): number {
+  return (state + Math.imul(draws, STATE_STEP)) >>> 0;
+}
+
 /** A mulberry32 generator started from `seed` (any number; taken modulo 2³²). */
 export function createRng(seed: number): Rng {
   let s = seed >>> 0;
   const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
+    s = (s + STATE_STEP) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

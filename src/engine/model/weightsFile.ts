@@ -149,9 +149,14 @@ function fromTorchSave(root: PyValue, file: string): WeightsFile {
   throw new FwiError('weights', `a dict without a state dict: none of model, model_d, ${STATE_DICT_KEYS.join(', ')} among its keys (${keys})`, file);
 }
 
+/** True when the bytes are a PyTorch torch.save file (zip, or the legacy pickle layout). */
+export function isTorchSave(bytes: Uint8Array): boolean {
+  return isZip(bytes) || (isPickle(bytes) && isLegacyTorch(bytes));
+}
+
 /** Reads weights of any supported format from `bytes`; FwiError('weights' | 'safetensors') naming `file`. */
 export function readWeightsFile(bytes: Uint8Array, file: string): WeightsFile {
-  if (isZip(bytes) || (isPickle(bytes) && isLegacyTorch(bytes))) return fromTorchSave(readTorchSave(bytes, file), file);
+  if (isTorchSave(bytes)) return fromTorchSave(readTorchSave(bytes, file), file);
   if (isPickle(bytes)) {
     const { tensors } = readPdparams(bytes, file);
     return classified(renamed(tensors, paddleName, file), 'pdparams', file);

@@ -39,6 +39,8 @@ export interface LoadedWeights {
   tensors: Map<string, SafeTensor>;
   /** Null for weights that store no training facts (PyTorch, OpenFWI, older studio files). */
   stored: StoredTraining | null;
+  /** Why a file that could have said its normalisation did not (an OpenFWI dataset name this build does not know). */
+  note?: string;
 }
 
 /** The transform in OpenFWI's dataset_config.json names, as written into the metadata. */

@@ -12,8 +12,8 @@
  */
 import { zipSync } from 'fflate';
 import type { TrainConfig } from '../config.ts';
-import { PRESET_NAMES } from '../data/presets.ts';
 import { FwiError } from '../errors.ts';
+import { openFwiDatasetName } from '../model/openfwiArgs.ts';
 import { widthPresets } from '../model/widths.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { encodeOpenFwiCheckpoint, openFwiPosition } from './openfwiCheckpoint.ts';
@@ -30,11 +30,6 @@ export interface HandOverInput {
 export interface HandOverFile {
   name: string;
   bytes: Uint8Array;
-}
-
-/** The dataset name gan_train's `-ds` gets: the preset's own when it is one of OpenFWI's, else a new entry. */
-function datasetName(config: TrainConfig): string {
-  return (PRESET_NAMES as readonly string[]).includes(config.preset) ? config.preset : 'velocitygan-studio';
 }
 
 function list(pairs: HandOverInput['train'], which: string): string {
@@ -107,7 +102,7 @@ function notes(input: HandOverInput, name: string, command: string): string {
 /** Every file of the hand-over, by path inside the bundle. */
 export function handOverFiles(input: HandOverInput): HandOverFile[] {
   const c = input.checkpoint.meta.config;
-  const name = datasetName(c);
+  const name = openFwiDatasetName(c);
   const t = c.transform;
   const entry = {
     [name]: { data_min: t.dataMin, data_max: t.dataMax, label_min: t.labelMin, label_max: t.labelMax, file_size: input.fileSize ?? 500 },

@@ -7,14 +7,17 @@
  *   parameter index (`step` a float32 0-d tensor, `exp_avg`, `exp_avg_sq`) and one param group;
  * - `lr_schedulers`: the two `WarmupMultiStepLR` state dicts of OpenFWI's scheduler.py, stepped once
  *   per batch as gan_train steps them (no milestones, no warm-up: the studio's rates are constant);
- * - `epoch`: the last completed epoch (0-based; gan_train resumes at epoch + 1); `step`: batches done.
+ * - `epoch`: the last completed epoch (0-based; gan_train resumes at epoch + 1); `step`: batches done;
+ * - `args`: gan_train's argument fields as a plain dict, not an `argparse.Namespace` (which
+ *   `weights_only=True` refuses; gan_train never reads `args` on `--resume`), with the run's whole
+ *   configuration under `studio_config` (model/openfwiArgs.ts).
  *
- * No `args` (an argparse.Namespace is not loadable with `weights_only=True`; gan_train takes its
- * arguments from the command line). Written with only the opcodes and globals of torch's
- * restricted loader.
+ * Written with only the opcodes and globals of torch's restricted loader. `openfwiResume.ts` reads
+ * such a file (or one gan_train wrote) back as a run to continue.
  */
 import type { TrainConfig } from '../config.ts';
 import { PyDict, PyFloat, PyTuple, type PyWritable } from '../io/pickle.ts';
+import { openFwiArgsEntries } from '../model/openfwiArgs.ts';
 import { toFloat32, type SafeTensor } from '../io/safetensors.ts';
 import { TorchSaveWriter } from '../io/torchSave.ts';
 import { criticSteps } from '../model/critic.ts';
@@ -31,10 +34,15 @@ export function parameterOrder(kind: 'generator' | 'critic', config: TrainConfig
   );
 }
 
+/** Batches trained so far: every batch has a critic step under OpenFWI's schedule; PaddleScience's trains one network per batch. */
+export function batchesTrained(meta: Pick<Checkpoint['meta'], 'config' | 'criticStep' | 'generatorStep'>): number {
+  return meta.config.schedule === 'paddle' ? meta.criticStep + meta.generatorStep : meta.criticStep;
+}
+
 /** Where OpenFWI's counters stand for a studio checkpoint; `partialEpoch` when it stopped mid-epoch (gan_train restarts that epoch). */
 export function openFwiPosition(c: Checkpoint): { epoch: number; step: number; partialEpoch: boolean } {
   const { epoch, iteration } = c.meta.position;
-  return { epoch: epoch - 1, step: c.meta.criticStep, partialEpoch: iteration > 0 };
+  return { epoch: epoch - 1, step: batchesTrained(c.meta), partialEpoch: iteration > 0 };
 }
 
 function stateDict(w: TorchSaveWriter, tensors: Map<string, SafeTensor>, order: string[]): PyDict {
@@ -125,6 +133,7 @@ export function encodeOpenFwiCheckpoint(c: Checkpoint): Uint8Array {
     ['lr_schedulers', [schedulerState(config.lrGenerator, step), schedulerState(config.lrCritic, step)]],
     ['epoch', epoch],
     ['step', step],
+    ['args', new PyDict('dict', openFwiArgsEntries(config))],
   ]);
   return w.finish(root as PyWritable, 'checkpoint');
 }

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config.ts';
 import type { Dataset, DatasetBatch } from '../data/dataset.ts';
 import { batchNonFinite, describeSample, type NonFiniteSample } from '../data/nonFinite.ts';
-import { createRng, mixSeed, type Rng } from '../data/random.ts';
+import { advanceRngState, createRng, mixSeed, type Rng } from '../data/random.ts';
 import { normalizeSeismic, normalizeVelocity } from '../data/transforms.ts';
 import { errorMessage, FwiError, isFwiError } from '../errors.ts';
 import { Evaluator, VELOCITY_SIZE } from '../eval/evaluator.ts';
@@ -79,6 +79,18 @@ export interface TrainerOptions {
 
 /** Settings a resumed run may change without breaking exact continuation. */
 export type ResumeOverrides = Partial<Pick<TrainConfig, 'epochs' | 'valEvery' | 'snapshotEvery' | 'checkpointMinutes'>>;
+
+/** The seed of the gradient-penalty α stream, from the run's seed. */
+const ALPHA_STREAM = 0x61706861;
+
+/**
+ * The α stream's state after `criticSteps` critic steps of a run with this seed and batch size
+ * (each critic step draws one α per sample): what a checkpoint that does not store the state
+ * (OpenFWI's checkpoint.pth) continues from, exactly where the run drew from this seed.
+ */
+export function alphaStreamState(config: Pick<TrainConfig, 'seed' | 'batchSize'>, criticSteps: number): number {
+  return advanceRngState(mixSeed(config.seed, ALPHA_STREAM), criticSteps * config.batchSize);
+}
 
 /** Thrown inside the loop when a loss or a batch's data is NaN or infinite; becomes the 'failed' state. */
 class NonFiniteLoss extends Error {}
@@ -140,7 +152,7 @@ export class Trainer {
     this.skipNonFinite = opts.skipNonFinite ?? false;
     this.pauseRequested = opts.startPaused === true;
     this.fresh = opts.saveAtStart === true;
-    this.rng = createRng(mixSeed(opts.config.seed, 0x61706861));
+    this.rng = createRng(mixSeed(opts.config.seed, ALPHA_STREAM));
     const n = opts.val?.hasLabels ? opts.val.length : 0;
     this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
   }

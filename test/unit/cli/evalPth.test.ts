@@ -44,6 +44,25 @@ describe('fwi eval --weights with PyTorch and PaddleScience files', () => {
     expect(max).toBeLessThan(2e-3);
   });
 
+  it("an OpenFWI checkpoint's args name its normalisation (dataset, k); an explicit --preset that differs warns naming both", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    const weights = path.join(fixtures, 'pickle/resume_checkpoint.pth');
+    const stored = path.join(dir, 'stored.json');
+    expect(await run(['--weights', weights, '--val', list, '--out', stored])).toBe(0);
+    expect(JSON.parse(fs.readFileSync(stored, 'utf8'))).toMatchObject({ preset: 'curvefault-a', transformFrom: 'weights', transform: { k: 1.5, dataMin: -26.48, dataMax: 52.32, labelMin: 1500, labelMax: 4500 } });
+    expect(errors).toEqual([]);
+    const chosen = path.join(dir, 'chosen.json');
+    expect(await run(['--weights', weights, '--val', list, '--preset', 'flatvel-a', '--out', chosen])).toBe(0);
+    expect(JSON.parse(fs.readFileSync(chosen, 'utf8'))).toMatchObject({ preset: 'flatvel-a', transformFrom: 'explicit' });
+    expect(errors.join('\n')).toContain('warning: the weights were trained with curvefault-a (k 1.5, seismic -26.48 … 52.32, velocity 1500 … 4500 m/s), but flatvel-a (k 1, seismic -26.95 … 52.77, velocity 1500 … 4500 m/s) was chosen');
+    // A dataset name this build does not know: the flatvel-a default, saying which and why.
+    errors.length = 0;
+    expect(await run(['--weights', path.join(fixtures, 'pickle/custom_legacy_names.pth'), '--val', list, '--out', path.join(dir, 'bare.json')])).toBe(0);
+    expect(errors.join('\n')).toContain('the weights store no normalisation (not written by this studio): assuming flatvel-a');
+    spy.mockRestore();
+  });
+
   it('a .pdparams generator, and a critic file refused as a generator with what to use instead', async () => {
     const predFile = path.join(dir, 'pred_pd.npy');
     expect(await run(['--weights', path.join(fixtures, 'pickle/model_gen.pdparams'), '--val', list, '--predict', predFile, '--out', path.join(dir, 'e.json')])).toBe(0);

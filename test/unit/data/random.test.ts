@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, epochPermutation, mixSeed } from '../../../src/engine/data/random.ts';
+import { advanceRngState, createRng, epochPermutation, mixSeed } from '../../../src/engine/data/random.ts';
 
 describe('seeded RNG', () => {
   it('is mulberry32: the published first outputs for seed 0', () => {
@@ -48,5 +48,16 @@ describe('seeded RNG', () => {
     expect(epochPermutation(100, 3, 1)).not.toEqual(p);
     expect(epochPermutation(100, 4, 0)).not.toEqual(p);
     expect(mixSeed(1, 2)).not.toBe(mixSeed(2, 1));
+  });
+
+  it('advanceRngState computes the state that many draws reach (what a checkpoint without the state resumes from)', () => {
+    const rng = createRng(mixSeed(3, 0x61706861));
+    const start = rng.state;
+    for (let i = 0; i < 12_345; i++) rng.next();
+    expect(advanceRngState(start, 12_345)).toBe(rng.state);
+    expect(advanceRngState(start, 0)).toBe(start);
+    // Past 2³² draws the state wraps as the generator's does (counts beyond int32 included).
+    expect(advanceRngState(start, 2 ** 32 + 5)).toBe(advanceRngState(start, 5));
+    expect(advanceRngState(advanceRngState(start, 3e9), 3e9)).toBe(advanceRngState(start, 6e9));
   });
 });

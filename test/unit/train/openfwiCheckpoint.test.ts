@@ -108,6 +108,9 @@ describe("OpenFWI's checkpoint.pth out", () => {
     ]);
     const od = s.optimizerCritic as { state: Record<string, Record<string, SafeTensor>> };
     expect(od.state['0'].step.data[0]).toBe(30);
+    // args: gan_train's field names as a plain dict (no Namespace, so weights_only loads it), and the whole configuration.
+    expect(s.args).toMatchObject({ dataset: 'flatvel-a', k: 1, batch_size: 4, lr_g: 2e-4, lr_d: 3e-4, n_critic: 5, lambda_g1v: 100, lambda_g2v: 0, epochs: 12 });
+    expect(JSON.parse(s.args!.studio_config as string)).toEqual(config);
     expect(s.lrSchedulers).toEqual([
       { milestones: [], gamma: 0.1, warmup_factor: 1e-5, warmup_iters: 0, warmup_method: 'linear', base_lrs: [2e-4], last_epoch: 30, verbose: false, _step_count: 31, _get_lr_called_within_step: false, _last_lr: [2e-4] },
       expect.objectContaining({ base_lrs: [3e-4], last_epoch: 30 }),
