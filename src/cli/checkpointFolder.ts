@@ -1,7 +1,7 @@
 /**
- * Checkpoints on disk for the CLI: the folder form (`<out>/checkpoint/`, whose
- * `generator.safetensors` loads straight into PyTorch) written so that a crash mid-save never
- * leaves a broken latest checkpoint, and reading either form back for `--resume` / `--weights`.
+ * Checkpoints on disk for the CLI: reading the folder form (`<out>/checkpoint/`, whose
+ * `generator.safetensors` loads straight into PyTorch; written by the run store, runFolders.ts)
+ * or a bundle back for `--resume` / `--weights`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,25 +16,11 @@ import {
   CHECKPOINT_FILES,
   decodeCheckpointBundle,
   decodeCheckpointFiles,
-  encodeCheckpointFiles,
   isCheckpointBundle,
   parseCheckpointMeta,
   storedTrainingOfCheckpoint,
   type Checkpoint,
 } from '../engine/train/checkpoint.ts';
-
-/** Writes the checkpoint as the folder `folder`: beside it first, then swapped in by renames. */
-export function writeCheckpointFolder(folder: string, checkpoint: Checkpoint): void {
-  const next = `${folder}.partial`;
-  const old = `${folder}.previous`;
-  fs.rmSync(next, { recursive: true, force: true });
-  fs.mkdirSync(next, { recursive: true });
-  for (const [name, bytes] of Object.entries(encodeCheckpointFiles(checkpoint))) fs.writeFileSync(path.join(next, name), bytes);
-  fs.rmSync(old, { recursive: true, force: true });
-  if (fs.existsSync(folder)) fs.renameSync(folder, old);
-  fs.renameSync(next, folder);
-  fs.rmSync(old, { recursive: true, force: true });
-}
 
 function readBytes(file: string): Uint8Array {
   try {

@@ -1,7 +1,7 @@
 /**
  * The CSV form of a run's metrics (`metrics.csv` in a run folder): one row per critic step,
  * generator step and validation, and one per sample skipped or stopped on for holding NaN or
- * ±Infinity, for spreadsheets and pandas; and the JSON log's line for an event.
+ * ±Infinity, for spreadsheets and pandas. (The JSON log's lines: src/engine/session/metricsJsonl.ts.)
  */
 import type { TrainerEvent } from '../engine/train/events.ts';
 
@@ -71,13 +71,4 @@ export function csvRows(e: TrainerEvent): string[] {
 
 function toCsv(row: Row): string {
   return CSV_COLUMNS.map((c) => field(row[c])).join(',');
-}
-
-/**
- * The JSON log's line for an event: the event with its time, epochs 1-based as in the CSV, the
- * printout and the studio (a step's or validation's epoch is the one its batch belongs to; a
- * checkpoint's is the epoch the run continues in).
- */
-export function jsonlRecord(e: TrainerEvent): Record<string, unknown> {
-  return { time: new Date().toISOString(), ...e, ...('epoch' in e ? { epoch: e.epoch + 1 } : {}) };
 }

@@ -316,7 +316,7 @@ export async function run(args: string[]): Promise<number> {
       const p = record.latest!;
       console.log(`resuming ${values.resume} at epoch ${p.epoch + 1}, batch ${p.iteration + 1} (critic step ${p.criticStep})${own ? '' : ` as the new run ${out}`}`);
     }
-    const skipped = (await store.loadCheckpoint(runId))?.meta.skipped ?? [];
+    const skipped = (await store.loadCheckpoint(runId))?.checkpoint.meta.skipped ?? [];
     if (skipped.length) console.log(`skipping ${skipped.length} sample${skipped.length === 1 ? '' : 's'} with non-finite values, as the run did: ${skipped.map((s) => `${s.index} (${s.file} sample ${s.row})`).join(', ')}`);
   } else {
     const datasetConfig: DatasetConfigEntry[] | undefined = values['dataset-config'] ? parseDatasetConfig(readTextFile(values['dataset-config']), values['dataset-config']) : undefined;
@@ -347,7 +347,7 @@ export async function run(args: string[]): Promise<number> {
     const folder = path.join(out, RUN_FILES.checkpoint);
     if (state === 'stopped') console.log(`checkpoint saved: continue with fwi train --train ${values.train}${values.val ? ` --val ${values.val}` : ''} --out ${values.out ?? 'fwi-run'} --resume ${folder}`);
     if (state === 'finished') console.log(`done: generator weights in ${path.join(folder, 'generator.safetensors')}`);
-    const skipped = (await store.loadCheckpoint(runId))?.meta.skipped.length ?? 0;
+    const skipped = (await store.loadCheckpoint(runId))?.checkpoint.meta.skipped.length ?? 0;
     if (skipped) console.log(`${skipped} sample${skipped === 1 ? '' : 's'} with non-finite values left out (listed in ${path.join(out, 'metrics.csv')} as "skipped")`);
     return state === 'finished' || state === 'stopped' ? 0 : 1;
   } finally {

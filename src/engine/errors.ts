@@ -23,7 +23,9 @@ export type FwiErrorCode =
   | 'usage'
   | 'io'
   | 'memory'
-  | 'checkpoint-damaged';
+  | 'checkpoint-damaged'
+  /** The disk or the browser's storage quota is full: nothing was replaced, the previous files are whole. */
+  | 'storage-full';
 
 export class FwiError extends Error {
   readonly code: FwiErrorCode;

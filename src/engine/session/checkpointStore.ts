@@ -1,22 +1,27 @@
 /**
  * Where the run session keeps runs: each run's record, its latest checkpoint and its metrics
- * history. Implementations: a folder per run for the CLI (src/cli/runFolders.ts), OPFS/IndexedDB
- * in the worker, and `memoryCheckpointStore` here (tests; it round-trips everything through the
- * same bytes a persistent store writes).
+ * history. One implementation, `fileCheckpointStore` (fileCheckpointStore.ts), over a small files
+ * primitive (runFiles.ts): a Node folder for the CLI (src/cli/runFolders.ts), the origin private
+ * file system in the worker (src/worker/opfsFiles.ts), and memory (`memoryCheckpointStore` here,
+ * for tests: the same bytes a persistent store writes).
  *
  * Contract, for every implementation:
  * - `createRun` refuses an id that exists: a new run never replaces an old one. `deleteRun` is the
  *   only way a run goes.
  * - `saveCheckpoint` is atomic: afterwards `loadCheckpoint` returns the new checkpoint; if it
  *   fails, the previous one is still there, whole (write the new one beside it, verify, switch).
- *   The session saves the record (with `latest`) only after `saveCheckpoint` resolved.
+ *   The one before the latest is kept too. The session saves the record (with `latest`) only
+ *   after `saveCheckpoint` resolved.
+ * - `loadCheckpoint` verifies what it reads (checksums): a damaged latest checkpoint is refused by
+ *   name and the one before is returned, with `fallback` saying so for the user.
  * - Anything read back (`readRecord`, `listRuns`, `loadCheckpoint`, `readMetrics`) is validated;
  *   failures are FwiErrors naming the run and the problem, never a silent default.
  */
-import { FwiError } from '../errors.ts';
-import { decodeCheckpointBundle, encodeCheckpointBundle, type Checkpoint } from '../train/checkpoint.ts';
+import type { Checkpoint } from '../train/checkpoint.ts';
 import type { TrainerEvent } from '../train/events.ts';
-import { parseRunRecord, type RunRecord } from './runRecord.ts';
+import { fileCheckpointStore } from './fileCheckpointStore.ts';
+import type { RunRecord } from './runRecord.ts';
+import { memoryRunFiles, type MemoryRunFiles } from './runFiles.ts';
 
 /** What a run's metrics history keeps: every trainer event but the pictures and progress ticks. */
 export type MetricEvent = Exclude<TrainerEvent, { type: 'snapshot' | 'progress' }>;
@@ -27,6 +32,16 @@ export interface RunListing {
   unreadable: { id: string; message: string }[];
 }
 
+/** A checkpoint read back from a store. */
+export interface LoadedCheckpoint {
+  checkpoint: Checkpoint;
+  /**
+   * Null when this is the latest checkpoint saved; else why it is not, for the user: "checkpoint
+   * of generator step 40 (critic step 200) is damaged (…); using generator step 30 (…)".
+   */
+  fallback: string | null;
+}
+
 export interface CheckpointStore {
   listRuns(): Promise<RunListing>;
   /** FwiError when there is no such run or its record cannot be read. */
@@ -35,10 +50,10 @@ export interface CheckpointStore {
   createRun(record: RunRecord): Promise<void>;
   /** Replaces an existing run's record. */
   saveRecord(record: RunRecord): Promise<void>;
-  /** Replaces the run's latest checkpoint, atomically. */
+  /** Replaces the run's latest checkpoint, atomically (the one it replaces is kept as the previous). */
   saveCheckpoint(id: string, checkpoint: Checkpoint): Promise<void>;
-  /** The run's latest checkpoint, or null before its first. */
-  loadCheckpoint(id: string): Promise<Checkpoint | null>;
+  /** The run's newest whole checkpoint, or null before its first; FwiError('checkpoint-damaged') when none is whole. */
+  loadCheckpoint(id: string): Promise<LoadedCheckpoint | null>;
   appendMetrics(id: string, events: MetricEvent[]): Promise<void>;
   readMetrics(id: string): Promise<MetricEvent[]>;
   /** Replaces the history (a run continued from a checkpoint older than its last events drops those events). */
@@ -68,78 +83,27 @@ export function metricsUpTo(events: MetricEvent[], checkpoint: Checkpoint): Metr
   return kept;
 }
 
-interface StoredRun {
-  record: string;
-  checkpoint: Uint8Array | null;
-  writes: number;
-  metrics: string[];
-}
-
 export interface MemoryCheckpointStore extends CheckpointStore {
   /** How many checkpoints the run has had saved. */
   checkpointWrites(id: string): number;
   /** An independent store holding what this one holds now (what a reload would find). */
   copy(): MemoryCheckpointStore;
+  /** The files under it (tests damage them). */
+  readonly files: MemoryRunFiles;
 }
 
-/** A store in memory that keeps what a persistent store would: record JSON and checkpoint bundles, re-read on every load. */
-export function memoryCheckpointStore(from: Map<string, StoredRun> = new Map()): MemoryCheckpointStore {
-  const runs = new Map([...from].map(([id, r]) => [id, { ...r, metrics: [...r.metrics] }]));
-  const get = (id: string) => {
-    const run = runs.get(id);
-    if (!run) throw new FwiError('io', `there is no run "${id}"`);
-    return run;
-  };
+/** The file store over files in memory (bundle layout; metrics written at once), counting checkpoint saves. */
+export function memoryCheckpointStore(files: MemoryRunFiles = memoryRunFiles(), writes: ReadonlyMap<string, number> = new Map()): MemoryCheckpointStore {
+  const store = fileCheckpointStore(files, { layout: 'bundle' });
+  const counts = new Map(writes);
   return {
-    async listRuns() {
-      const listing: RunListing = { runs: [], unreadable: [] };
-      for (const [id, run] of runs) {
-        try {
-          listing.runs.push(parseRunRecord(run.record, `run ${id}`));
-        } catch (e) {
-          listing.unreadable.push({ id, message: (e as Error).message });
-        }
-      }
-      listing.runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-      return listing;
-    },
-    async readRecord(id) {
-      return parseRunRecord(get(id).record, `run ${id}`);
-    },
-    async createRun(record) {
-      if (runs.has(record.id)) throw new FwiError('usage', `a run "${record.id}" exists already; a new run never replaces an old one`);
-      runs.set(record.id, { record: JSON.stringify(record), checkpoint: null, writes: 0, metrics: [] });
-    },
-    async saveRecord(record) {
-      get(record.id).record = JSON.stringify(record);
-    },
+    ...store,
+    files,
     async saveCheckpoint(id, checkpoint) {
-      const run = get(id);
-      run.checkpoint = encodeCheckpointBundle(checkpoint);
-      run.writes += 1;
+      await store.saveCheckpoint(id, checkpoint);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
     },
-    async loadCheckpoint(id) {
-      const bytes = get(id).checkpoint;
-      return bytes ? decodeCheckpointBundle(bytes, `run ${id} checkpoint`) : null;
-    },
-    async appendMetrics(id, events) {
-      get(id).metrics.push(...events.map((e) => JSON.stringify(e)));
-    },
-    async readMetrics(id) {
-      return get(id).metrics.map((line) => JSON.parse(line) as MetricEvent);
-    },
-    async replaceMetrics(id, events) {
-      get(id).metrics = events.map((e) => JSON.stringify(e));
-    },
-    async deleteRun(id) {
-      get(id);
-      runs.delete(id);
-    },
-    checkpointWrites(id) {
-      return get(id).writes;
-    },
-    copy() {
-      return memoryCheckpointStore(runs);
-    },
+    checkpointWrites: (id) => counts.get(id) ?? 0,
+    copy: () => memoryCheckpointStore(files.copy(), counts),
   };
 }

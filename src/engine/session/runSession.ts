@@ -231,7 +231,7 @@ export class RunSession {
     if (differs) throw new FwiError('usage', `run “${record.name}” cannot continue on other data: ${differs}`);
     const config = { ...record.config, ...opts.settings };
     const epochs = config.epochs;
-    const checkpoint = await this.store.loadCheckpoint(id);
+    const checkpoint = await this.loadLatest(record);
     if (checkpoint && checkpoint.meta.position.epoch >= epochs && checkpoint.meta.pendingValidation === undefined) {
       throw new FwiError('usage', `run “${record.name}” has finished its ${epochs} epochs: give more epochs to continue it`);
     }
@@ -391,10 +391,13 @@ export class RunSession {
     if (s.kind === 'imported-checkpoint') return s.checkpoint;
     if (s.kind === 'live') return this.active!.trainer.checkpoint();
     if (!s.loaded) {
-      const c = await this.store.loadCheckpoint(s.runId);
+      const record = this.active?.record.id === s.runId ? this.active.record : await this.store.readRecord(s.runId);
+      const c = await this.loadLatest(record);
       if (!c) throw new FwiError('io', `run “${s.name}” has no checkpoint in storage`);
       if (c.meta.criticStep !== s.info.criticStep || c.meta.generatorStep !== s.info.generatorStep) {
-        throw new FwiError('io', `run “${s.name}”: the stored checkpoint is at critic step ${c.meta.criticStep}, its record says ${s.info.criticStep}`);
+        // The store fell back to an older checkpoint (the one named was damaged): say which weights these are.
+        this.setSource({ ...s, info: record.latest!, loaded: c });
+        return c;
       }
       s.loaded = c;
     }
@@ -469,6 +472,24 @@ export class RunSession {
     if (change.message === undefined && 'message' in change) delete record.message;
     await this.store.saveRecord(record);
     this.onEvent({ type: 'run-record', run: { ...record } });
+  }
+
+  /**
+   * The run's newest whole checkpoint. When the store had to fall back from a damaged one, the
+   * user is told which checkpoint is used instead, and the record's `latest` follows it.
+   */
+  private async loadLatest(record: RunRecord): Promise<Checkpoint | null> {
+    const loaded = await this.store.loadCheckpoint(record.id);
+    if (!loaded) return null;
+    const m = loaded.checkpoint.meta;
+    if (loaded.fallback) this.alert(record.id, 'warn', `Run “${record.name}”: ${loaded.fallback}.`);
+    const l = record.latest;
+    if (!l || l.criticStep !== m.criticStep || l.generatorStep !== m.generatorStep) {
+      // The save that made it is not recorded (it came after the record's last save, or before a damaged one).
+      const reason = m.criticStep === 0 && m.generatorStep === 0 ? 'start' : 'interval';
+      await this.updateRecord(record, { latest: checkpointInfo(loaded.checkpoint, reason) });
+    }
+    return loaded.checkpoint;
   }
 
   private async launch(record: RunRecord, data: RunData, o: LaunchOptions): Promise<void> {
@@ -553,7 +574,7 @@ export class RunSession {
   private async fallBack(record: RunRecord): Promise<string> {
     let checkpoint: Checkpoint | null;
     try {
-      checkpoint = await this.store.loadCheckpoint(record.id);
+      checkpoint = await this.loadLatest(record);
     } catch (e) {
       this.setSource(null);
       return `The last good checkpoint could not be read back (${errorMessage(e)}), so no weights are in use.`;
@@ -592,7 +613,7 @@ export class RunSession {
     this.alert(id, 'error', `The GPU device was lost (${why}). ${using} Restarting the engine and continuing the run from there.`);
     try {
       await this.restartBackend?.();
-      const checkpoint = await this.store.loadCheckpoint(id);
+      const checkpoint = await this.loadLatest(a.record);
       await this.store.replaceMetrics(id, checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : []);
       const c = a.record.config;
       await this.launch(a.record, a.data, { checkpoint, paused, resumed: checkpoint !== null, overrides: { epochs: c.epochs, valEvery: c.valEvery, snapshotEvery: c.snapshotEvery, checkpointMinutes: c.checkpointMinutes } });

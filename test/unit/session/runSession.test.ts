@@ -16,6 +16,7 @@ import { RunSession, type SessionEvent, type SessionState } from '../../../src/e
 import { initBackend } from '../../../src/engine/train/backend.ts';
 import { encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
 import { layeredDataset } from '../train/layeredDataset.ts';
+import { damage } from './storeFixtures.ts';
 
 // 4 training samples in batches of 2: per epoch a critic step on batch 1, a critic and a generator
 // step on batch 2, then a validation over 3 samples (two passes: 2 + 1).
@@ -184,7 +185,7 @@ describe('RunSession', () => {
     }
     const record = await h.store.readRecord('run-a');
     expect(record.latest).toMatchObject({ epoch: 1, iteration: 0, criticStep: 2, generatorStep: 1, reason: 'stop' });
-    expect((await h.store.loadCheckpoint('run-a'))!.meta.pendingValidation).toBe(0);
+    expect((await h.store.loadCheckpoint('run-a'))!.checkpoint.meta.pendingValidation).toBe(0);
 
     stopAt('generator-step', 2);
     await h.session.continueRun('run-a', { data: { train, val } });
@@ -241,7 +242,7 @@ describe('RunSession failure policy', () => {
     );
     expect(h.session.weights).toMatchObject({ kind: 'checkpoint', criticStep: 1, generatorStep: 0 });
 
-    const stored = (await h.store.loadCheckpoint('run-a'))!;
+    const stored = (await h.store.loadCheckpoint('run-a'))!.checkpoint;
     const exported = await h.session.exportCheckpoint();
     expect(sameBytes(encodeCheckpointBundle(exported), encodeCheckpointBundle(stored))).toBe(true);
     const { tensors } = await h.session.generatorWeights();
@@ -329,18 +330,50 @@ describe('RunSession kept runs', () => {
     }
   }, 240_000);
 
+  it('a damaged latest checkpoint is refused by name: the run continues from the one before, says so, and still equals the uninterrupted run', async () => {
+    const h = harness();
+    let copy: MemoryCheckpointStore | null = null;
+    h.on((e) => {
+      if (e.type === 'critic-step' && e.criticStep === 1) h.tick();
+      if (e.type === 'checkpoint' && e.reason === 'interval') copy = h.store.copy();
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val }, name: 'flat layers' });
+    expect(await h.session.finished()).toBe('finished');
+    const store = copy! as MemoryCheckpointStore;
+    expect((await store.readRecord('run-a')).latest).toMatchObject({ criticStep: 1, generatorStep: 0 });
+    damage(store.files.files, 'bundle', 'run-a', 'checkpoint.safetensors');
+    const r = harness(store, ['never']);
+    await r.session.continueRun('run-a', { data: { train, val } });
+    expect(await r.session.finished()).toBe('finished');
+    const alerts = r.events.filter((e) => e.type === 'run-alert');
+    expect(alerts).toEqual([
+      {
+        type: 'run-alert',
+        runId: 'run-a',
+        level: 'warn',
+        message:
+          'Run “flat layers”: checkpoint of generator step 0 (critic step 1) is damaged (run-a/checkpoint.safetensors: damaged: the generator weights do not match the checksum saved with them); ' +
+          'using generator step 0 (critic step 0); the damaged one is kept as run-a/checkpoint.damaged.safetensors.',
+      },
+    ]);
+    // The record followed the fallback before the run went on (its first record event after the alert says step 0).
+    const firstRecord = r.events.find((e) => e.type === 'run-record');
+    expect(firstRecord?.type === 'run-record' && firstRecord.run.latest).toMatchObject({ criticStep: 0, generatorStep: 0, reason: 'start' });
+    expect(numbers(await store.readMetrics('run-a'))).toEqual(reference);
+  }, 120_000);
+
   it('New run after Stop keeps the stopped run intact and listed', async () => {
     const h = harness();
     h.on((e) => e.type === 'generator-step' && e.generatorStep === 1 && void h.session.stop());
     await h.session.start({ config: tinyConfig(), data: { train, val }, name: 'first' });
     expect(await h.session.finished()).toBe('stopped');
-    const bytes = encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!);
+    const bytes = encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!.checkpoint);
     const history = await h.store.readMetrics('run-a');
     await expect(h.session.start({ config: tinyConfig(), data: { train, val } })).resolves.toMatchObject({ id: 'run-b' });
     await h.session.stop();
     const { runs } = await h.session.listRuns();
     expect(runs.map((r) => `${r.id} ${r.state}`).sort()).toEqual(['run-a stopped', 'run-b stopped']);
-    expect(sameBytes(encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!), bytes)).toBe(true);
+    expect(sameBytes(encodeCheckpointBundle((await h.store.loadCheckpoint('run-a'))!.checkpoint), bytes)).toBe(true);
     expect(await h.store.readMetrics('run-a')).toEqual(history);
     await h.session.deleteRun('run-b');
     expect((await h.session.listRuns()).runs.map((r) => r.id)).toEqual(['run-a']);
