@@ -58,6 +58,8 @@ export interface RunRecord {
   message?: string;
   /** The latest checkpoint in the store (the last good one: a checkpoint is never saved with non-finite weights). */
   latest: CheckpointInfo | null;
+  /** The user chose to leave out samples holding NaN or ±Infinity (a continued run keeps the choice); absent means false. */
+  skipNonFinite?: boolean;
 }
 
 /** True when a record names a run that can still train on (interrupted, paused, stopped or failed before its last epoch). */
@@ -125,6 +127,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   const whole = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (l !== null && (typeof l !== 'object' || l === undefined || ![l.epoch, l.iteration, l.criticStep, l.generatorStep].every(whole) || typeof l.savedAt !== 'string')) wrong.push('latest');
   if (r.message !== undefined && typeof r.message !== 'string') wrong.push('message');
+  if (r.skipNonFinite !== undefined && typeof r.skipNonFinite !== 'boolean') wrong.push('skipNonFinite');
   if (wrong.length) throw new FwiError('config', `the saved run could not be read: it lacks a valid ${wrong.join(', ')}`, file);
   const { config, errors } = validateConfig(r.config);
   const bad = Object.entries(errors);

@@ -4,9 +4,11 @@
  * and the CLI (Node) both drive it; they keep only their own concerns (files, storage, devices).
  *
  * Commands (each rejects with an FwiError saying why when it does not apply now):
- * - `start({ config, data, name?, paused? })`  a new run (new id, record, step-0 checkpoint). It
- *   never replaces or deletes an old run. With `paused` it saves its step-0 checkpoint and holds
- *   before the first batch ('paused', never 'running').
+ * - `start({ config, data, name?, paused?, skipNonFinite? })`  a new run (new id, record, step-0
+ *   checkpoint). It never replaces or deletes an old run. With `paused` it saves its step-0
+ *   checkpoint and holds before the first batch ('paused', never 'running'). `skipNonFinite` (the
+ *   user's choice to leave out samples holding NaN or ±Infinity) is kept in the record, and a
+ *   continued run keeps it.
  * - `continueRun(id, { data, settings?, paused? })`  reopens a kept run and trains on from its
  *   latest checkpoint (a reload, a stopped or failed run, or a finished one given more epochs); a
  *   run with no checkpoint yet starts again from step 0 of its own config. The data must be the
@@ -17,7 +19,9 @@
  *   validation. `resume()`, `stop()` (resolves once the 'stop' checkpoint is saved).
  * - `deviceLost(info)`  the host's typed signal that the device under the run is gone: the run is
  *   abandoned (nothing it computes afterwards is kept), the host's `restartBackend` runs, and the
- *   run continues from its last good checkpoint, paused if it was paused.
+ *   run continues from its last good checkpoint, paused if it was paused; a device lost for lack
+ *   of memory (`info.outOfMemory`) would fail again on the same batch, so that run fails instead,
+ *   keeping its checkpoint.
  * - `useImportedCheckpoint`, `useImportedWeights`, `openRun(id)`  choose the weights source;
  *   `renameRun`, `deleteRun`, `listRuns`, `metrics(id)`  manage kept runs.
  *
@@ -35,7 +39,8 @@
  *
  * Events (`onEvent`): the trainer's events other than 'state', each with the `runId`;
  * 'session-state' (every state change, with a message for the user where there is one);
- * 'run-start' (a trainer starts at these steps: a host cuts its curves there); 'run-record' (a
+ * 'run-start' (a trainer starts at these steps: a host cuts its curves there; `history` is the
+ * run's kept metrics up to there, so a host that has none yet, after a reload, can show them); 'run-record' (a
  * record was created or changed); 'run-deleted'; 'weights-source'; 'run-alert' (something the
  * user must hear that does not change the state: a lost device, a failed metrics write).
  */
@@ -92,7 +97,7 @@ export function isRunEvent(e: SessionEvent): e is RunEvent {
 export type SessionEvent =
   | RunEvent
   | { type: 'session-state'; state: SessionState; runId: string | null; message?: string }
-  | { type: 'run-start'; runId: string; criticStep: number; generatorStep: number; resumed: boolean }
+  | { type: 'run-start'; runId: string; criticStep: number; generatorStep: number; resumed: boolean; history: MetricEvent[] }
   | { type: 'run-record'; run: RunRecord }
   | { type: 'run-deleted'; id: string }
   | { type: 'weights-source'; weights: WeightsInfo | null }
@@ -102,6 +107,8 @@ export interface DeviceLossInfo {
   /** GPUDeviceLostInfo.reason, or the host's own word ("destroyed", "unknown"). */
   reason: string;
   message?: string;
+  /** Set when the host found the device lost for lack of memory: what to change, in words (the run then fails instead of retrying the same batch). */
+  outOfMemory?: string;
 }
 
 export interface RunSessionOptions {
@@ -115,7 +122,7 @@ export interface RunSessionOptions {
   newId?: () => string;
   /** The host brings a working backend back after a lost device (the browser restarts WebGPU). */
   restartBackend?: () => Promise<void>;
-  /** Leave out samples whose data holds NaN or ±Infinity instead of failing (the trainer's option). */
+  /** Leave out samples whose data holds NaN or ±Infinity instead of failing (the trainer's option): the default for runs that do not say. */
   skipNonFinite?: boolean;
 }
 
@@ -139,6 +146,8 @@ interface LaunchOptions {
   paused: boolean;
   overrides?: ResumeOverrides;
   resumed: boolean;
+  /** The run's kept metrics up to the checkpoint (for the 'run-start' event). */
+  history: MetricEvent[];
 }
 
 const ACTIVE_STATES: SessionState[] = ['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'];
@@ -200,30 +209,31 @@ export class RunSession {
   }
 
   /** Starts a new run; resolves once its record exists (the step-0 checkpoint follows at once). */
-  async start(opts: { config: TrainConfig; data: RunData; name?: string; paused?: boolean }): Promise<RunRecord> {
+  async start(opts: { config: TrainConfig; data: RunData; name?: string; paused?: boolean; skipNonFinite?: boolean }): Promise<RunRecord> {
     this.assertNoActiveRun('start a new run');
-    const record = await this.newRecord(opts.config, opts.data, opts.name, { kind: 'new' });
-    await this.launch(record, opts.data, { checkpoint: null, paused: opts.paused === true, resumed: false });
+    const record = await this.newRecord(opts.config, opts.data, opts.name, { kind: 'new' }, opts.skipNonFinite);
+    await this.launch(record, opts.data, { checkpoint: null, paused: opts.paused === true, resumed: false, history: [] });
     return record;
   }
 
   /** A new run that starts at an imported checkpoint (kept as its first checkpoint). */
-  async startFromCheckpoint(checkpoint: Checkpoint, opts: { name: string; data: RunData; settings?: ResumeOverrides; paused?: boolean }): Promise<RunRecord> {
+  async startFromCheckpoint(checkpoint: Checkpoint, opts: { name: string; data: RunData; settings?: ResumeOverrides; paused?: boolean; skipNonFinite?: boolean }): Promise<RunRecord> {
     this.assertNoActiveRun('start a run');
     const m = checkpoint.meta;
     const config = { ...m.config, ...opts.settings };
-    const record = await this.newRecord(config, opts.data, opts.name, { kind: 'checkpoint', name: opts.name, criticStep: m.criticStep, generatorStep: m.generatorStep });
+    const record = await this.newRecord(config, opts.data, opts.name, { kind: 'checkpoint', name: opts.name, criticStep: m.criticStep, generatorStep: m.generatorStep }, opts.skipNonFinite);
     await this.store.saveCheckpoint(record.id, checkpoint);
     await this.updateRecord(record, { latest: checkpointInfo(checkpoint, 'imported') });
-    await this.launch(record, opts.data, { checkpoint, paused: opts.paused === true, resumed: true, overrides: opts.settings });
+    await this.launch(record, opts.data, { checkpoint, paused: opts.paused === true, resumed: true, overrides: opts.settings, history: [] });
     return record;
   }
 
   /**
    * Trains a kept run on from its latest checkpoint (from step 0 of its config if it has none);
-   * `settings` may give it more epochs or change its validation and checkpoint intervals.
+   * `settings` may give it more epochs or change its validation and checkpoint intervals. The run
+   * keeps its own skip-non-finite choice unless `skipNonFinite` is given (the user chose again).
    */
-  async continueRun(id: string, opts: { data: RunData; settings?: ResumeOverrides; paused?: boolean }): Promise<RunRecord> {
+  async continueRun(id: string, opts: { data: RunData; settings?: ResumeOverrides; paused?: boolean; skipNonFinite?: boolean }): Promise<RunRecord> {
     this.assertNoActiveRun('continue a run');
     const record = await this.store.readRecord(id);
     const identity = opts.data.identity ?? (await dataIdentity(opts.data.train, opts.data.val));
@@ -235,10 +245,12 @@ export class RunSession {
     if (checkpoint && checkpoint.meta.position.epoch >= epochs && checkpoint.meta.pendingValidation === undefined) {
       throw new FwiError('usage', `run “${record.name}” has finished its ${epochs} epochs: give more epochs to continue it`);
     }
-    await this.store.replaceMetrics(id, checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : []);
-    await this.updateRecord(record, { config, message: undefined });
+    const history = checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : [];
+    await this.store.replaceMetrics(id, history);
+    const skip = opts.skipNonFinite ?? record.skipNonFinite;
+    await this.updateRecord(record, { config, message: undefined, ...(skip !== undefined ? { skipNonFinite: skip } : {}) });
     const overrides: ResumeOverrides = { epochs, valEvery: config.valEvery, snapshotEvery: config.snapshotEvery, checkpointMinutes: config.checkpointMinutes };
-    await this.launch(record, { ...opts.data, identity }, { checkpoint, paused: opts.paused === true, resumed: checkpoint !== null, overrides });
+    await this.launch(record, { ...opts.data, identity }, { checkpoint, paused: opts.paused === true, resumed: checkpoint !== null, overrides, history });
     return record;
   }
 
@@ -333,6 +345,11 @@ export class RunSession {
   useImportedWeights(tensors: TensorMap, name: string, config: TrainConfig): void {
     this.assertNoActiveRun('import weights');
     this.setSource({ kind: 'imported-weights', name, tensors, config });
+  }
+
+  /** Imported generator weights carry no run configuration: the host's current one (normalisation, widths) applies from now on. */
+  setImportedWeightsConfig(config: TrainConfig): void {
+    if (this.source?.kind === 'imported-weights') this.source = { ...this.source, config };
   }
 
   /** The source's generator state dict (PyTorch names), its configuration, and which weights they are. */
@@ -447,7 +464,7 @@ export class RunSession {
     this.writes = this.writes.then(write).catch((e) => this.alert(runId, 'warn', `Could not save ${what}: ${errorMessage(e)}`));
   }
 
-  private async newRecord(config: TrainConfig, data: RunData, name: string | undefined, origin: RunRecord['origin']): Promise<RunRecord> {
+  private async newRecord(config: TrainConfig, data: RunData, name: string | undefined, origin: RunRecord['origin'], skipNonFinite: boolean | undefined): Promise<RunRecord> {
     const now = this.now().toISOString();
     const record: RunRecord = {
       format: RUN_RECORD_FORMAT,
@@ -461,6 +478,7 @@ export class RunSession {
       origin,
       state: 'created',
       latest: null,
+      ...(skipNonFinite !== undefined ? { skipNonFinite } : {}),
     };
     await this.store.createRun(record);
     this.onEvent({ type: 'run-record', run: { ...record } });
@@ -504,13 +522,13 @@ export class RunSession {
       startPaused: o.paused,
       saveAtStart: true,
       clock: this.clock,
-      skipNonFinite: this.skipNonFinite,
+      skipNonFinite: record.skipNonFinite ?? this.skipNonFinite,
     };
     const trainer = o.checkpoint ? Trainer.fromCheckpoint(o.checkpoint, { ...common, overrides: o.overrides }) : new Trainer({ ...common, config: record.config });
     const active: Active = { record, trainer, generation, data, run: Promise.resolve('stopped'), failure: null };
     this.active = active;
     this.setSource({ kind: 'live', runId: id, name: record.name });
-    this.onEvent({ type: 'run-start', runId: id, criticStep: o.checkpoint?.meta.criticStep ?? 0, generatorStep: o.checkpoint?.meta.generatorStep ?? 0, resumed: o.resumed });
+    this.onEvent({ type: 'run-start', runId: id, criticStep: o.checkpoint?.meta.criticStep ?? 0, generatorStep: o.checkpoint?.meta.generatorStep ?? 0, resumed: o.resumed, history: o.history });
     active.run = trainer.run().then(
       (state) => this.settle(active, state, null),
       (e: unknown) => this.settle(active, 'failed', e),
@@ -610,13 +628,22 @@ export class RunSession {
     await this.writes;
     this.active = null;
     const using = await this.fallBack(a.record);
+    if (info.outOfMemory !== undefined) {
+      // The same batch would run out of memory again: the run ends here, keeping its checkpoint.
+      const message = `The GPU device was lost: it ran out of memory. ${info.outOfMemory} ${using}`;
+      await this.restartBackend?.().catch((e: unknown) => this.alert(id, 'warn', `The engine could not be restarted: ${errorMessage(e)}`));
+      await this.updateRecord(a.record, { state: 'failed', message });
+      this.setState('failed', id, message);
+      return;
+    }
     this.alert(id, 'error', `The GPU device was lost (${why}). ${using} Restarting the engine and continuing the run from there.`);
     try {
       await this.restartBackend?.();
       const checkpoint = await this.loadLatest(a.record);
-      await this.store.replaceMetrics(id, checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : []);
+      const history = checkpoint ? metricsUpTo(await this.store.readMetrics(id), checkpoint) : [];
+      await this.store.replaceMetrics(id, history);
       const c = a.record.config;
-      await this.launch(a.record, a.data, { checkpoint, paused, resumed: checkpoint !== null, overrides: { epochs: c.epochs, valEvery: c.valEvery, snapshotEvery: c.snapshotEvery, checkpointMinutes: c.checkpointMinutes } });
+      await this.launch(a.record, a.data, { checkpoint, paused, resumed: checkpoint !== null, history, overrides: { epochs: c.epochs, valEvery: c.valEvery, snapshotEvery: c.snapshotEvery, checkpointMinutes: c.checkpointMinutes } });
     } catch (e) {
       const message = `could not continue after the lost GPU device: ${errorMessage(e)}. ${using}`;
       await this.updateRecord(a.record, { state: 'failed', message });

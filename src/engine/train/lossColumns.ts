@@ -4,7 +4,7 @@
  * of functions serves both, so the two can never disagree on what a step adds or a resume keeps.
  * Pure and framework-free: the page imports it without pulling in any engine code.
  */
-import type { CriticStepEvent, GeneratorStepEvent } from './events.ts';
+import type { CriticStepEvent, GeneratorStepEvent, ValidationEvent } from './events.ts';
 
 /** Per-critic-step losses; `elapsed` is seconds of training, pauses excluded (NaN where a history predates it). */
 export type CriticSeries = { step: number[]; epoch: number[]; loss: number[]; wasserstein: number[]; gp: number[]; gpWeighted: number[]; elapsed: number[] };
@@ -49,4 +49,33 @@ export function columnsUpTo<T extends { step: number[] }>(columns: T, lastStep: 
   const out = {} as Record<string, number[]>;
   for (const [key, values] of Object.entries(columns) as [string, number[]][]) out[key] = n < 0 ? [...values] : values.slice(0, n);
   return out as T;
+}
+
+/** A run's curves: loss columns and its validations, as the page draws them. */
+export interface LossHistory {
+  critic: CriticSeries;
+  generator: GeneratorSeries;
+  validation: ValidationEvent[];
+}
+
+/**
+ * The curves of a run's metrics history (steps and validations, in the order they happened): a
+ * reopened or resumed run shows exactly what its live run showed. A validation repeated for the
+ * same generator step (a run stopped inside it) counts once, the later one.
+ */
+export function historyOfMetrics(events: readonly { type: string }[]): LossHistory {
+  const h: LossHistory = { critic: emptyCritic(), generator: emptyGenerator(), validation: [] };
+  let criticStep = 0;
+  for (const e of events) {
+    if (e.type === 'critic-step') {
+      appendCriticStep(h.critic, e as CriticStepEvent);
+      criticStep = (e as CriticStepEvent).criticStep;
+    } else if (e.type === 'generator-step') {
+      appendGeneratorStep(h.generator, e as GeneratorStepEvent, criticStep);
+    } else if (e.type === 'validation') {
+      const v = e as ValidationEvent;
+      h.validation = [...h.validation.filter((x) => x.generatorStep !== v.generatorStep), v];
+    }
+  }
+  return h;
 }

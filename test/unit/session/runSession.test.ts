@@ -379,3 +379,59 @@ describe('RunSession kept runs', () => {
     expect((await h.session.listRuns()).runs.map((r) => r.id)).toEqual(['run-a']);
   }, 120_000);
 });
+
+describe('RunSession host signals', () => {
+  it('a continued run keeps its own skip-non-finite choice, also after a reload before the bad sample came up', async () => {
+    // Sample 0's velocity holds an Infinity; the run is stopped at step 0, before any batch.
+    const bad = await layeredDataset(0, 4, { velocity: [{ at: [0, 10, 20], value: Infinity }] });
+    const h = harness();
+    await h.session.start({ config: tinyConfig({ epochs: 1 }), data: { train: bad, val }, paused: true, skipNonFinite: true });
+    expect(await h.session.stop()).toBe('stopped');
+    expect((await h.store.readRecord('run-a')).skipNonFinite).toBe(true);
+    const r = harness(h.store.copy(), ['never']);
+    await r.session.continueRun('run-a', { data: { train: bad, val } });
+    expect(await r.session.finished()).toBe('finished');
+    const skips = r.events.filter((e) => e.type === 'nonfinite-data');
+    expect(skips.map((e) => e.type === 'nonfinite-data' && `${e.action} ${e.samples.map((s) => `${s.file}#${s.row}`).join(' ')}`)).toEqual(['skip velocity_0.npy#0']);
+  }, 120_000);
+
+  it("'run-start' of a continued run carries its kept history up to the checkpoint", async () => {
+    const h = harness();
+    h.on((e) => e.type === 'generator-step' && e.generatorStep === 1 && void h.session.stop());
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('stopped');
+    const r = harness(h.store.copy(), ['never']);
+    let stopped = false;
+    r.on((e) => {
+      if (e.type === 'critic-step' && !stopped) {
+        stopped = true;
+        void r.session.stop();
+      }
+    });
+    await r.session.continueRun('run-a', { data: { train, val } });
+    await r.session.finished();
+    const start = r.events.find((e) => e.type === 'run-start');
+    expect(start?.type === 'run-start' && `${start.criticStep}/${start.generatorStep}/${start.resumed}`).toBe('2/1/true');
+    const kept = start?.type === 'run-start' ? numbers(start.history) : [];
+    // Epoch 1's two critic steps and its generator step; its validation was not reached before Stop.
+    expect(kept).toEqual(reference.slice(0, 3));
+  }, 120_000);
+
+  it('a device lost for lack of memory fails the run with what to change, on the last good checkpoint, without retrying', async () => {
+    const h = harness();
+    h.on((e) => {
+      if (e.type === 'critic-step' && e.criticStep === 1) h.tick();
+      if (e.type === 'checkpoint' && e.reason === 'interval') void h.session.deviceLost({ reason: 'unknown', message: 'out of memory', outOfMemory: 'Lower the batch to 1.' });
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('failed');
+    expect(h.restarts).toBe(1);
+    expect(h.events.filter((e) => e.type === 'run-start')).toHaveLength(1);
+    const failed = h.events.filter((e) => e.type === 'session-state' && e.state === 'failed').at(-1);
+    expect(failed?.type === 'session-state' && failed.message).toBe(
+      "The GPU device was lost: it ran out of memory. Lower the batch to 1. The weights in use are now the last good checkpoint's (epoch 1 after batch 1, critic step 1, generator step 0).",
+    );
+    expect(h.session.weights).toMatchObject({ kind: 'checkpoint', criticStep: 1 });
+    expect((await h.store.readRecord('run-a')).state).toBe('failed');
+  }, 120_000);
+});
