@@ -14,6 +14,7 @@ import { InferencePanel } from './components/InferencePanel.tsx';
 import { MapsPanel } from './components/MapsPanel.tsx';
 import { ResumeOffer } from './components/ResumeOffer.tsx';
 import { RunLog } from './components/RunLog.tsx';
+import { RunList } from './components/RunList.tsx';
 import { RunPanel } from './components/RunPanel.tsx';
 import { WeightsPanel } from './components/WeightsPanel.tsx';
 
@@ -36,6 +37,7 @@ export function App() {
         </div>
         <div className="column results">
           <RunPanel />
+          <RunList />
           <ChartsPanel />
           <MapsPanel />
           <GatherPanel />

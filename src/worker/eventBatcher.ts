@@ -9,7 +9,20 @@ import type { StudioEvent } from './protocol.ts';
 
 type Flush = (events: StudioEvent[], transfer: Transferable[]) => void;
 
-const URGENT = new Set<StudioEvent['type']>(['state', 'alert', 'evaluation', 'backend', 'data', 'saved-run', 'weights', 'config-changed']);
+const URGENT = new Set<StudioEvent['type']>([
+  'session-state',
+  'alert',
+  'evaluation',
+  'backend',
+  'data',
+  'resume-offer',
+  'weights-source',
+  'config-changed',
+  'runs',
+  'run-record',
+  'run-deleted',
+  'run-shown',
+]);
 
 function coalesceKey(event: StudioEvent): string | null {
   if (event.type === 'progress') return 'progress';

@@ -7,8 +7,11 @@
 import type { TrainConfig } from '../engine/config.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
 import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
-import type { CriticSeries, GeneratorSeries } from '../engine/train/lossColumns.ts';
-import type { ConfigEvent, TrainerEvent, ValidationEvent } from '../engine/train/events.ts';
+import type { RunRecord } from '../engine/session/runRecord.ts';
+import type { RunEvent, SessionState, WeightsInfo } from '../engine/session/runSession.ts';
+import type { LossHistory } from '../engine/train/lossColumns.ts';
+
+export type { RunRecord, SessionState, WeightsInfo };
 
 export type StudioBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -106,7 +109,7 @@ export interface PhysicsCheck {
   truth: number[];
 }
 
-/** A long task's progress (demo generation, evaluation, prediction, physics check, import). */
+/** A long task's progress (demo generation, evaluation, prediction, physics check, import, continuing a run). */
 export interface TaskEvent {
   type: 'task';
   task: 'demo' | 'evaluate' | 'predict' | 'physics' | 'import' | 'resume';
@@ -116,21 +119,17 @@ export interface TaskEvent {
   message: string;
 }
 
-/** A saved run in browser storage that can be resumed. */
-export interface SavedRunInfo {
-  savedAt: string;
-  epoch: number;
-  criticStep: number;
-  generatorStep: number;
-  epochs: number;
-  config: TrainConfig;
-  /** Dataset files the run trained on, as paths; whether the studio kept copies of them. */
+/**
+ * After a reload: the kept run that was training (or paused) when the page went away, exactly the
+ * one "Resume" continues, with the data it needs.
+ */
+export interface ResumeOffer {
+  run: RunRecord;
+  /** The dataset files the run trained on (paths as they were added) and the annotation lists with their roles. */
   files: string[];
-  /** The annotation lists and their roles, to rebuild the splits. */
   lists: { path: string; role: ListRole }[];
+  /** True when browser storage kept copies of those files, so the run can continue without them being added again. */
   dataStored: boolean;
-  /** True when the run had not reached its last epoch. */
-  unfinished: boolean;
 }
 
 /** Options for the synthetic demo dataset; 'tiny' is for a quick look (and the browser tests). */
@@ -170,33 +169,40 @@ export interface ShotGather {
 }
 
 /** A run's curves as columns (what the page's metrics slice holds). */
-export interface RunHistory {
-  critic: CriticSeries;
-  generator: GeneratorSeries;
-  validation: ValidationEvent[];
-}
+export type RunHistory = LossHistory;
 
 /** Why the worker changed the configuration the form holds (it never echoes the form's own). */
-export type ConfigChange = 'demo' | 'import' | 'resume' | 'auto-preset';
+export type ConfigChange = 'demo' | 'import' | 'resume' | 'auto-preset' | 'open';
 
 export type StudioEvent =
-  /** The trainer's own announcement of its configuration stays in the worker: the form owns the config. */
-  | Exclude<TrainerEvent, ConfigEvent>
-  /** The worker changed the configuration (a demo dataset, an imported checkpoint, a resumed run, a scanned 'auto' preset). */
+  /** The trainer's events (steps, progress, validation, snapshots, checkpoints, skipped samples), each with its run's id; its configuration stays in the worker: the form owns the config. */
+  | Exclude<RunEvent, { type: 'config' }>
+  /** The session's state; `message` says why a run stopped or failed. */
+  | { type: 'session-state'; state: SessionState; runId: string | null; message?: string }
+  /** A run (re)starts at these steps: the page drops curve points after them (0: a fresh run) and the run's alerts of earlier runs. */
+  | { type: 'run-start'; runId: string; criticStep: number; generatorStep: number; resumed: boolean }
+  /** A run's curves up to now (a continued or reopened run), replacing what the page shows. */
+  | { type: 'history'; runId: string; history: RunHistory }
+  /** Every kept run in browser storage, newest first, and those whose record cannot be read (with why). */
+  | { type: 'runs'; runs: RunRecord[]; unreadable: { id: string; message: string }[] }
+  /** A kept run was created or changed (state, name, latest checkpoint). */
+  | { type: 'run-record'; run: RunRecord }
+  | { type: 'run-deleted'; id: string }
+  /** The run the page shows now (training, continued or reopened); null for none. */
+  | { type: 'run-shown'; runId: string | null }
+  /** Which weights Evaluate and Export use now. */
+  | { type: 'weights-source'; weights: WeightsInfo | null }
+  /** The run a reload interrupted, offered for Resume; null when there is none (or it was continued). */
+  | { type: 'resume-offer'; offer: ResumeOffer | null }
+  /** The worker changed the configuration (a demo dataset, an imported checkpoint, a resumed or reopened run, a scanned 'auto' preset). */
   | { type: 'config-changed'; config: TrainConfig; reason: ConfigChange }
   | { type: 'backend'; report: BackendReport }
   | { type: 'data'; report: DataReport }
   | TaskEvent
   | { type: 'evaluation'; report: EvaluationReport }
-  /** The run saved in browser storage that can be resumed, or why the saved run cannot be read. */
-  | { type: 'saved-run'; info: SavedRunInfo | null; error: string | null }
-  | { type: 'weights'; source: string | null; generatorStep: number | null }
-  /** The curves of a resumed run up to its checkpoint, replacing what the page shows. */
-  | { type: 'history'; history: RunHistory }
-  /** A run (re)starts at this critic step: the page drops curve points after it (0: a fresh run). */
-  | { type: 'run-start'; criticStep: number; generatorStep: number; resumed: boolean }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }
-  | { type: 'alert'; message: string };
+  /** Something the user must see now; `runId` when it concerns a run (it goes when the run's alerts are cleared). */
+  | { type: 'alert'; message: string; runId: string | null };
 
 /** The page's view of the worker. Results that take time also arrive as events. */
 /** A batch the backend's heap cannot hold at the configured widths (wasm's 4 GiB), found before training. */
@@ -212,8 +218,9 @@ export type TrainStart = { started: true } | { started: false; nonFinite: NonFin
 
 export interface StudioApi {
   /**
-   * Registers the page's event sink; resolves once a backend runs, with which one. `diagnostics`
-   * (the page's `?diagnostics=1`) enables the calls meant for testing the studio itself.
+   * Registers the page's event sink; resolves once a backend runs, with which one. The kept runs
+   * and the resume offer follow as events. `diagnostics` (the page's `?diagnostics=1`) enables the
+   * calls meant for testing the studio itself.
    */
   connect(sink: (events: StudioEvent[]) => void, options: { prefer?: StudioBackend; diagnostics?: boolean }): Promise<BackendReport>;
   addFiles(files: DroppedFile[]): Promise<void>;
@@ -223,14 +230,30 @@ export interface StudioApi {
   /** Null when `config`'s batch fits the backend's memory (or it has no known limit, or no training list resolves yet). */
   batchTooLarge(config: TrainConfig): Promise<BatchFit | null>;
   /**
-   * Starts training: from scratch, or on from the imported checkpoint when one was imported. If
-   * the training files hold NaN or ±Infinity and `skipNonFinite` is not set, nothing starts and
-   * the reports come back for the page to ask the user; with it, such samples are left out.
+   * Starts a new run with the configuration set last (an imported checkpoint: a new run starting
+   * at it). It never replaces or deletes a kept run. If the training files hold NaN or ±Infinity
+   * and `skipNonFinite` is not set, nothing starts and the reports come back for the page to ask
+   * the user; with it, such samples are left out (and the run keeps that choice).
    */
-  train(options?: { skipNonFinite?: boolean }): Promise<TrainStart>;
+  train(options?: { skipNonFinite?: boolean; name?: string }): Promise<TrainStart>;
+  /**
+   * Trains a kept run on from its latest checkpoint: after a reload (the resume offer), or a
+   * stopped, failed or finished run given `epochs` in total. Its data is the files added now, or
+   * the copies browser storage kept of them.
+   */
+  continueRun(id: string, options?: { epochs?: number; skipNonFinite?: boolean }): Promise<TrainStart>;
+  /** Pauses at the next batch (or between two passes of a validation); 'pausing' is reported at once. */
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /** Stops after the current batch; resolves once the checkpoint is saved. */
   stop(): Promise<void>;
+  /** Shows a kept run (its curves, and its latest checkpoint as the weights to evaluate or export); not while a run trains. */
+  openRun(id: string): Promise<void>;
+  renameRun(id: string, name: string): Promise<void>;
+  /** Deletes a kept run (not the one training), with its checkpoint, history and dataset copies no other run uses. */
+  deleteRun(id: string): Promise<void>;
+  /** A kept run's curves (compare runs); the page puts them in the store. */
+  runHistory(id: string): Promise<RunHistory>;
   evaluate(options: { physicsSamples: number }): Promise<EvaluationReport>;
   /** Predicted velocities (m/s) for every sample of an annotation list, as a `(n, 1, 70, 70)` .npy. */
   predict(listPath: string): Promise<Blob>;
@@ -245,8 +268,6 @@ export interface StudioApi {
   /** Cancels the running long task (demo generation, evaluation, prediction). */
   cancel(): Promise<void>;
   shotGather(index: number): Promise<ShotGather | null>;
-  resumeSavedRun(): Promise<void>;
-  discardSavedRun(): Promise<void>;
   /**
    * Diagnostics only (refused unless connected with `diagnostics`): destroys the WebGPU device,
    * as a driver reset or a GPU removal would, so the recovery from a lost device can be tried.

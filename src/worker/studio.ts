@@ -1,45 +1,42 @@
 /**
- * The engine's owner inside the worker: the supplied files, the data report, the configuration,
- * the trainer and the generator weights, the demo dataset, and the run saved in browser storage.
- * It implements the studio protocol; the page only ever sees its events.
- *
- * Weights have one of three sources at a time: the run in this worker (the trainer), an imported
- * checkpoint bundle, or imported generator weights. Evaluate, inference and the physics check run
- * on a `GeneratorModel` built from the source's generator tensors, so all three give the same
- * numbers for the same weights.
+ * The studio's worker: `StudioApi` over the engine's RunSession. The session owns runs (start,
+ * pause, continue, stop, kept runs), the weights Evaluate and Export use, and the failure policy;
+ * this adapter keeps only what belongs to the browser: the File handles the user supplied, the
+ * browser run store and dataset copies (injected), the WebGPU device and its `lost` promise (a
+ * lost device is passed to the session as a typed signal), and the event stream to the page in
+ * batches.
  */
 import * as Comlink from 'comlink';
 import { applyWidthPreset, defaultConfig, validateConfig, type TrainConfig } from '../engine/config.ts';
-import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
-import { describeSample, type NonFiniteReport } from '../engine/data/nonFinite.ts';
+import { openDataset, type Dataset } from '../engine/data/dataset.ts';
+import { describeSample } from '../engine/data/nonFinite.ts';
 import { getPreset, resolvePreset, transformOf } from '../engine/data/presets.ts';
+import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
 import { errorMessage, FwiError, isFwiError } from '../engine/errors.ts';
-import type { ResolvedPair, SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSink, blobSource } from '../engine/io/byteSource.ts';
-import type { SafeTensor } from '../engine/io/safetensors.ts';
 import { openNpy } from '../engine/io/npy.ts';
+import { writeZip } from '../engine/io/zip.ts';
 import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
 import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
 import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
-import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
-import { writeZip } from '../engine/io/zip.ts';
-import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointSink } from '../engine/train/checkpoint.ts';
-import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
-import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory } from '../engine/train/memoryBudget.ts';
+import type { CheckpointStore } from '../engine/session/checkpointStore.ts';
+import { dataIdentity, describeCheckpoint, isUnfinished, type RunRecord } from '../engine/session/runRecord.ts';
+import { RunSession, type SessionEvent } from '../engine/session/runSession.ts';
+import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint } from '../engine/train/checkpoint.ts';
 import { handOverBundle } from '../engine/train/handOver.ts';
+import { historyOfMetrics } from '../engine/train/lossColumns.ts';
+import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory, type MemoryShape } from '../engine/train/memoryBudget.ts';
 import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
-import { Trainer } from '../engine/train/trainer.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
-import type { GpuHandle } from '../engine/train/backend.ts';
-import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
+import type { DatasetCopies } from './datasetCopies.ts';
+import { splitPairs } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
-import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
-import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../engine/train/lossColumns.ts';
+import { checkGeneratorWeights, generatorSafetensors, predictSamples } from './generatorWeights.ts';
 import type {
-  BatchFit,
   BackendReport,
+  BatchFit,
   DemoOptions,
   DroppedFile,
   EvaluationReport,
@@ -48,7 +45,6 @@ import type {
   ImportReport,
   ListRole,
   RunHistory,
-  SavedRunInfo,
   ShotGather,
   StudioApi,
   StudioBackend,
@@ -56,7 +52,7 @@ import type {
   TaskEvent,
   TrainStart,
 } from './protocol.ts';
-import * as vault from './runVault.ts';
+import { SuppliedData } from './suppliedData.ts';
 
 /** Demo sizes: samples, samples per file, and a configuration that trains on them in minutes. */
 const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perFile: number; widths: 'tiny' | 'small' | 'half'; batchSize: number; epochs: number }> = {
@@ -65,66 +61,33 @@ const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perF
   standard: { train: DEMO_DATASET.train, val: DEMO_DATASET.val, perFile: DEMO_DATASET.perFile, widths: 'half', batchSize: 8, epochs: 20 },
 };
 
-/** How long a failed WebGPU run waits for its device's `lost` promise before it reports the failure. */
-const DEVICE_LOST_GRACE_MS = 1000;
-
-type WeightsSource =
-  | { kind: 'trainer'; trainer: Trainer }
-  | { kind: 'checkpoint'; checkpoint: Checkpoint; name: string }
-  | { kind: 'weights'; tensors: Map<string, SafeTensor>; name: string; stored: StoredTraining | null };
-
-/** Where a checkpoint stands, epochs counted from 1 as everywhere. */
-function epochText(p: { epoch: number; iteration: number }): string {
-  return p.iteration === 0 ? `after epoch ${p.epoch}` : `epoch ${p.epoch + 1}, batch ${p.iteration + 1}`;
-}
-
-
-function emptyHistory(): RunHistory {
-  return { critic: emptyCritic(), generator: emptyGenerator(), validation: [] };
-}
-
-/** Keeps the history's points up to (and including) a critic step and a generator step. */
-function truncateHistory(h: RunHistory, criticStep: number, generatorStep: number): RunHistory {
-  return {
-    critic: columnsUpTo(h.critic, criticStep),
-    generator: columnsUpTo(h.generator, generatorStep),
-    validation: h.validation.filter((v) => v.generatorStep <= generatorStep),
-  };
+/** Where the studio keeps runs: the run store and copies of their datasets (null where the browser cannot keep them). */
+export interface StudioStorage {
+  runs: CheckpointStore;
+  copies: DatasetCopies | null;
 }
 
 export class Studio implements StudioApi {
   private batcher: EventBatcher | null = null;
   private backend: BackendReport | null = null;
-  private files: SuppliedFile<Blob>[] = [];
-  private roles = new Map<string, ListRole>();
-  private data: DataState | null = null;
-  private dataVersion = 0;
-  private presetHint: { name: string; reason: string } | null = null;
+  private readonly data = new SuppliedData((report) => this.emit({ type: 'data', report }));
   private config: TrainConfig = defaultConfig();
-
-  private source: WeightsSource | null = null;
-  private trainer: Trainer | null = null;
-  private run: Promise<RunState> | null = null;
-  private runState: RunState | 'idle' = 'idle';
-  private history: RunHistory = emptyHistory();
-  private lastCheckpoint: Checkpoint | null = null;
-  private lastCriticStep = 0;
-  private lastGeneratorStep = 0;
-  private runFiles: { paths: string[]; lists: { path: string; role: ListRole }[]; stored: boolean } = { paths: [], lists: [], stored: false };
-  /** The user chose to train on files holding NaN/±Infinity, leaving those samples out (kept for a restarted run). */
-  private skipNonFinite = false;
-  /** True while `train` checks the data and builds the run; a pause meanwhile is kept in `pauseAtStart`. */
-  private starting = false;
-  private pauseAtStart = false;
-  private recovering = false;
-  /** Bumped when a run's trainer is abandoned (a lost device): its late events and saves are dropped. */
-  private runGeneration = 0;
+  private session: RunSession | null = null;
+  private storage: StudioStorage | null = null;
   private diagnostics = false;
-  /** The storage failure already alerted in this run: a checkpoint that cannot be saved is alerted once, then logged. */
-  private storageAlerted: string | null = null;
-
+  /** The shapes of the run training now, to tell a device lost for lack of memory from a driver reset. */
+  private runShape: { shape: MemoryShape; batch: number } | null = null;
+  /** Steps of the run shown, from its events: the step a live source's exports are named after. */
+  private steps = { critic: 0, generator: 0 };
+  /** The run a reload interrupted, offered until it is continued or deleted. */
+  private offeredRunId: string | null = null;
+  /** What imported generator weights say about their training (the normalisation choice). */
+  private imported: { name: string; stored: StoredTraining | null } | null = null;
   private task: { name: TaskEvent['task']; abort: AbortController } | null = null;
   private demo: DatasetFile[] | null = null;
+
+  /** `openStorage` opens the browser's run store; where it fails, runs are kept in memory only and the page is told why. */
+  constructor(private readonly openStorage: () => Promise<StudioStorage>, private readonly memoryStorage: () => StudioStorage) {}
 
   // ---- connection and events --------------------------------------------------------------
 
@@ -134,8 +97,15 @@ export class Studio implements StudioApi {
       void Promise.resolve(sink(Comlink.transfer(events, transfer))).catch(() => undefined);
     });
     this.backend = await chooseBackend(options.prefer);
+    try {
+      this.storage = await this.openStorage();
+    } catch (e) {
+      this.storage = this.memoryStorage();
+      this.alert(`Runs cannot be kept in browser storage (${errorMessage(e)}): they are kept until this tab closes. Use Download checkpoint to keep one.`, null);
+    }
+    this.session = new RunSession({ store: this.storage.runs, onEvent: (e) => this.onSessionEvent(e), restartBackend: () => this.restartEngine() });
     this.watchDevice();
-    void this.announceSavedRun();
+    void this.announceRuns(true);
     return this.backend;
   }
 
@@ -147,8 +117,75 @@ export class Studio implements StudioApi {
     this.emit({ type: 'log', level, message, time: Date.now() });
   }
 
-  private taskEvent(task: TaskEvent['task'], state: TaskEvent['state'], done: number, total: number, message: string): void {
-    this.emit({ type: 'task', task, state, done, total, message });
+  private alert(message: string, runId: string | null): void {
+    this.emit({ type: 'alert', message, runId });
+  }
+
+  private get runs(): RunSession {
+    if (!this.session) throw new FwiError('usage', 'the engine is not started yet');
+    return this.session;
+  }
+
+  private onSessionEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'config':
+        return; // the form owns the configuration
+      case 'critic-step':
+        this.steps.critic = e.criticStep;
+        break;
+      case 'generator-step':
+        this.steps.generator = e.generatorStep;
+        break;
+      case 'nonfinite-data':
+        if (e.action === 'skip') for (const s of e.samples) this.log(`Skipping sample ${s.index} for the rest of the run: ${describeSample(s)}`, 'warn');
+        break;
+      case 'run-start': {
+        const { history, ...start } = e;
+        this.steps = { critic: e.criticStep, generator: e.generatorStep };
+        if (e.resumed) this.emit({ type: 'history', runId: e.runId, history: historyOfMetrics(history) });
+        this.emit(start);
+        this.emit({ type: 'run-shown', runId: e.runId });
+        return;
+      }
+      case 'run-alert':
+        this.alert(e.message, e.runId);
+        return;
+      case 'session-state':
+        if (!['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'].includes(e.state)) this.runShape = null;
+        break;
+    }
+    this.emit(e);
+  }
+
+  /** Sends the kept runs; on connect, offers the newest run a reload interrupted and puts its configuration in the form. */
+  private async announceRuns(offer: boolean): Promise<void> {
+    let listing;
+    try {
+      listing = await this.runs.listRuns();
+    } catch (e) {
+      this.alert(`The kept runs could not be listed: ${errorMessage(e)}`, null);
+      return;
+    }
+    this.emit({ type: 'runs', runs: listing.runs, unreadable: listing.unreadable });
+    if (!offer) return;
+    const interrupted = listing.runs.find((r) => r.state === 'running' || r.state === 'paused' || r.state === 'created');
+    if (!interrupted || !isUnfinished(interrupted)) return;
+    const manifest = await this.storage!.copies?.manifest(interrupted.data.headerHash).catch((e: unknown) => {
+      this.log(`The dataset kept for run “${interrupted.name}” could not be read: ${errorMessage(e)}`, 'warn');
+      return null;
+    });
+    this.offeredRunId = interrupted.id;
+    this.config = interrupted.config;
+    this.emit({ type: 'config-changed', config: interrupted.config, reason: 'resume' });
+    this.emit({
+      type: 'resume-offer',
+      offer: {
+        run: interrupted,
+        files: manifest?.files ?? [...interrupted.data.train, ...interrupted.data.val].map((f) => f.name),
+        lists: manifest?.lists ?? [],
+        dataStored: manifest?.stored ?? false,
+      },
+    });
   }
 
   /** Runs one long task at a time, with progress, cancellation and its outcome as task events. */
@@ -156,17 +193,21 @@ export class Studio implements StudioApi {
     if (this.task) throw new FwiError('usage', `wait for the ${this.task.name} task to finish (or cancel it) first`);
     const abort = new AbortController();
     this.task = { name, abort };
-    this.taskEvent(name, 'running', 0, 1, `${label}…`);
+    const event = (state: TaskEvent['state'], done: number, total: number, message: string) => this.emit({ type: 'task', task: name, state, done, total, message });
+    event('running', 0, 1, `${label}…`);
     try {
-      const result = await work(abort.signal, (done, total, message) => this.taskEvent(name, 'running', done, total, message ?? `${label}: ${done} of ${total}`));
-      return result;
+      return await work(abort.signal, (done, total, message) => event('running', done, total, message ?? `${label}: ${done} of ${total}`));
     } catch (e) {
       const cancelled = abort.signal.aborted || (isFwiError(e) && e.code === 'cancelled');
-      this.taskEvent(name, cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? `${label}: cancelled` : `${label} failed: ${errorMessage(e)}`);
+      event(cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? `${label}: cancelled` : `${label} failed: ${errorMessage(e)}`);
       throw cancelled ? new FwiError('cancelled', `${label}: cancelled`) : e;
     } finally {
       this.task = null;
     }
+  }
+
+  private taskDone(task: TaskEvent['task'], message: string): void {
+    this.emit({ type: 'task', task, state: 'done', done: 1, total: 1, message });
   }
 
   async cancel(): Promise<void> {
@@ -175,87 +216,24 @@ export class Studio implements StudioApi {
 
   // ---- the GPU device ------------------------------------------------------------------------
 
-  /** Reports a lost WebGPU device and continues the run from its last checkpoint on a new one. */
+  /** Passes the loss of the WebGPU device under the engine to the session, saying whether it ran out of memory. */
   private watchDevice(): void {
     const gpu = currentGpu();
     if (!gpu) return;
     const device = gpu.device;
-    void device.lost.then(async (info) => {
-      if (this.backend?.name !== 'webgpu' || currentGpu()?.device !== device) return;
-      const why = info.message ? `${info.reason}: ${info.message}` : String(info.reason);
-      const wasRunning = this.runState === 'running' || this.runState === 'paused';
-      const wasPaused = this.runState === 'paused';
-      const from = wasRunning ? this.lastCheckpoint : null;
-      // Lost for lack of memory: the same batch would fail again, so the run stops, keeping its checkpoint.
-      const memory = wasRunning ? await this.outOfMemoryLoss(info.message, gpu) : null;
-      // The trainer on the dead device may still fail, emit or save: none of it may reach the page or storage.
-      this.runGeneration += 1;
-      this.recovering = true;
-      this.emit({
-        type: 'alert',
-        message: memory
-          ? `The GPU device was lost: it ran out of memory. ${memory.message}${from ? ` The last checkpoint (critic step ${from.meta.criticStep}) is kept.` : ''}`
-          : `The GPU device was lost (${why}). Restarting the engine${from ? ` and resuming from the last checkpoint (critic step ${from.meta.criticStep})` : ''}.`,
-      });
-      try {
-        await this.recoverFromDeviceLoss(wasRunning && !memory, wasPaused, memory ? null : from);
-        if (memory) {
-          this.runState = 'failed';
-          this.emit({ type: 'state', state: 'failed', message: memory.message });
-        }
-      } catch (e) {
-        this.runState = 'failed';
-        this.emit({ type: 'state', state: 'failed', message: `could not recover from the lost GPU device: ${errorMessage(e)}` });
-      } finally {
-        this.recovering = false;
-      }
+    void device.lost.then((info) => {
+      if (currentGpu()?.device !== device) return; // a device the engine already replaced
+      const memory = this.runShape ? lostDeviceOutOfMemory(info.message, gpu, this.runShape.shape, this.runShape.batch) : null;
+      void this.runs.deviceLost({ reason: String(info.reason), message: info.message, ...(memory ? { outOfMemory: memory.message } : {}) });
     });
   }
 
-  /** The memory error a lost device stands for (engine's lostDeviceOutOfMemory on this run's shapes), or null. */
-  private async outOfMemoryLoss(message: string, gpu: GpuHandle): Promise<FwiError | null> {
-    const train = await this.openSplit('train', { memoryMode: 'stream' }).catch(() => null);
-    const config = this.lastCheckpoint?.meta.config ?? this.config;
-    if (!train?.velocityShape) return null;
-    const shape = { generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape };
-    return lostDeviceOutOfMemory(message, gpu, shape, config.batchSize);
-  }
-
-  private async recoverFromDeviceLoss(wasRunning: boolean, wasPaused: boolean, from: Checkpoint | null): Promise<void> {
-    const trainer = this.trainer;
-    trainer?.stop();
-    this.trainer = null;
-    this.run = null;
-    if (this.source?.kind === 'trainer') this.source = null;
-    try {
-      trainer?.dispose();
-    } catch {
-      // The dead device's buffers cannot be released; dropping the backend frees them.
-    }
+  /** The session's `restartBackend`: WebGPU started afresh (or the next backend down), watched again. */
+  private async restartEngine(): Promise<void> {
     this.backend = await restartBackend();
     this.emit({ type: 'backend', report: this.backend });
     this.watchDevice();
-    if (from) {
-      this.log(
-        `Engine restarted on ${this.backend.name}${this.backend.adapter ? ` (${this.backend.adapter})` : ''}; ${wasPaused ? 'the run stays paused at' : 'resuming from'} critic step ${from.meta.criticStep}${wasPaused ? ': press Resume to continue' : ''}`,
-      );
-      await this.startRun(from, true, wasPaused);
-    } else if (wasRunning) {
-      this.runState = 'failed';
-      this.emit({ type: 'state', state: 'failed', message: 'the GPU was lost before the first checkpoint; press Train to start again' });
-    }
-  }
-
-  /**
-   * True when `device` is lost now or within a moment: a read on a destroyed device can fail
-   * before its `lost` promise settles, and such a failure belongs to the recovery, not the user.
-   */
-  private async lostSoon(device: GPUDevice | null): Promise<boolean> {
-    if (!device) return false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DEVICE_LOST_GRACE_MS)))]);
-    clearTimeout(timer);
-    return lost;
+    this.log(`Engine restarted on ${this.backend.name}${this.backend.adapter ? ` (${this.backend.adapter})` : ''}`);
   }
 
   async simulateDeviceLoss(): Promise<void> {
@@ -266,88 +244,24 @@ export class Studio implements StudioApi {
     gpu.device.destroy();
   }
 
-  /**
-   * The forward model's kernel: tf.js ops on a real GPU; on an emulated one (SwiftShader) the
-   * WebAssembly stencil on the CPU is many times faster than the same work through the emulator.
-   */
+  /** The forward model's kernel: tf.js ops on a real GPU; on an emulated one (SwiftShader) the WebAssembly stencil on the CPU is many times faster. */
   private forwardKernel(): ForwardKernel {
     return this.backend?.software ? 'js' : 'auto';
   }
 
-  // ---- files and data -------------------------------------------------------------------------
+  // ---- files, data and configuration ------------------------------------------------------------
 
   async addFiles(files: DroppedFile[]): Promise<void> {
-    const byPath = new Map(this.files.map((f) => [f.path, f]));
-    for (const f of files) byPath.set(f.path, { path: f.path, file: f.file });
-    this.files = [...byPath.values()];
-    await this.refreshData();
+    await this.data.add(files);
   }
 
   async removeFile(path: string): Promise<void> {
-    this.files = this.files.filter((f) => f.path !== path);
-    this.roles.delete(path);
-    await this.refreshData();
+    await this.data.remove(path);
   }
 
   async setListRole(path: string, role: ListRole): Promise<void> {
-    this.roles.set(path, role);
-    await this.refreshData();
+    await this.data.setRole(path, role);
   }
-
-  private async refreshData(): Promise<void> {
-    const version = ++this.dataVersion;
-    const state = await buildDataState(this.files, this.roles, this.presetHint);
-    if (version !== this.dataVersion) return; // a newer change is being worked out
-    this.data = state;
-    const check = filesToCheck(state);
-    for (const row of state.report.files) if (check.has(row.path)) row.values = 'unchecked';
-    this.emit({ type: 'data', report: state.report });
-    void this.checkDataValues(state, version);
-  }
-
-  /** Reads the training and validation files' values in the background and marks those holding NaN or ±Infinity. */
-  private async checkDataValues(state: DataState, version: number): Promise<void> {
-    const rows = new Map(state.report.files.map((r) => [r.path, r]));
-    for (const [path, { file, kind }] of filesToCheck(state)) {
-      const row = rows.get(path)!;
-      try {
-        const r = await checkValues(file, path, kind);
-        row.values = r.count ? r : 'finite';
-      } catch (e) {
-        row.problems.push(`its values could not be read: ${errorMessage(e)}`);
-        row.values = undefined;
-      }
-      if (version !== this.dataVersion) return;
-    }
-    this.emit({ type: 'data', report: { ...state.report, files: state.report.files.map((r) => ({ ...r })) } });
-  }
-
-  /** The reports of the training files that hold NaN or ±Infinity (waits for their value check). */
-  private async trainingNonFinite(): Promise<NonFiniteReport[]> {
-    const found: NonFiniteReport[] = [];
-    for (const [path, { file, kind, roles }] of filesToCheck(await this.dataState())) {
-      if (!roles.has('train')) continue;
-      const r = await checkValues(file, path, kind);
-      if (r.count) found.push(r);
-    }
-    return found;
-  }
-
-  private async dataState(): Promise<DataState> {
-    if (!this.data) await this.refreshData();
-    return this.data!;
-  }
-
-  private async openSplit(role: ListRole, options: DatasetOptions = {}): Promise<Dataset | null> {
-    const pairs: ResolvedPair<Blob>[] = splitPairs((await this.dataState()).lists, role);
-    if (pairs.length === 0) return null;
-    return openDataset(
-      pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: p.velocity ? blobSource(p.velocity.file, p.velocity.path) : null, label: `line ${p.line}` })),
-      options,
-    );
-  }
-
-  // ---- configuration --------------------------------------------------------------------------
 
   async setConfig(config: TrainConfig): Promise<void> {
     const { config: valid, errors } = validateConfig(config);
@@ -360,307 +274,193 @@ export class Studio implements StudioApi {
     const backend = this.backend?.name;
     // wasm's heap and WebGPU's adapter limits are known; webgl is not a training backend.
     if (backend !== 'wasm' && backend !== 'webgpu') return null;
-    const limits = backendLimits(backend);
-    // Shapes come from the .npy headers alone: opening the split reads no sample data. A list
-    // that cannot be opened is an error the page shows, not a batch that fits.
-    const train = await this.openSplit('train', { memoryMode: 'stream' });
+    // Shapes come from the .npy headers alone; a list that cannot be opened is an error the page shows, not a batch that fits.
+    const train = await this.data.openSplit('train', { memoryMode: 'stream' });
     if (!train) return null;
     await train.close();
     if (!train.velocityShape) return null;
-    const largest = largestBatchWithin({ generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape }, limits);
+    const largest = largestBatchWithin(memoryShape(config, train), backendLimits(backend));
     return largest !== null && config.batchSize > largest ? { backend, batch: config.batchSize, largest } : null;
   }
 
   /** The configuration with the dataset's normalisation resolved ('auto' scans the training data). */
-  private async resolvedConfig(train: Dataset | null, config = this.config): Promise<TrainConfig> {
+  private async resolvedConfig(train: Dataset | null): Promise<TrainConfig> {
+    const config = this.config;
     if (config.preset !== 'auto') return config;
     if (!train) throw new FwiError('config', 'the "auto" preset needs a training list to scan');
     const resolved = await resolvePreset('auto', { scan: () => train.scanRanges() });
     this.log(`Auto preset: data range [${resolved.transform.dataMin.toFixed(2)}, ${resolved.transform.dataMax.toFixed(2)}], velocity [${resolved.transform.labelMin}, ${resolved.transform.labelMax}] m/s (closest preset ${resolved.preset.name})`);
-    const scanned = { ...config, transform: resolved.transform };
-    if (config === this.config) {
-      this.config = scanned;
-      this.emit({ type: 'config-changed', config: scanned, reason: 'auto-preset' });
-    }
-    return scanned;
+    this.config = { ...config, transform: resolved.transform };
+    this.emit({ type: 'config-changed', config: this.config, reason: 'auto-preset' });
+    return this.config;
   }
 
-  // ---- training -------------------------------------------------------------------------------
-
-  private onTrainerEvent(event: TrainerEvent): void {
-    // The trainer announces the configuration it runs with; the form already holds it.
-    if (event.type === 'config') return;
-    const h = this.history;
-    switch (event.type) {
-      case 'critic-step':
-        appendCriticStep(h.critic, event);
-        this.lastCriticStep = event.criticStep;
-        break;
-      case 'generator-step':
-        appendGeneratorStep(h.generator, event, this.lastCriticStep);
-        this.lastGeneratorStep = event.generatorStep;
-        break;
-      case 'validation':
-        h.validation.push(event);
-        break;
-      case 'state':
-        this.runState = event.state;
-        break;
-      case 'nonfinite-data':
-        if (event.action === 'skip') for (const s of event.samples) this.log(`Skipping sample ${s.index} for the rest of the run: ${describeSample(s)}`, 'warn');
-        break;
-    }
-    this.emit(event);
-    if (event.type === 'generator-step') this.emit({ type: 'weights', source: `training run, generator step ${event.generatorStep}`, generatorStep: event.generatorStep });
+  /** The training and validation splits a run trains on. */
+  private async runData(): Promise<{ train: Dataset; val: Dataset | null }> {
+    const train = await this.data.openSplit('train');
+    if (!train) throw new FwiError('usage', 'add a training list whose files resolve first');
+    return { train, val: await this.data.openSplit('validation') };
   }
 
-  /** A storage failure (quota, permission) the user must hear of: an alert the first time in a run, a warning after. */
-  private storageFailure(message: string): void {
-    if (this.storageAlerted === message) {
-      this.log(message, 'warn');
-      return;
-    }
-    this.storageAlerted = message;
-    this.emit({ type: 'alert', message });
-  }
+  // ---- runs -------------------------------------------------------------------------------------
 
-  /** Saves each checkpoint of one generation's run to browser storage (and keeps it for a lost device). */
-  private checkpointStore(generation: number): CheckpointSink {
-    return { save: (checkpoint, reason) => (generation === this.runGeneration ? this.saveCheckpoint(checkpoint, reason) : Promise.resolve()) };
-  }
-
-  private async saveCheckpoint(checkpoint: Checkpoint, reason: CheckpointEvent['reason']): Promise<void> {
-    this.lastCheckpoint = checkpoint;
-    const info: SavedRunInfo = {
-      savedAt: checkpoint.meta.savedAt,
-      epoch: checkpoint.meta.position.epoch,
-      criticStep: checkpoint.meta.criticStep,
-      generatorStep: checkpoint.meta.generatorStep,
-      epochs: checkpoint.meta.config.epochs,
-      config: checkpoint.meta.config,
-      files: this.runFiles.paths,
-      lists: this.runFiles.lists,
-      dataStored: this.runFiles.stored,
-      unfinished: reason !== 'end' && checkpoint.meta.position.epoch < checkpoint.meta.config.epochs,
-    };
-    try {
-      await vault.saveCheckpoint(encodeCheckpointBundle(checkpoint), info);
-      await vault.saveHistory(truncateHistory(this.history, checkpoint.meta.criticStep, checkpoint.meta.generatorStep));
-    } catch (e) {
-      this.storageFailure(`Could not save the checkpoint to browser storage: ${errorMessage(e)}. The run goes on; a reload now would lose it (use Download checkpoint).`);
-    }
-  }
-
-  async train(options: { skipNonFinite?: boolean } = {}): Promise<TrainStart> {
-    if (this.run || this.recovering || this.starting) throw new FwiError('usage', 'a run is already in progress');
-    this.starting = true;
-    this.pauseAtStart = false;
-    try {
-      return await this.startTraining(options);
-    } finally {
-      this.starting = false;
-    }
-  }
-
-  private async startTraining(options: { skipNonFinite?: boolean }): Promise<TrainStart> {
-    const nonFinite = await this.trainingNonFinite();
+  async train(options: { skipNonFinite?: boolean; name?: string } = {}): Promise<TrainStart> {
+    const nonFinite = await this.data.trainingNonFinite();
     if (nonFinite.length && !options.skipNonFinite) return { started: false, nonFinite };
-    this.skipNonFinite = options.skipNonFinite ?? false;
     if (nonFinite.length) {
       const samples = nonFinite.reduce((n, r) => n + r.samples.length, 0);
       this.log(`Training without the samples holding NaN or infinite values (${samples} sample rows in ${nonFinite.map((r) => r.file).join(', ')}): each is left out when its batch comes up.`, 'warn');
     }
-    const resumeFrom = this.source?.kind === 'checkpoint' ? this.source.checkpoint : null;
-    if (this.source?.kind === 'weights') this.log('Imported generator weights alone cannot continue training (the critic and optimiser states are missing): starting a new run. Import a checkpoint to continue one.', 'warn');
-    await this.startRun(resumeFrom);
+    const skipNonFinite = nonFinite.length > 0;
+    const { train, val } = await this.runData();
+    const source = this.runs.weights;
+    let record: RunRecord;
+    if (source?.kind === 'imported-checkpoint') {
+      // An imported checkpoint trains on as a new run that starts at it.
+      const checkpoint = await this.runs.exportCheckpoint();
+      this.checkFits(checkpoint.meta.config, train);
+      this.runShape = { shape: memoryShape(checkpoint.meta.config, train), batch: checkpoint.meta.config.batchSize };
+      const epochs = Math.max(checkpoint.meta.config.epochs, this.config.epochs);
+      record = await this.runs.startFromCheckpoint(checkpoint, { name: options.name ?? source.name, data: { train, val }, settings: { epochs }, skipNonFinite });
+    } else {
+      if (source?.kind === 'imported-weights') this.log('Imported generator weights alone cannot continue training (the critic and optimiser states are missing): starting a new run. Import a checkpoint to continue one.', 'warn');
+      const config = await this.resolvedConfig(train);
+      this.checkFits(config, train);
+      this.runShape = { shape: memoryShape(config, train), batch: config.batchSize };
+      record = await this.runs.start({ config, data: { train, val }, name: options.name, skipNonFinite });
+    }
+    void this.keepDataset(record);
     return { started: true };
   }
 
-  /**
-   * Builds the trainer (fresh, or from a checkpoint) on the current splits and runs it in the background;
-   * with `paused`, it holds before its first batch and the page hears 'paused', never 'running'.
-   */
-  private async startRun(checkpoint: Checkpoint | null, resumed = checkpoint !== null, paused = false): Promise<void> {
-    const train = await this.openSplit('train');
-    if (!train) throw new FwiError('usage', 'add a training list whose files resolve first');
-    const val = await this.openSplit('validation');
-    const config = checkpoint ? { ...checkpoint.meta.config, epochs: Math.max(checkpoint.meta.config.epochs, this.config.epochs) } : await this.resolvedConfig(train);
+  async continueRun(id: string, options: { epochs?: number; skipNonFinite?: boolean } = {}): Promise<TrainStart> {
+    const record = (await this.runs.listRuns()).runs.find((r) => r.id === id);
+    if (!record) throw new FwiError('usage', `there is no kept run "${id}"`);
+    const data = await this.runTask('resume', `Continuing run “${record.name}”`, async (_signal, progress) => {
+      progress(0, 2, 'Finding the run’s dataset…');
+      await this.useRunDataset(record);
+      progress(1, 2, 'Checking the data…');
+      const nonFinite = record.skipNonFinite || options.skipNonFinite ? [] : await this.data.trainingNonFinite();
+      if (nonFinite.length) return { nonFinite };
+      const { train, val } = await this.runData();
+      const config = { ...record.config, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) };
+      this.checkFits(config, train);
+      this.runShape = { shape: memoryShape(config, train), batch: config.batchSize };
+      this.config = config;
+      this.emit({ type: 'config-changed', config, reason: 'resume' });
+      await this.runs.continueRun(id, { data: { train, val }, settings: options.epochs !== undefined ? { epochs: options.epochs } : undefined, skipNonFinite: options.skipNonFinite });
+      this.taskDone('resume', `Continuing run “${record.name}” from ${record.latest ? describeCheckpoint(record.latest) : 'step 0'}`);
+      return { nonFinite: [] };
+    });
+    if (data.nonFinite.length) return { started: false, nonFinite: data.nonFinite };
+    if (this.offeredRunId === id) {
+      this.offeredRunId = null;
+      this.emit({ type: 'resume-offer', offer: null });
+    }
+    return { started: true };
+  }
+
+  /** Makes the run's own dataset the supplied data: the files added now if they are it, else the copies browser storage kept. */
+  private async useRunDataset(record: RunRecord): Promise<void> {
+    const train = await this.data.openSplit('train', { memoryMode: 'stream' });
+    const val = await this.data.openSplit('validation', { memoryMode: 'stream' });
+    const same = train !== null && (await dataIdentity(train, val)).headerHash === record.data.headerHash;
+    await Promise.all([train?.close(), val?.close()]);
+    if (same) return;
+    const kept = await this.storage!.copies?.read(record.data.headerHash);
+    if (!kept) {
+      const files = [...record.data.train, ...record.data.val].map((f) => `${f.name} (${f.size} bytes)`).join(', ');
+      throw new FwiError('usage', `run “${record.name}” needs the dataset it was trained on: add ${files} with their annotation lists, then continue it again`);
+    }
+    await this.data.replace(kept.files, kept.lists);
+  }
+
+  /** Copies a new run's dataset into browser storage (small datasets only), so a reload can continue it without the files. */
+  private async keepDataset(record: RunRecord): Promise<void> {
+    const copies = this.storage?.copies;
+    if (!copies) return;
+    try {
+      const { files, lists } = await this.data.trainingFiles();
+      await copies.keep(record.data.headerHash, files, lists);
+    } catch (e) {
+      this.alert(`Could not keep the dataset in browser storage: ${errorMessage(e)}. Continuing run “${record.name}” after a reload will ask for its files again.`, record.id);
+    }
+  }
+
+  /** FwiError('usage') when the training split cannot fill one batch. */
+  private checkFits(config: TrainConfig, train: Dataset): void {
     if (train.length < config.batchSize) throw new FwiError('usage', `the training split has ${train.length} samples, fewer than one batch of ${config.batchSize}`);
-    const data = await this.dataState();
-    const used = new Set<string>();
-    for (const l of data.lists) if (l.role === 'train' || l.role === 'validation') for (const p of l.pairs) [p.seismic, p.velocity].forEach((f) => f && used.add(f.path));
-    const listRoles = data.lists.filter((l) => l.role === 'train' || l.role === 'validation').map((l) => ({ path: l.path, role: l.role }));
-    const keep = this.files.filter((f) => used.has(f.path) || listRoles.some((l) => l.path === f.path));
-    this.runFiles = { paths: keep.map((f) => f.path), lists: listRoles, stored: false };
-    this.storageAlerted = null;
-    this.trainer?.dispose();
-    const generation = ++this.runGeneration;
-    let failure: string | null = null;
-    let holdAtStart = paused || this.pauseAtStart;
-    this.pauseAtStart = false;
-    // Events of an abandoned run (a lost device) are dropped; a failure is reported once the run
-    // settles, when it is known whether the device was lost.
-    const onEvent = (event: TrainerEvent): void => {
-      if (generation !== this.runGeneration) return;
-      if (holdAtStart && event.type === 'state' && event.state === 'running') {
-        // The trainer turns 'running' before it asks for its first batch: a pause now holds it there.
-        holdAtStart = false;
-        this.trainer?.pause();
-        return;
-      }
-      if (event.type === 'state' && event.state === 'failed') failure = event.message ?? 'training failed';
-      else this.onTrainerEvent(event);
-    };
-    const store = this.checkpointStore(generation);
-    this.trainer = checkpoint
-      ? Trainer.fromCheckpoint(checkpoint, { train, val: val ?? undefined, onEvent, store, overrides: { epochs: config.epochs }, skipNonFinite: this.skipNonFinite })
-      : new Trainer({ config, train, val: val ?? undefined, onEvent, store, skipNonFinite: this.skipNonFinite });
-    // A lost device resumes from this run's own checkpoints, never from an earlier run's.
-    this.lastCheckpoint = checkpoint;
-    this.source = { kind: 'trainer', trainer: this.trainer };
-    const criticStep = checkpoint?.meta.criticStep ?? 0;
-    const generatorStep = checkpoint?.meta.generatorStep ?? 0;
-    if (!checkpoint) this.history = emptyHistory();
-    else this.history = truncateHistory(this.history, criticStep, generatorStep);
-    this.lastCriticStep = criticStep;
-    this.lastGeneratorStep = generatorStep;
-    this.emit({ type: 'history', history: this.history });
-    this.emit({ type: 'run-start', criticStep, generatorStep, resumed });
-    if (checkpoint) this.emit({ type: 'weights', source: `training run (resumed), generator step ${generatorStep}`, generatorStep });
-    const trainer = this.trainer;
-    const device = currentGpu()?.device ?? null;
-    const run = trainer
-      .run()
-      .catch((e: unknown) => {
-        failure = errorMessage(e);
-        return 'failed' as RunState;
-      })
-      .then(async (state) => {
-        if (state !== 'failed' || generation !== this.runGeneration) return state;
-        if (await this.lostSoon(device)) return state; // the device-loss handler resumes the run
-        if (generation !== this.runGeneration) return state;
-        this.runState = 'failed';
-        this.emit({ type: 'state', state: 'failed', message: failure ?? 'training failed' });
-        return state;
-      })
-      .finally(() => {
-        if (this.run === run) this.run = null;
-      });
-    this.run = run;
-    // Copy the dataset into browser storage alongside (small datasets only), so a reload can resume without it.
-    void vault
-      .storeDataset(keep)
-      .then((stored) => {
-        this.runFiles.stored = stored;
-      })
-      .catch((e) => this.storageFailure(`Could not keep the dataset in browser storage: ${errorMessage(e)}. A resumed run will ask for its files again.`));
   }
 
   async pause(): Promise<void> {
-    // Train may still be checking the data (no trainer yet): the run then starts paused.
-    if (this.starting) this.pauseAtStart = true;
-    else this.trainer?.pause();
+    this.runs.pause();
   }
 
   async resume(): Promise<void> {
-    this.pauseAtStart = false;
-    this.trainer?.resume();
+    this.runs.resume();
   }
 
   async stop(): Promise<void> {
-    this.trainer?.stop();
-    await this.run;
+    await this.runs.stop();
   }
 
-  // ---- the saved run ---------------------------------------------------------------------------
+  async openRun(id: string): Promise<void> {
+    const record = await this.runs.openRun(id);
+    this.emit({ type: 'history', runId: id, history: await this.runHistory(id) });
+    this.emit({ type: 'run-shown', runId: id });
+    this.config = record.config;
+    this.emit({ type: 'config-changed', config: record.config, reason: 'open' });
+    const c = record.latest!;
+    this.steps = { critic: c.criticStep, generator: c.generatorStep };
+  }
 
-  /** Offers the saved run, or says why the saved run cannot be read (the page offers to discard it). */
-  private async announceSavedRun(): Promise<void> {
-    try {
-      const info = await vault.savedRunInfo();
-      this.emit({ type: 'saved-run', info: info && info.unfinished ? info : null, error: null });
-    } catch (e) {
-      this.emit({ type: 'saved-run', info: null, error: `the saved run could not be read: ${errorMessage(e)}` });
+  async renameRun(id: string, name: string): Promise<void> {
+    await this.runs.renameRun(id, name);
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    const listing = await this.runs.listRuns();
+    const record = listing.runs.find((r) => r.id === id);
+    await this.runs.deleteRun(id);
+    if (this.offeredRunId === id) {
+      this.offeredRunId = null;
+      this.emit({ type: 'resume-offer', offer: null });
     }
-  }
-
-  async resumeSavedRun(): Promise<void> {
-    if (this.run) throw new FwiError('usage', 'a run is already in progress');
-    await this.runTask('resume', 'Resuming the saved run', async (_signal, progress) => {
-      const info = await vault.savedRunInfo();
-      const file = await vault.loadCheckpoint();
-      if (!info || !file) throw new FwiError('io', 'no saved run was found in browser storage');
-      progress(0, 3, 'Reading the saved dataset…');
-      const stored = info.dataStored ? await vault.storedDataset(info.files) : [];
-      if (stored.length > 0) {
-        this.files = stored;
-        this.presetHint = null;
-      } else {
-        const have = new Set(this.files.map((f) => f.path));
-        const missing = info.files.filter((p) => !have.has(p));
-        if (missing.length) throw new FwiError('usage', `the saved run needs its dataset: add ${missing.join(', ')} and press “Resume previous run” again`);
-      }
-      this.roles = new Map(info.lists.map((l) => [l.path, l.role]));
-      await this.refreshData();
-      progress(1, 3, 'Reading the checkpoint…');
-      const checkpoint = decodeCheckpointBundle(new Uint8Array(await file.arrayBuffer()), 'saved checkpoint');
-      let history: RunHistory | null = null;
-      try {
-        history = await vault.loadHistory();
-      } catch (e) {
-        // The checkpoint is intact: the run continues; only its past curves are missing.
-        this.log(`The saved curves could not be read (${errorMessage(e)}): the run resumes without its earlier curves`, 'warn');
-      }
-      this.history = history ?? emptyHistory();
-      this.config = checkpoint.meta.config;
-      this.emit({ type: 'config-changed', config: checkpoint.meta.config, reason: 'resume' });
-      this.lastCheckpoint = checkpoint;
-      progress(2, 3, 'Starting…');
-      await this.startRun(checkpoint, true);
-      this.taskEvent('resume', 'done', 3, 3, `Resumed the saved run at critic step ${checkpoint.meta.criticStep}`);
-    });
-    this.emit({ type: 'saved-run', info: null, error: null });
-  }
-
-  async discardSavedRun(): Promise<void> {
-    await vault.discardRun();
-    this.emit({ type: 'saved-run', info: null, error: null });
-  }
-
-  // ---- weights: the generator behind Evaluate, inference and export ---------------------------------
-
-  /** The generator tensors of the current weights, with the configuration they were trained with. */
-  private async generatorTensors(): Promise<{ tensors: Map<string, SafeTensor>; config: TrainConfig; step: number; criticStep: number; source: string; name: string }> {
-    const s = this.source;
-    if (!s) throw new FwiError('usage', 'no weights yet: train, or import weights or a checkpoint');
-    if (s.kind === 'trainer') {
-      if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
-      const c = await s.trainer.checkpoint();
-      return { tensors: c.generator, config: s.trainer.config, step: c.meta.generatorStep, criticStep: c.meta.criticStep, source: `training run, generator step ${c.meta.generatorStep}`, name: 'training run' };
+    // The dataset copy goes with the last run that trained on it.
+    const hash = record?.data.headerHash;
+    if (hash && !listing.runs.some((r) => r.id !== id && r.data.headerHash === hash)) {
+      await this.storage!.copies?.remove(hash).catch((e: unknown) => this.log(`The dataset kept for the deleted run could not be removed: ${errorMessage(e)}`, 'warn'));
     }
-    if (s.kind === 'checkpoint') {
-      const m = s.checkpoint.meta;
-      return { tensors: s.checkpoint.generator, config: m.config, step: m.generatorStep, criticStep: m.criticStep, source: `checkpoint ${s.name}, generator step ${m.generatorStep}`, name: s.name };
-    }
-    const config = this.config.preset === 'auto' ? await this.resolvedConfig(await this.openSplit('train')) : this.config;
-    // The form's choice is explicit: it wins, but a transform other than the stored one (or none stored) is said.
-    const choice = chooseTransform(s.stored, { preset: config.preset, transform: config.transform }, config);
-    if (choice.message) this.log(`${s.name}: ${choice.message}`, 'warn');
-    else if (!s.stored) this.log(`${s.name} stores no normalisation (not written by this studio): assuming ${describeTransform(config.preset, config.transform)}`, 'warn');
-    const step = s.stored?.generatorStep ?? 0;
-    return { tensors: s.tensors, config, step, criticStep: s.stored?.criticStep ?? 0, source: `imported weights ${s.name}`, name: s.name };
+    await this.announceRuns(false);
+  }
+
+  async runHistory(id: string): Promise<RunHistory> {
+    return historyOfMetrics(await this.runs.metrics(id));
+  }
+
+  // ---- weights: evaluate, infer, export, import ------------------------------------------------
+
+  /** Imported generator weights take the form's configuration (its normalisation wins, and is said when it differs from the stored one). */
+  private async syncImportedConfig(): Promise<void> {
+    if (this.runs.weights?.kind !== 'imported-weights' || !this.imported) return;
+    const config = await this.resolvedConfig(await this.data.openSplit('train', { memoryMode: 'stream' }));
+    const { name, stored } = this.imported;
+    const choice = chooseTransform(stored, { preset: config.preset, transform: config.transform }, config);
+    if (choice.message) this.log(`${name}: ${choice.message}`, 'warn');
+    else if (!stored) this.log(`${name} stores no normalisation (not written by this studio): assuming ${describeTransform(config.preset, config.transform)}`, 'warn');
+    this.runs.setImportedWeightsConfig(config);
   }
 
   async evaluate(options: { physicsSamples: number }): Promise<EvaluationReport> {
     return this.runTask('evaluate', 'Evaluating', async (signal, progress) => {
-      const val = await this.openSplit('validation');
+      const val = await this.data.openSplit('validation');
       if (!val) throw new FwiError('usage', 'add a validation list (with velocity files) to evaluate on');
-      const g = await this.generatorTensors();
-      const config = { ...g.config, batchSize: 16 };
-      const trainer = generatorTrainer(g.tensors, config);
+      await this.syncImportedConfig();
+      const evaluator = await this.runs.evaluator();
+      const weights = this.runs.weights!;
       try {
         progress(0, val.length, `Evaluating on ${val.length} validation samples…`);
-        const m = await trainer.evaluate(val);
+        const m = await evaluator.evaluate(val);
         const report: EvaluationReport = {
           samples: m.samples,
           mae: m.mae,
@@ -668,143 +468,130 @@ export class Studio implements StudioApi {
           ssim: m.ssim,
           maeMs: m.maeMs,
           rmseMs: m.rmseMs,
-          preset: config.preset,
-          generatorStep: g.step,
+          preset: evaluator.config.preset,
+          generatorStep: weights.generatorStep ?? this.steps.generator,
           physics: null,
-          weightsSource: g.source,
+          weightsSource: weights.description,
           time: new Date().toISOString(),
         };
         this.emit({ type: 'evaluation', report });
-        this.taskEvent('evaluate', 'done', 1, 1, `Evaluated on ${m.samples} validation samples: MAE ${m.mae.toFixed(4)}, RMSE ${m.rmse.toFixed(4)}, SSIM ${m.ssim.toFixed(4)}`);
+        this.taskDone('evaluate', `Evaluated on ${m.samples} validation samples: MAE ${m.mae.toFixed(4)}, RMSE ${m.rmse.toFixed(4)}, SSIM ${m.ssim.toFixed(4)}`);
         const count = Math.min(Math.max(0, Math.floor(options.physicsSamples)), val.length);
         if (count === 0) return report;
-        this.taskEvent('physics', 'running', 0, 1, `Physics check: forward-modelling ${count} sample${count > 1 ? 's' : ''}…`);
+        this.emit({ type: 'task', task: 'physics', state: 'running', done: 0, total: 1, message: `Physics check: forward-modelling ${count} sample${count > 1 ? 's' : ''}…` });
         try {
           const indices = Array.from({ length: count }, (_, i) => Math.floor((i * val.length) / count));
-          const { predicted, truth, seismic } = await predictSamples(trainer, val, indices);
+          const { predicted, truth, seismic } = await predictSamples(evaluator, val, indices);
           const misfit = await physicsMisfit(predicted, truth, seismic, {
             signal,
             kernel: this.forwardKernel(),
-            onProgress: (f) => this.taskEvent('physics', 'running', f, 1, `Physics check: ${Math.round(f * 100)}%`),
+            onProgress: (f) => this.emit({ type: 'task', task: 'physics', state: 'running', done: f, total: 1, message: `Physics check: ${Math.round(f * 100)}%` }),
           });
           const withPhysics: EvaluationReport = { ...report, physics: { indices, predicted: misfit.predicted, truth: misfit.truth ?? [] } };
           this.emit({ type: 'evaluation', report: withPhysics });
-          this.taskEvent('physics', 'done', 1, 1, `Physics check: relative misfit ${misfit.predictedMean.toFixed(3)} for the prediction${misfit.truthMean !== null ? `, ${misfit.truthMean.toFixed(3)} for the true velocity` : ''}`);
+          this.taskDone('physics', `Physics check: relative misfit ${misfit.predictedMean.toFixed(3)} for the prediction${misfit.truthMean !== null ? `, ${misfit.truthMean.toFixed(3)} for the true velocity` : ''}`);
           return withPhysics;
         } catch (e) {
           const cancelled = signal.aborted || (isFwiError(e) && e.code === 'cancelled');
-          this.taskEvent('physics', cancelled ? 'cancelled' : 'failed', 0, 1, cancelled ? 'Physics check cancelled' : `Physics check failed: ${errorMessage(e)}`);
+          this.emit({ type: 'task', task: 'physics', state: cancelled ? 'cancelled' : 'failed', done: 0, total: 1, message: cancelled ? 'Physics check cancelled' : `Physics check failed: ${errorMessage(e)}` });
           return report;
         }
       } finally {
-        trainer.dispose();
+        evaluator.dispose();
       }
     });
   }
 
   async predict(listPath: string): Promise<Blob> {
     return this.runTask('predict', 'Inference', async (_signal, progress) => {
-      const list = (await this.dataState()).lists.find((l) => l.path === listPath);
+      const list = (await this.data.current()).lists.find((l) => l.path === listPath);
       if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
       const dataset = await openDataset(list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })));
-      const g = await this.generatorTensors();
-      const trainer = generatorTrainer(g.tensors, { ...g.config, batchSize: 16 });
+      await this.syncImportedConfig();
+      const evaluator = await this.runs.evaluator();
       try {
         const sink = blobSink('application/octet-stream');
-        await trainer.predict(dataset, sink, (done, total) => progress(done, total, `Inference: ${done} of ${total} samples`));
-        this.taskEvent('predict', 'done', 1, 1, `Predicted ${dataset.length} velocity maps from ${listPath}`);
+        await evaluator.predict(dataset, sink, (done, total) => progress(done, total, `Inference: ${done} of ${total} samples`));
+        this.taskDone('predict', `Predicted ${dataset.length} velocity maps from ${listPath}`);
         return sink.blob();
       } finally {
-        trainer.dispose();
+        evaluator.dispose();
         await dataset.close();
       }
     });
   }
 
   async exportWeights(): Promise<Blob> {
-    const g = await this.generatorTensors();
-    const bytes = generatorSafetensors(g.tensors, weightsMetadata('generator', g.config, { generatorStep: g.step, criticStep: g.criticStep }));
-    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-  }
-
-  private async currentCheckpoint(): Promise<Checkpoint> {
-    const s = this.source;
-    if (s?.kind === 'trainer') {
-      if (this.runState === 'running') throw new FwiError('usage', 'pause or stop the run first');
-      return s.trainer.checkpoint();
-    }
-    if (s?.kind === 'checkpoint') return s.checkpoint;
-    throw new FwiError('usage', s ? 'imported generator weights are not a checkpoint (no critic or optimiser state): use Export weights' : 'no run to save yet');
+    await this.syncImportedConfig();
+    const { tensors, config, weights } = await this.runs.generatorWeights();
+    const steps = { generatorStep: weights.generatorStep ?? this.steps.generator, criticStep: weights.criticStep ?? this.steps.critic };
+    const stored = weights.kind === 'imported-weights' ? this.imported?.stored : null;
+    if (stored) Object.assign(steps, { generatorStep: stored.generatorStep, criticStep: stored.criticStep });
+    return blob(generatorSafetensors(tensors, weightsMetadata('generator', config, steps)));
   }
 
   async exportCheckpoint(): Promise<Blob> {
-    return new Blob([encodeCheckpointBundle(await this.currentCheckpoint()) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+    return blob(encodeCheckpointBundle(await this.runs.exportCheckpoint()));
   }
 
   async exportForeign(target: ForeignExport): Promise<ExportedFile[]> {
-    const file = (name: string, bytes: Uint8Array): ExportedFile => ({ name, blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }) });
-    if (target === 'pdparams' && this.source?.kind === 'weights') return [file('model_gen.pdparams', encodeNetworkPdparams('generator', this.source.tensors))];
-    const checkpoint = await this.currentCheckpoint();
+    const file = (name: string, bytes: Uint8Array): ExportedFile => ({ name, blob: blob(bytes) });
+    if (target === 'pdparams' && this.runs.weights?.kind === 'imported-weights') return [file('model_gen.pdparams', encodeNetworkPdparams('generator', (await this.runs.generatorWeights()).tensors))];
+    const checkpoint = await this.runs.exportCheckpoint();
     if (target === 'pth') return [file('checkpoint.pth', encodeOpenFwiCheckpoint(checkpoint))];
     if (target === 'pdparams') return [file('model_gen.pdparams', encodeNetworkPdparams('generator', checkpoint.generator)), file('model_dis.pdparams', encodeNetworkPdparams('critic', checkpoint.critic))];
-    const lists = (await this.dataState()).lists;
+    const lists = (await this.data.current()).lists;
     const pairs = (role: ListRole) => splitPairs(lists, role).map((p) => ({ seismic: p.seismic.path, velocity: p.velocity?.path ?? null }));
     const seismic = new Map(lists.flatMap((l) => l.pairs.map((p) => [p.seismic.path, p.seismic.file] as const)));
-    const sizes = await Promise.all([...seismic].map(async ([path, blob]) => (await openNpy(blobSource(blob, path))).shape[0]));
+    const sizes = await Promise.all([...seismic].map(async ([path, b]) => (await openNpy(blobSource(b, path))).shape[0]));
     const fileSize = sizes.length && sizes.every((n) => n === sizes[0]) ? sizes[0] : null;
     return [file('velocitygan-handover.zip', handOverBundle({ checkpoint, train: pairs('train'), val: pairs('validation'), fileSize }))];
   }
 
   async importWeights(file: File): Promise<ImportReport> {
-    if (this.runState === 'running' || this.runState === 'paused') throw new FwiError('usage', 'stop the run before importing weights');
     return this.runTask('import', `Importing ${file.name}`, async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      let report: ImportReport;
-      if (isCheckpointBundle(bytes)) {
-        const checkpoint = decodeCheckpointBundle(bytes, file.name);
-        checkGeneratorWeights(checkpoint.generator, file.name);
-        this.source = { kind: 'checkpoint', checkpoint, name: file.name };
-        this.config = checkpoint.meta.config;
-        this.emit({ type: 'config-changed', config: checkpoint.meta.config, reason: 'import' });
-        report = {
-          kind: 'checkpoint',
-          name: file.name,
-          generatorStep: checkpoint.meta.generatorStep,
-          config: checkpoint.meta.config,
-          message: `Imported checkpoint ${file.name} (${epochText(checkpoint.meta.position)}, generator step ${checkpoint.meta.generatorStep}): Evaluate it, or press Train to continue its run.`,
-        };
-      } else {
-        const weights = readWeightsFile(bytes, file.name);
-        const tensors = generatorOf(weights, file.name);
-        const widths = checkGeneratorWeights(tensors, file.name);
-        const stored = readStoredTraining(weights.metadata, file.name);
-        this.source = { kind: 'weights', tensors, name: file.name, stored };
-        const sameWidths = widths.every((w, i) => w === this.config.generatorWidths[i]);
-        const before = this.config;
-        if (!sameWidths) this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths as TrainConfig['generatorWidths'] };
-        // The stored transform replaces the form's, so Evaluate scores the weights as they were trained.
-        if (stored) this.config = { ...this.config, preset: stored.preset, transform: { ...stored.transform } };
-        if (this.config !== before) this.emit({ type: 'config-changed', config: this.config, reason: 'import' });
-        const normalisation = stored
-          ? `trained with ${describeTransform(stored.preset, stored.transform)}, now the configuration's normalisation`
-          : `no normalisation stored: assuming the configuration's ${describeTransform(this.config.preset, this.config.transform)}`;
-        report = {
-          kind: 'weights',
-          name: file.name,
-          generatorStep: stored?.generatorStep ?? null,
-          config: null,
-          message: `Imported generator weights ${file.name} (widths ${widths.join(', ')}; ${normalisation}): Evaluate them or run inference.`,
-        };
-      }
-      this.trainer?.dispose();
-      this.trainer = null;
-      this.emit({ type: 'weights', source: report.kind === 'checkpoint' ? `checkpoint ${file.name}` : `imported weights ${file.name}`, generatorStep: report.generatorStep });
-      this.taskEvent('import', 'done', 1, 1, report.message);
+      const report = isCheckpointBundle(bytes) ? this.adoptCheckpoint(decodeCheckpointBundle(bytes, file.name), file.name) : this.adoptWeights(bytes, file.name);
+      this.taskDone('import', report.message);
       return report;
     });
   }
 
-  // ---- the demo dataset ---------------------------------------------------------------------------
+  /**
+   * A checkpoint (both networks, optimisers, configuration, steps) becomes the weights source and
+   * the form's configuration; Train then continues it as a new run (RunSession.startFromCheckpoint).
+   */
+  private adoptCheckpoint(checkpoint: Checkpoint, name: string): ImportReport {
+    checkGeneratorWeights(checkpoint.generator, name);
+    this.runs.useImportedCheckpoint(checkpoint, name);
+    this.imported = null;
+    this.config = checkpoint.meta.config;
+    this.emit({ type: 'config-changed', config: checkpoint.meta.config, reason: 'import' });
+    const m = checkpoint.meta;
+    const where = describeCheckpoint({ epoch: m.position.epoch, iteration: m.position.iteration, criticStep: m.criticStep, generatorStep: m.generatorStep, reason: 'imported', savedAt: m.savedAt });
+    return { kind: 'checkpoint', name, generatorStep: m.generatorStep, config: m.config, message: `Imported checkpoint ${name} (${where}): Evaluate it, or press Train to continue it as a new run.` };
+  }
+
+  /** Generator weights alone: the source, at their own widths, with their stored normalisation when they have one. */
+  private adoptWeights(bytes: Uint8Array, name: string): ImportReport {
+    const weights = readWeightsFile(bytes, name);
+    const tensors = generatorOf(weights, name);
+    const widths = checkGeneratorWeights(tensors, name);
+    const stored = readStoredTraining(weights.metadata, name);
+    const before = this.config;
+    if (!widths.every((w, i) => w === this.config.generatorWidths[i])) this.config = { ...this.config, widthPreset: 'custom', generatorWidths: widths };
+    // The stored transform replaces the form's, so Evaluate scores the weights as they were trained.
+    if (stored) this.config = { ...this.config, preset: stored.preset, transform: { ...stored.transform } };
+    this.runs.useImportedWeights(tensors, name, this.config);
+    this.imported = { name, stored };
+    if (this.config !== before) this.emit({ type: 'config-changed', config: this.config, reason: 'import' });
+    const normalisation = stored
+      ? `trained with ${describeTransform(stored.preset, stored.transform)}, now the configuration's normalisation`
+      : `no normalisation stored: assuming the configuration's ${describeTransform(this.config.preset, this.config.transform)}`;
+    return { kind: 'weights', name, generatorStep: stored?.generatorStep ?? null, config: null, message: `Imported generator weights ${name} (widths ${widths.join(', ')}; ${normalisation}): Evaluate them or run inference.` };
+  }
+
+  // ---- the demo dataset and views ------------------------------------------------------------------
 
   async makeDemoDataset(options: DemoOptions): Promise<void> {
     const size = DEMO_SIZES[options.size];
@@ -822,25 +609,14 @@ export class Studio implements StudioApi {
         onProgress: (p) => progress(p.fraction, 1, `Forward-modelling the demo dataset: sample ${Math.min(p.samplesDone + 1, total)} of ${total} (${Math.round(p.fraction * 100)}%)`),
       });
       this.demo = files;
-      this.presetHint = { name: summary.preset, reason: `the demo dataset imitates ${summary.preset} (${options.family} layers)` };
-      const dropped = files.map((f) => ({ path: `demo/${f.name}`, file: new File([f.bytes as Uint8Array<ArrayBuffer>], f.name) }));
-      await this.addFiles(dropped);
+      this.data.presetHint = { name: summary.preset, reason: `the demo dataset imitates ${summary.preset} (${options.family} layers)` };
+      await this.data.add(files.map((f) => ({ path: `demo/${f.name}`, file: new File([f.bytes as Uint8Array<ArrayBuffer>], f.name) })));
       // The benchmark defaults (batch 64, 500 epochs, full widths) do not fit a demo: suggest a quick run instead.
       const preset = getPreset(summary.preset);
-      this.config = {
-        ...applyWidthPreset(this.config, size.widths),
-        preset: preset.name,
-        transform: transformOf(preset),
-        batchSize: size.batchSize,
-        epochs: size.epochs,
-        snapshotEvery: 1,
-      };
+      this.config = { ...applyWidthPreset(this.config, size.widths), preset: preset.name, transform: transformOf(preset), batchSize: size.batchSize, epochs: size.epochs, snapshotEvery: 1 };
       this.emit({ type: 'config-changed', config: this.config, reason: 'demo' });
-      this.taskEvent(
+      this.taskDone(
         'demo',
-        'done',
-        1,
-        1,
         `Demo dataset ready: ${size.train} training and ${size.val} validation samples of ${options.family} layers (${summary.preset}-like). The configuration now suits it (${size.widths} widths, batch ${size.batchSize}, ${size.epochs} epochs).`,
       );
     });
@@ -853,11 +629,9 @@ export class Studio implements StudioApi {
     return sink.blob();
   }
 
-  // ---- views ----------------------------------------------------------------------------------------
-
   async shotGather(index: number): Promise<ShotGather | null> {
     // Streamed: one sample is read, not the whole file.
-    const ds = (await this.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.openSplit('train', { memoryMode: 'stream' }));
+    const ds = (await this.data.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.data.openSplit('train', { memoryMode: 'stream' }));
     if (!ds || index < 0 || index >= ds.length) return null;
     try {
       const { seismic } = await ds.read([index]);
@@ -867,4 +641,13 @@ export class Studio implements StudioApi {
       await ds.close();
     }
   }
+}
+
+function blob(bytes: Uint8Array): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+}
+
+/** The shapes the memory budget needs: the configuration's widths and the split's sample shapes. */
+function memoryShape(config: TrainConfig, train: Dataset): MemoryShape {
+  return { generatorWidths: config.generatorWidths, criticWidths: config.criticWidths, seismicShape: train.seismicShape, velocityShape: train.velocityShape ?? [1, 70, 70] };
 }

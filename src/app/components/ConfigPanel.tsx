@@ -6,7 +6,7 @@
 import { useMemo, useState, type ChangeEvent } from 'react';
 import { newPresets, parseDatasetConfig, type DatasetConfigEntry } from '../../engine/data/datasetConfig.ts';
 import { PRESETS } from '../../engine/data/presets.ts';
-import { setConfigDraft, setDraftErrors, useStudio, useStudioDeferred } from '../store/studioStore.ts';
+import { runActive, setConfigDraft, setDraftErrors, useStudio, useStudioDeferred } from '../store/studioStore.ts';
 import { ConfigForm, type DatasetPresetOption } from './views/ConfigForm.tsx';
 
 export function ConfigPanel() {
@@ -35,7 +35,7 @@ export function ConfigPanel() {
       setMessage({ ok: false, text: (err as Error).message });
     }
   };
-  const disabled = runState === 'running' || runState === 'paused';
+  const disabled = runActive(runState);
   return (
     <section className="panel" aria-labelledby="config-title">
       <h2 id="config-title">Configuration</h2>

@@ -1,6 +1,6 @@
 /** Wires the data report in the store to the DataFileList view: role switches and removal go to the worker. */
 import { removeFile, setListRole } from '../store/commands.ts';
-import { useStudioDeferred } from '../store/studioStore.ts';
+import { runActive, useStudioDeferred } from '../store/studioStore.ts';
 import { DataFileList } from './views/DataFileList.tsx';
 
 export function DataFiles() {
@@ -12,7 +12,7 @@ export function DataFiles() {
       report={report}
       onRoleChange={(path, role) => void setListRole(path, role)}
       onRemove={(path) => void removeFile(path)}
-      disabled={runState === 'running' || runState === 'paused'}
+      disabled={runActive(runState)}
     />
   );
 }

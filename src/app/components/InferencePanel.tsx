@@ -10,7 +10,7 @@ import { TaskLine } from './RunPanel.tsx';
 export function InferencePanel() {
   const files = useStudio((s) => s.data?.files);
   const lists = (files ?? []).filter((f) => f.kind === 'annotation' && f.problems.length === 0 && f.pairs.length > 0);
-  const weightsSource = useStudio((s) => s.weightsSource);
+  const weights = useStudio((s) => s.weights);
   const runState = useStudio((s) => s.runState);
   const task = useStudio((s) => s.tasks.predict);
   const [chosen, setChosen] = useState<string>('');
@@ -36,7 +36,7 @@ export function InferencePanel() {
             ))}
           </select>
         </label>
-        <button type="button" disabled={!pick || weightsSource === null || runState === 'running' || running} onClick={() => void predict(pick)}>
+        <button type="button" disabled={!pick || weights === null || (weights.kind === 'live' && runState !== 'paused') || running} onClick={() => void predict(pick)}>
           Predict and download .npy
         </button>
         {running ? (

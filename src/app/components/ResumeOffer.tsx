@@ -1,29 +1,31 @@
-/** After a reload or a crashed tab: offers to resume the run the worker saved in browser storage. */
-import { discardSavedRun, resumeSavedRun } from '../store/commands.ts';
-import { dismissResumeOffer, useStudio } from '../store/studioStore.ts';
+/**
+ * After a reload or a crashed tab: offers to resume exactly the run that was training, named with
+ * its step, time and data (its configuration is already in the form). It sits at the top of the
+ * page, above the panels, so it is seen without scrolling.
+ */
+import { continueRun, deleteRun } from '../store/commands.ts';
+import { dismissResumeOffer, runActive, useStudio } from '../store/studioStore.ts';
+import { runDataText, runStepsText, runTimeText } from '../runText.ts';
 
 export function ResumeOffer() {
-  const saved = useStudio((s) => s.savedRun);
-  const error = useStudio((s) => s.savedRunError);
+  const offer = useStudio((s) => s.resumeOffer);
   const dismissed = useStudio((s) => s.resumeOfferDismissed);
-  const runState = useStudio((s) => s.runState);
-  if (dismissed || runState === 'running' || runState === 'paused') return null;
-  if (error) return <UnreadableRun error={error} />;
-  if (!saved) return null;
-  const when = new Date(saved.savedAt).toLocaleString();
+  const active = useStudio((s) => runActive(s.runState));
+  const continuing = useStudio((s) => s.tasks.resume?.state === 'running');
+  if (!offer || dismissed || active) return null;
+  const { run } = offer;
   return (
-    <section className="resume-offer" aria-labelledby="resume-offer-title" data-testid="resume-offer">
-      <h2 id="resume-offer-title">Resume previous run?</h2>
+    <section className="resume-offer" aria-labelledby="resume-offer-title" data-testid="resume-offer" data-run-id={run.id}>
+      <h2 id="resume-offer-title">Resume run “{run.name}”?</h2>
       <p>
-        A run was saved {when}: epoch {saved.epoch + 1} of {saved.epochs}, critic step {saved.criticStep}, generator step{' '}
-        {saved.generatorStep}.{' '}
-        {saved.dataStored
+        It was interrupted at {runStepsText(run)} ({runTimeText(run)}), training on {runDataText(run)}; its configuration is in the form.{' '}
+        {offer.dataStored
           ? 'Its dataset was kept in browser storage, so it can continue right away.'
-          : `It needs its dataset again: add ${saved.files.join(', ')} first.`}
+          : `It needs its dataset again: add ${offer.files.join(', ')} first.`}
       </p>
       <div className="buttons">
-        <button type="button" className="primary" onClick={() => void resumeSavedRun()}>
-          Resume previous run
+        <button type="button" className="primary" disabled={continuing} onClick={() => void continueRun(run.id)}>
+          Resume run
         </button>
         <button type="button" onClick={() => dismissResumeOffer()}>
           Not now
@@ -31,28 +33,10 @@ export function ResumeOffer() {
         <button
           type="button"
           onClick={() => {
-            if (confirm('Delete the saved run from browser storage?')) void discardSavedRun();
+            if (confirm(`Delete run “${run.name}” from browser storage? Its checkpoint and curves are lost.`)) void deleteRun(run.id);
           }}
         >
-          Discard saved run
-        </button>
-      </div>
-    </section>
-  );
-}
-
-/** A saved run that cannot be read: says why, and offers to discard it (or leave it for later). */
-function UnreadableRun({ error }: { error: string }) {
-  return (
-    <section className="resume-offer" role="alert" aria-labelledby="resume-offer-title" data-testid="resume-offer-error">
-      <h2 id="resume-offer-title">The saved run could not be read</h2>
-      <p>{error.charAt(0).toUpperCase() + error.slice(1)}.</p>
-      <div className="buttons">
-        <button type="button" onClick={() => void discardSavedRun()}>
-          Discard
-        </button>
-        <button type="button" onClick={() => dismissResumeOffer()}>
-          Not now
+          Delete this run
         </button>
       </div>
     </section>

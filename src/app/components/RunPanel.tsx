@@ -1,22 +1,15 @@
 /**
- * Run controls: Train, Pause, Resume, Stop, Evaluate; the progress bar (epoch, iteration,
- * samples/s, time left) and the run's state in words.
+ * Run controls: Train (a new run); after Stop or Finish, Continue this run (to more epochs) and New
+ * run; Pause ("Pausing…" at once, paused at the next batch), Resume, Stop, Evaluate; the progress
+ * bar (epoch, iteration, samples/s, time left) and the run's state in words.
  */
 import { useEffect, useState } from 'react';
 import { batchFitText } from '../batchFitText.ts';
-import { checkBatch, evaluate, pause, resume, stop, train } from '../store/commands.ts';
-import { useStudio } from '../store/studioStore.ts';
+import { checkBatch, continueRun, evaluate, pause, resume, stop, train } from '../store/commands.ts';
+import { runActive, useStudio } from '../store/studioStore.ts';
 import { progressFraction, progressText } from '../progressText.ts';
+import { STATE_TEXT } from '../runText.ts';
 import { TrainHold } from './TrainHold.tsx';
-
-const STATE_TEXT = {
-  idle: 'Not started',
-  running: 'Training',
-  paused: 'Paused',
-  stopped: 'Stopped',
-  finished: 'Finished',
-  failed: 'Failed',
-} as const;
 
 export function RunPanel() {
   const runState = useStudio((s) => s.runState);
@@ -25,9 +18,11 @@ export function RunPanel() {
   const ready = useStudio((s) => s.data?.ready ?? false);
   const hasValidation = useStudio((s) => s.data?.splits.some((x) => x.role === 'validation' && x.labelled && x.samples > 0) ?? false);
   const configValid = useStudio((s) => Object.keys(s.configErrors).length === 0);
-  const weightsSource = useStudio((s) => s.weightsSource);
+  const weights = useStudio((s) => s.weights);
   const evalTask = useStudio((s) => s.tasks.evaluate);
+  const continuing = useStudio((s) => s.tasks.resume?.state === 'running');
   const backendReady = useStudio((s) => s.backend !== null);
+  const shown = useStudio((s) => s.runs.find((r) => r.id === s.shownRunId) ?? null);
   const [physicsSamples, setPhysicsSamples] = useState(2);
   const backendName = useStudio((s) => s.backend?.name ?? null);
   const config = useStudio((s) => s.config);
@@ -43,33 +38,44 @@ export function RunPanel() {
       ? `lower the batch: ${batchFitText(batchCheck.fit)}`
       : null;
 
-  const active = runState === 'running' || runState === 'paused';
+  const active = runActive(runState);
   const evaluating = evalTask?.state === 'running';
   const fraction = progress ? progressFraction(progress) : 0;
   const text = progress ? progressText(progress) : runState === 'idle' ? 'No run yet' : STATE_TEXT[runState];
   const trainBlocked = !backendReady ? 'the engine is starting' : !ready ? 'add a training and a validation list first' : !configValid ? 'fix the configuration first' : tooLarge;
+  // A run shown and not training (stopped, finished, failed, reopened) can be continued, or left for a new one.
+  const continuable = shown !== null && !active && shown.state !== 'created';
+  const liveWeights = weights?.kind === 'live' && runState !== 'paused';
 
   return (
     <section className="panel run-panel" aria-labelledby="run-title">
       <h2 id="run-title">Run</h2>
+      {shown ? (
+        <p className="muted run-name" data-testid="run-name">
+          Run “{shown.name}”
+        </p>
+      ) : null}
       <div className="buttons">
-        <button type="button" className="primary" disabled={active || trainBlocked !== null || evaluating} onClick={() => void train()} title={trainBlocked ?? undefined}>
-          Train
+        {continuable ? (
+          <ContinueRun key={shown.id} runId={shown.id} epochs={shown.state === 'finished' ? shown.config.epochs * 2 : shown.config.epochs} disabled={continuing || evaluating || !backendReady} />
+        ) : null}
+        <button type="button" className={continuable ? undefined : 'primary'} disabled={active || trainBlocked !== null || evaluating || continuing} onClick={() => void train()} title={trainBlocked ?? undefined}>
+          {continuable ? 'New run' : 'Train'}
         </button>
-        <button type="button" disabled={runState !== 'running'} onClick={() => void pause()}>
+        <button type="button" disabled={runState !== 'running' && runState !== 'starting'} onClick={() => void pause()}>
           Pause
         </button>
-        <button type="button" disabled={runState !== 'paused'} onClick={() => void resume()}>
+        <button type="button" disabled={runState !== 'paused' && runState !== 'pausing'} onClick={() => void resume()}>
           Resume
         </button>
-        <button type="button" disabled={!active} onClick={() => void stop()}>
+        <button type="button" disabled={!active || runState === 'stopping' || runState === 'recovering'} onClick={() => void stop()}>
           Stop
         </button>
         <button
           type="button"
-          disabled={runState === 'running' || evaluating || weightsSource === null || !hasValidation}
+          disabled={liveWeights || evaluating || weights === null || !hasValidation}
           onClick={() => void evaluate(physicsSamples)}
-          title={weightsSource === null ? 'train or import weights first' : !hasValidation ? 'add a labelled validation list first' : undefined}
+          title={weights === null ? 'train or import weights first' : liveWeights ? 'pause or stop the run first' : !hasValidation ? 'add a labelled validation list first' : undefined}
         >
           Evaluate
         </button>
@@ -98,6 +104,23 @@ export function RunPanel() {
       </p>
       {evalTask && evalTask.state === 'running' ? <TaskLine label="Evaluating" done={evalTask.done} total={evalTask.total} message={evalTask.message} /> : null}
     </section>
+  );
+}
+
+/** Continue this run: trains the shown run on from its latest checkpoint, to this many epochs in total. */
+function ContinueRun({ runId, epochs: initial, disabled }: { runId: string; epochs: number; disabled: boolean }) {
+  const [epochs, setEpochs] = useState(initial);
+  const valid = Number.isInteger(epochs) && epochs >= 1;
+  return (
+    <>
+      <button type="button" className="primary" disabled={disabled || !valid} onClick={() => void continueRun(runId, epochs)}>
+        Continue this run
+      </button>
+      <label className="inline">
+        to{' '}
+        <input type="number" min={1} step={1} value={Number.isNaN(epochs) ? '' : epochs} aria-label="Epochs in total when continuing" onChange={(e) => setEpochs(e.target.valueAsNumber)} /> epochs
+      </label>
+    </>
   );
 }
 

@@ -4,11 +4,11 @@
  * the choice: train without those samples, or not now.
  */
 import { describeReport } from '../../engine/data/nonFinite.ts';
-import { dismissTrainHold, train } from '../store/commands.ts';
+import { dismissTrainHold, startHeld } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 
 export function TrainHold() {
-  const held = useStudio((s) => s.trainHeld);
+  const held = useStudio((s) => s.trainHeld?.reports ?? null);
   if (!held || held.length === 0) return null;
   const samples = held.reduce((n, r) => n + r.samples.length, 0);
   return (
@@ -27,7 +27,7 @@ export function TrainHold() {
         ))}
       </div>
       <div className="buttons">
-        <button type="button" className="primary" onClick={() => void train(true)}>
+        <button type="button" className="primary" onClick={() => void startHeld()}>
           Skip these samples and train
         </button>
         <button type="button" onClick={dismissTrainHold}>

@@ -8,13 +8,14 @@ import { exportCheckpoint, exportForeign, exportWeights, importWeights } from '.
 import { useStudio } from '../store/studioStore.ts';
 
 export function WeightsPanel() {
-  const weightsSource = useStudio((s) => s.weightsSource);
+  const weights = useStudio((s) => s.weights);
   const runState = useStudio((s) => s.runState);
   const importTask = useStudio((s) => s.tasks.import);
   const importReport = useStudio((s) => s.importReport);
   const message = importTask?.state === 'running' || importTask?.state === 'failed' ? importTask.message : (importReport?.message ?? null);
-  const running = runState === 'running';
-  const none = weightsSource === null;
+  // A live run's weights change with every step: exports wait until it holds.
+  const running = weights?.kind === 'live' && runState !== 'paused';
+  const none = weights === null;
   const importFile = (file: File) => importWeights(file);
 
   return (
@@ -33,7 +34,7 @@ export function WeightsPanel() {
     >
       <h2 id="weights-title">Weights</h2>
       <p className="muted" data-testid="weights-source">
-        {none ? 'No weights yet: train, or import a file.' : `Current weights: ${weightsSource}.`}
+        {none ? 'No weights yet: train, or import a file.' : `Current weights: ${weights.description}.`}
       </p>
       <div className="buttons">
         <button type="button" disabled={none || running} onClick={() => void exportWeights()}>

@@ -96,9 +96,9 @@ export async function checkBatch(config: TrainConfig | null): Promise<void> {
 }
 
 /**
- * Starts training with the form's configuration. When the training files hold NaN or ±Infinity
- * the worker starts nothing and the store holds its reports until the user chooses: train again
- * with `skipNonFinite` (those samples left out), or `dismissTrainHold`.
+ * Starts a new run with the form's configuration (kept runs stay as they are). When the training
+ * files hold NaN or ±Infinity the worker starts nothing and the store holds its reports until the
+ * user chooses: `startHeld` (those samples left out), or `dismissTrainHold`.
  */
 export async function train(skipNonFinite = false): Promise<void> {
   const { config } = useStudio.getState();
@@ -106,13 +106,45 @@ export async function train(skipNonFinite = false): Promise<void> {
   await guarded('Starting training', async () => {
     await remote().setConfig(config);
     const start = await remote().train({ skipNonFinite });
-    if (!start.started) setTrainHeld(start.nonFinite);
+    if (!start.started) setTrainHeld({ reports: start.nonFinite, start: { kind: 'train' } });
   });
+}
+
+/**
+ * Trains a kept run on from its latest checkpoint (the resume offer; Continue this run with
+ * `epochs` in total). Held back like `train` on files with NaN or ±Infinity.
+ */
+export async function continueRun(runId: string, epochs?: number, skipNonFinite = false): Promise<void> {
+  setTrainHeld(null);
+  useStudio.setState({ resumeOfferDismissed: true });
+  await guarded('Continuing the run', async () => {
+    const start = await remote().continueRun(runId, { ...(epochs !== undefined ? { epochs } : {}), ...(skipNonFinite ? { skipNonFinite } : {}) });
+    if (!start.started) setTrainHeld({ reports: start.nonFinite, start: { kind: 'continue', runId, epochs } });
+  });
+}
+
+/** The user chose to leave out the samples holding NaN or ±Infinity: starts what was held back. */
+export function startHeld(): Promise<void> {
+  const held = useStudio.getState().trainHeld;
+  if (!held) return Promise.resolve();
+  return held.start.kind === 'train' ? train(true) : continueRun(held.start.runId, held.start.epochs, true);
 }
 
 /** The user chose not to train on files holding non-finite values. */
 export function dismissTrainHold(): void {
   setTrainHeld(null);
+}
+
+/** Shows a kept run: its curves, its configuration in the form, its latest checkpoint as the weights to evaluate or export. */
+export const openRun = (runId: string) => guarded('Opening the run', () => remote().openRun(runId));
+export const renameRun = (runId: string, name: string) => guarded('Renaming the run', () => remote().renameRun(runId, name));
+/** Deletes a kept run from browser storage (the page asks for confirmation first). */
+export const deleteRun = (runId: string) => guarded('Deleting the run', () => remote().deleteRun(runId));
+
+/** Loads a kept run's curves into the store (`runHistories[runId]`), for comparing runs; resolves once they are there. */
+export async function loadRunHistory(runId: string): Promise<void> {
+  const history = await guarded('Reading the run’s curves', () => remote().runHistory(runId));
+  if (history) useStudio.setState((s) => ({ runHistories: { ...s.runHistories, [runId]: history } }));
 }
 
 export const pause = () => guarded('Pausing', () => remote().pause());
@@ -134,14 +166,20 @@ export async function predict(listPath: string): Promise<void> {
   if (blob) saveBlob(blob, `${listPath.replace(/^.*\//, '').replace(/\.txt$/i, '')}-predicted-velocity.npy`);
 }
 
+/** The generator step the exported weights are at (the source's, else the shown run's latest). */
+function exportStep(): number {
+  const { weights, steps } = useStudio.getState();
+  return weights?.generatorStep ?? steps.generator;
+}
+
 export async function exportWeights(): Promise<void> {
   const blob = await guarded('Exporting weights', () => remote().exportWeights());
-  if (blob) saveBlob(blob, `velocitygan-generator-step${useStudio.getState().generatorStep ?? 0}.safetensors`);
+  if (blob) saveBlob(blob, `velocitygan-generator-step${exportStep()}.safetensors`);
 }
 
 export async function exportCheckpoint(): Promise<void> {
   const blob = await guarded('Exporting the checkpoint', () => remote().exportCheckpoint());
-  if (blob) saveBlob(blob, `velocitygan-checkpoint-step${useStudio.getState().generatorStep ?? 0}.fwickpt`);
+  if (blob) saveBlob(blob, `velocitygan-checkpoint-step${exportStep()}.fwickpt`);
 }
 
 /** Downloads the run in another tool's format (OpenFWI checkpoint.pth, PaddleScience .pdparams, or the hand-over zip). */
@@ -176,5 +214,4 @@ export async function requestShotGather(index: number | null): Promise<void> {
   if (id === gatherRequests) useStudio.setState({ shotGather: gather ?? null });
 }
 
-export const resumeSavedRun = () => guarded('Resuming the saved run', () => remote().resumeSavedRun());
-export const discardSavedRun = () => guarded('Discarding the saved run', () => remote().discardSavedRun());
+

@@ -14,9 +14,22 @@
  */
 import type { ConfigErrors, TrainConfig } from '../../engine/config.ts';
 import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
-import type { CheckpointEvent, ProgressEvent, RunState, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
+import type { CheckpointEvent, ProgressEvent, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
 import type { CriticSeries, GeneratorSeries } from '../../engine/train/lossColumns.ts';
-import type { BackendReport, BatchFit, DataReport, EvaluationReport, ImportReport, SavedRunInfo, ShotGather, TaskEvent } from '../../worker/protocol.ts';
+import type {
+  BackendReport,
+  BatchFit,
+  DataReport,
+  EvaluationReport,
+  ImportReport,
+  ResumeOffer,
+  RunHistory,
+  RunRecord,
+  SessionState,
+  ShotGather,
+  TaskEvent,
+  WeightsInfo,
+} from '../../worker/protocol.ts';
 
 export interface DataSlice {
   data: DataReport | null;
@@ -34,19 +47,37 @@ export interface LogEntry {
   message: string;
 }
 
+/** A failure the user must see now; `runId` is the run it belongs to (null: none). */
+export interface Alert {
+  id: number;
+  message: string;
+  runId: string | null;
+}
+
+/** What Train (or Continue) asked to do when it was held back on files with NaN or ±Infinity, to do again with those samples left out. */
+export type HeldStart = { kind: 'train' } | { kind: 'continue'; runId: string; epochs?: number };
+
 export interface RunSlice {
-  runState: RunState | 'idle';
+  /** The session's state ('pausing' from the moment Pause is pressed, 'paused' once the run holds). */
+  runState: SessionState;
   runMessage: string | null;
   progress: ProgressEvent | null;
   log: LogEntry[];
-  /** Failures the user must see now (role="alert"); dismissed one by one. */
-  alerts: { id: number; message: string }[];
+  /**
+   * Failures the user must see now (role="alert"), dismissed one by one. They belong to a run:
+   * a run that starts (not one that resumes) clears every other run's alerts, and a message
+   * already raised for the shown run (`alertsRaised`) is never raised again.
+   */
+  alerts: Alert[];
+  /** Every alert message raised since the shown run started, dismissed ones included. */
+  alertsRaised: string[];
   tasks: Partial<Record<TaskEvent['task'], TaskEvent>>;
-  /** Where the generator's current weights came from; null before any training or import. */
-  weightsSource: string | null;
+  /** Which weights Evaluate and Export use (the run, a kept checkpoint, an imported file); null before any. */
+  weights: WeightsInfo | null;
   /** Train was held back: the training files hold NaN or ±Infinity and the user has to choose. */
-  trainHeld: NonFiniteReport[] | null;
-  generatorStep: number | null;
+  trainHeld: { reports: NonFiniteReport[]; start: HeldStart } | null;
+  /** The shown run's latest critic and generator steps (from its events). */
+  steps: { critic: number; generator: number };
   /** The last import's outcome (what the file turned out to be); null before any. */
   importReport: ImportReport | null;
   /**
@@ -88,10 +119,25 @@ export interface BackendSlice {
   backendError: string | null;
 }
 
-export interface PersistenceSlice {
-  savedRun: SavedRunInfo | null;
-  /** Why the run saved in browser storage cannot be read (the offer then is to discard it). */
-  savedRunError: string | null;
+/**
+ * Kept runs, as browser storage holds them: the run list, the resume offer, and compare runs.
+ *
+ * - `runs` holds every kept run's record (`RunRecord`, engine/session/runRecord.ts: id, name,
+ *   config, data identity, state, latest checkpoint), newest first. It is kept current by the
+ *   worker's events: created, renamed, checkpointed, continued and deleted runs all arrive.
+ * - `runHistories[id]` is a run's curves (`RunHistory`: critic and generator loss columns and its
+ *   validations), loaded on demand with `loadRunHistory(id)` in commands.ts and kept until the run
+ *   is deleted. The shown run's live curves are `losses`/`validation` (MetricsSlice), not here.
+ * - `shownRunId` is the run the page shows: the one training, or a reopened one.
+ */
+export interface RunsSlice {
+  runs: RunRecord[];
+  /** Kept runs whose record cannot be read, with why (offered for Discard). */
+  unreadableRuns: { id: string; message: string }[];
+  shownRunId: string | null;
+  runHistories: Record<string, RunHistory>;
+  /** The run a reload interrupted, offered for Resume (null when none). */
+  resumeOffer: ResumeOffer | null;
   resumeOfferDismissed: boolean;
   lastCheckpoint: CheckpointEvent | null;
 }
@@ -103,4 +149,4 @@ export type StudioState = DataSlice &
   SnapshotsSlice &
   EvaluationSlice &
   BackendSlice &
-  PersistenceSlice;
+  RunsSlice;

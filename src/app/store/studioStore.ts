@@ -3,11 +3,10 @@
  * with selectors (`useStudio((s) => s.progress)`); only `applyEvents` (worker events) and the
  * small setters below write to it.
  */
-import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
 import { startTransition, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
-import type { StudioEvent } from '../../worker/protocol.ts';
+import type { SessionState, StudioEvent } from '../../worker/protocol.ts';
 import { applyEvents } from './applyEvents.ts';
 import { emptyCritic, emptyGenerator } from '../../engine/train/lossColumns.ts';
 import type { StudioState } from './slices.ts';
@@ -23,10 +22,11 @@ export function initialState(): StudioState {
     progress: null,
     log: [],
     alerts: [],
+    alertsRaised: [],
     tasks: {},
-    weightsSource: null,
+    weights: null,
     trainHeld: null,
-    generatorStep: null,
+    steps: { critic: 0, generator: 0 },
     importReport: null,
     batchCheck: null,
     losses: { critic: emptyCritic(), generator: emptyGenerator(), revision: 0 },
@@ -38,8 +38,11 @@ export function initialState(): StudioState {
     evaluation: null,
     backend: null,
     backendError: null,
-    savedRun: null,
-    savedRunError: null,
+    runs: [],
+    unreadableRuns: [],
+    shownRunId: null,
+    runHistories: {},
+    resumeOffer: null,
     resumeOfferDismissed: false,
     lastCheckpoint: null,
   };
@@ -97,16 +100,24 @@ export function dismissAlert(id: number): void {
 }
 
 export function raiseAlert(message: string): void {
-  receiveEvents([{ type: 'alert', message }]);
+  receiveEvents([{ type: 'alert', message, runId: null }]);
 }
 
 export function dismissResumeOffer(): void {
   useStudio.setState({ resumeOfferDismissed: true });
 }
 
-/** Train held back on files with NaN/±Infinity (their reports), or the hold cleared (null). */
-export function setTrainHeld(reports: NonFiniteReport[] | null): void {
-  useStudio.setState({ trainHeld: reports });
+/** Train (or Continue) held back on files with NaN/±Infinity (their reports, and what to start once the user chooses), or the hold cleared (null). */
+export function setTrainHeld(held: StudioState['trainHeld']): void {
+  useStudio.setState({ trainHeld: held });
+}
+
+/** States in which a run holds the engine (Train, opening or deleting it wait until it stops). */
+const ACTIVE: ReadonlySet<SessionState> = new Set(['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering']);
+
+/** True while a run holds the engine (training, pausing, paused, stopping, recovering). */
+export function runActive(state: SessionState): boolean {
+  return ACTIVE.has(state);
 }
 
 export function setBackendError(message: string): void {

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBatcher } from '../../../src/worker/eventBatcher.ts';
 import type { StudioEvent } from '../../../src/worker/protocol.ts';
 
-const critic = (n: number): StudioEvent => ({ type: 'critic-step', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: n, gp: 0, gpWeighted: 0, elapsed: n });
-const progress = (n: number): StudioEvent => ({ type: 'progress', epoch: 0, epochs: 1, iteration: n, iterationsPerEpoch: 10, samplesPerSecond: 1, secondsLeft: null, elapsed: n });
+const critic = (n: number): StudioEvent => ({ type: 'critic-step', runId: 'r', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: n, gp: 0, gpWeighted: 0, elapsed: n });
+const progress = (n: number): StudioEvent => ({ type: 'progress', runId: 'r', epoch: 0, epochs: 1, iteration: n, iterationsPerEpoch: 10, samplesPerSecond: 1, secondsLeft: null, elapsed: n });
 
 describe('EventBatcher', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -35,9 +35,9 @@ describe('EventBatcher', () => {
     const batches: StudioEvent[][] = [];
     const b = new EventBatcher((e) => batches.push(e), 250);
     b.push(critic(1));
-    b.push({ type: 'state', state: 'paused' });
+    b.push({ type: 'session-state', state: 'paused', runId: 'r' });
     expect(batches).toHaveLength(1);
-    expect(batches[0].map((e) => e.type)).toEqual(['critic-step', 'state']);
+    expect(batches[0].map((e) => e.type)).toEqual(['critic-step', 'session-state']);
     vi.advanceTimersByTime(1000);
     expect(batches).toHaveLength(1);
   });
@@ -47,7 +47,7 @@ describe('EventBatcher', () => {
     const b = new EventBatcher((_, t) => sent.push(t), 250);
     const predicted = new Float32Array(4);
     const truth = new Float32Array(4);
-    b.push({ type: 'snapshot', epoch: 0, generatorStep: 1, indices: [0], height: 2, width: 2, predicted, truth });
+    b.push({ type: 'snapshot', runId: 'r', epoch: 0, generatorStep: 1, indices: [0], height: 2, width: 2, predicted, truth });
     b.send();
     expect(sent[0]).toEqual([predicted.buffer, truth.buffer]);
   });
