@@ -5,7 +5,7 @@
  * as `fwi eval`, so the studio and the CLI give the same numbers for the same weights and data.
  */
 import type { TrainConfig } from '../engine/config.ts';
-import { Evaluator } from '../engine/eval/evaluator.ts';
+import type { Evaluator } from '../engine/eval/evaluator.ts';
 import { openDataset, type Dataset } from '../engine/data/dataset.ts';
 import { bytesSource, memorySink } from '../engine/io/byteSource.ts';
 import { encodeNpy, openNpy } from '../engine/io/npy.ts';
@@ -24,11 +24,6 @@ export function checkGeneratorWeights(tensors: Map<string, SafeTensor>, file?: s
     net.dispose();
   }
   return widths;
-}
-
-/** An evaluator holding only these generator weights (at their own widths), for evaluation and inference. */
-export function generatorTrainer(tensors: Map<string, SafeTensor>, config: TrainConfig): Evaluator {
-  return Evaluator.fromWeights(tensors, config);
 }
 
 /** The weights as a `.safetensors` file loadable into OpenFWI's InversionNet: float32, num_batches_tracked int64. */
