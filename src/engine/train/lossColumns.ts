@@ -67,11 +67,14 @@ export function historyOfMetrics(events: readonly { type: string }[]): LossHisto
   const h: LossHistory = { critic: emptyCritic(), generator: emptyGenerator(), validation: [] };
   let criticStep = 0;
   for (const e of events) {
+    // A history kept before steps carried their time reads it as not recorded.
     if (e.type === 'critic-step') {
-      appendCriticStep(h.critic, e as CriticStepEvent);
-      criticStep = (e as CriticStepEvent).criticStep;
+      const c = e as CriticStepEvent;
+      appendCriticStep(h.critic, { ...c, elapsed: c.elapsed ?? NaN });
+      criticStep = c.criticStep;
     } else if (e.type === 'generator-step') {
-      appendGeneratorStep(h.generator, e as GeneratorStepEvent, criticStep);
+      const g = e as GeneratorStepEvent;
+      appendGeneratorStep(h.generator, { ...g, elapsed: g.elapsed ?? NaN }, criticStep);
     } else if (e.type === 'validation') {
       const v = e as ValidationEvent;
       h.validation = [...h.validation.filter((x) => x.generatorStep !== v.generatorStep), v];

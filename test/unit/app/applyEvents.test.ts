@@ -4,6 +4,7 @@ import { initialState } from '../../../src/app/store/studioStore.ts';
 import type { StudioState } from '../../../src/app/store/slices.ts';
 import type { RunRecord, StudioEvent } from '../../../src/worker/protocol.ts';
 import { defaultConfig } from '../../../src/engine/config.ts';
+import { emptyCritic, emptyGenerator } from '../../../src/engine/train/lossColumns.ts';
 import { RUN_RECORD_FORMAT, RUN_RECORD_VERSION } from '../../../src/engine/session/runRecord.ts';
 
 const critic = (n: number, runId = 'r'): StudioEvent => ({ type: 'critic-step', runId, epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: 2 * n, gp: 0.5, gpWeighted: 5, elapsed: n / 2 });
@@ -86,7 +87,7 @@ describe('applyEvents', () => {
 
   it('a reopened run shows its history in place of the previous run’s curves, maps and evaluation', () => {
     let s = fold(showing(), [critic(1), { type: 'snapshot', runId: 'r', epoch: 0, generatorStep: 1, indices: [0], height: 1, width: 1, predicted: new Float32Array(1), truth: null }]);
-    const history = { critic: { step: [1, 2], epoch: [0, 0], loss: [5, 4], wasserstein: [1, 2], gp: [0, 0], gpWeighted: [0, 0] }, generator: { step: [1], criticStep: [2], epoch: [0], loss: [3], l1: [0.3], l2: [0.1], adv: [0] }, validation: [] };
+    const history = { critic: { step: [1, 2], epoch: [0, 0], loss: [5, 4], wasserstein: [1, 2], gp: [0, 0], gpWeighted: [0, 0], elapsed: [1, 2] }, generator: { step: [1], criticStep: [2], epoch: [0], loss: [3], l1: [0.3], l2: [0.1], adv: [0], elapsed: [2] }, validation: [] };
     s = fold(s, [{ type: 'history', runId: 'old', history }, { type: 'run-shown', runId: 'old' }]);
     expect(s.shownRunId).toBe('old');
     expect(s.losses.critic.loss).toEqual([5, 4]);
@@ -99,7 +100,7 @@ describe('applyEvents', () => {
     let s = fold(initialState(), [{ type: 'runs', runs: [record('b', 'second'), record('a', 'first', 'stopped')], unreadable: [{ id: 'x', message: 'not valid JSON' }] }]);
     s = fold(s, [{ type: 'run-record', run: record('c', 'third') }, { type: 'run-record', run: record('a', 'renamed', 'stopped') }]);
     expect(s.runs.map((r) => `${r.id} ${r.name}`)).toEqual(['c third', 'b second', 'a renamed']);
-    s = { ...s, runHistories: { b: { critic: { step: [], epoch: [], loss: [], wasserstein: [], gp: [], gpWeighted: [] }, generator: { step: [], criticStep: [], epoch: [], loss: [], l1: [], l2: [], adv: [] }, validation: [] } } };
+    s = { ...s, runHistories: { b: { critic: emptyCritic(), generator: emptyGenerator(), validation: [] } } };
     s = fold(s, [{ type: 'resume-offer', offer: { run: record('b', 'second'), files: ['data1.npy'], lists: [], dataStored: true } }]);
     s = fold(s, [{ type: 'run-deleted', id: 'b' }, { type: 'run-deleted', id: 'x' }]);
     expect(s.runs.map((r) => r.id)).toEqual(['c', 'a']);

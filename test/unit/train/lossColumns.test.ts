@@ -27,6 +27,7 @@ describe('loss columns', () => {
       { type: 'config' },
       critic(1),
       critic(2),
+      // Kept before steps carried their time: read as not recorded.
       { type: 'generator-step' as const, epoch: 0, iteration: 1, generatorStep: 1, loss: 7, l1: 0.07, l2: 0.01, adv: -0.3 },
       { type: 'checkpoint', epoch: 1, criticStep: 2, generatorStep: 1, reason: 'interval' },
       validation(1, 0.5),
@@ -37,7 +38,8 @@ describe('loss columns', () => {
     const h = historyOfMetrics(events);
     expect(h.critic.step).toEqual([1, 2, 3]);
     expect(h.critic.wasserstein).toEqual([0.1, 0.2, 0.3]);
-    expect(h.generator).toEqual({ step: [1], criticStep: [2], epoch: [0], loss: [7], l1: [0.07], l2: [0.01], adv: [-0.3] });
+    expect(h.critic.elapsed).toEqual([0.5, 1, 1.5]);
+    expect(h.generator).toEqual({ step: [1], criticStep: [2], epoch: [0], loss: [7], l1: [0.07], l2: [0.01], adv: [-0.3], elapsed: [NaN] });
     expect(h.validation.map((v) => v.mae)).toEqual([0.25]);
     expect(historyOfMetrics([])).toEqual({ critic: emptyCritic(), generator: emptyGenerator(), validation: [] });
   });
