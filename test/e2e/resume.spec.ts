@@ -1,7 +1,8 @@
 /**
  * Never lose a run: the worker saves checkpoints to browser storage while training; a reload in
- * the middle of a run offers to resume it, and the resumed run continues from the saved step with
- * its curves intact (the dataset was kept in browser storage, so nothing has to be dropped again).
+ * the middle of a run offers to resume exactly that run (by name, with its step), and the resumed
+ * run continues from the saved step with its curves intact (the dataset was kept in browser
+ * storage, so nothing has to be dropped again).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,12 +30,13 @@ test('a reload mid-run offers to resume, and the run continues from its step', a
   await page.reload();
   const offer = page.getByTestId('resume-offer');
   await expect(offer).toBeVisible({ timeout: 60_000 });
-  await expect(offer).toContainText('Resume previous run?');
+  await expect(offer.getByRole('heading')).toHaveText(/^Resume run “.+”\?$/);
   const saved = Number((await offer.textContent())!.match(/critic step (\d+)/)![1]);
   expect(saved).toBeGreaterThanOrEqual(1);
   await snap(page, info, '1-resume-offer');
 
-  await page.getByRole('button', { name: 'Resume previous run' }).click();
+  await offer.getByRole('button', { name: 'Resume run' }).click();
+  await expect(offer).toHaveCount(0);
   await expect(page.getByRole('log')).toContainText(`Run resumed at critic step ${saved}`, { timeout: 60_000 });
   // The curve shows the saved steps at once, then grows past them, without a gap or a restart.
   const loss = page.getByTestId('loss-panel');
