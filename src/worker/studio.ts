@@ -412,6 +412,10 @@ export class Studio implements StudioApi {
     this.emit({ type: 'config-changed', config: record.config, reason: 'open' });
     const c = record.latest!;
     this.steps = { critic: c.criticStep, generator: c.generatorStep };
+    // Its maps: the checkpoint's predictions of the validation samples a run shows, where validation data is loaded.
+    const val = await this.data.openSplit('validation');
+    const maps = val ? await this.runs.snapshot(val).finally(() => val.close()) : null;
+    if (maps) this.emit({ ...maps, runId: id });
   }
 
   async renameRun(id: string, name: string): Promise<void> {

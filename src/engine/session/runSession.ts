@@ -49,8 +49,8 @@ import type { Dataset } from '../data/dataset.ts';
 import { errorMessage, FwiError } from '../errors.ts';
 import { Evaluator, type Evaluation } from '../eval/evaluator.ts';
 import type { Checkpoint, CheckpointSink, TensorMap } from '../train/checkpoint.ts';
-import type { RunState, StateEvent, TrainerEvent } from '../train/events.ts';
-import { Trainer, type ResumeOverrides } from '../train/trainer.ts';
+import type { RunState, SnapshotEvent, StateEvent, TrainerEvent } from '../train/events.ts';
+import { snapshotIndices, Trainer, type ResumeOverrides } from '../train/trainer.ts';
 import { metricsUpTo, type CheckpointStore, type MetricEvent, type RunListing } from './checkpointStore.ts';
 import {
   checkpointInfo,
@@ -371,6 +371,26 @@ export class RunSession {
   async evaluator(): Promise<Evaluator> {
     const { tensors, config, weights } = await this.generatorWeights();
     return Evaluator.fromWeights(tensors, config, weights.name);
+  }
+
+  /**
+   * The source's velocity maps of the validation samples a run's snapshots show (a reopened run's
+   * maps), as the trainer's snapshot event; null when `val` has no labels.
+   */
+  async snapshot(val: Dataset): Promise<SnapshotEvent | null> {
+    if (!val.hasLabels || val.length === 0) return null;
+    const indices = snapshotIndices(val.length);
+    const evaluator = await this.evaluator();
+    try {
+      const samples = await val.read(indices);
+      const predicted = await evaluator.predictVelocity(val, samples.seismic, indices.length);
+      const s = this.source;
+      const epoch = s?.kind === 'checkpoint' ? s.info.epoch : s?.kind === 'imported-checkpoint' ? s.checkpoint.meta.position.epoch : 0;
+      const [, height, width] = val.velocityShape!;
+      return { type: 'snapshot', epoch, generatorStep: this.weights?.generatorStep ?? 0, indices, height, width, predicted, truth: samples.velocity };
+    } finally {
+      evaluator.dispose();
+    }
   }
 
   /** Evaluates the source's generator on a labelled dataset. */

@@ -78,6 +78,12 @@ export interface TrainerOptions {
 }
 
 /** Settings a resumed run may change without breaking exact continuation. */
+/** The validation samples a run's snapshots show by default: up to four, evenly spaced. */
+export function snapshotIndices(samples: number): number[] {
+  const n = Math.min(4, samples);
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.floor((i * samples) / n)))];
+}
+
 export type ResumeOverrides = Partial<Pick<TrainConfig, 'epochs' | 'valEvery' | 'snapshotEvery' | 'checkpointMinutes'>>;
 
 /** The seed of the gradient-penalty α stream, from the run's seed. */
@@ -154,7 +160,7 @@ export class Trainer {
     this.fresh = opts.saveAtStart === true;
     this.rng = createRng(mixSeed(opts.config.seed, ALPHA_STREAM));
     const n = opts.val?.hasLabels ? opts.val.length : 0;
-    this.snapshotIndices = opts.snapshotIndices ?? [...new Set(Array.from({ length: Math.min(4, n) }, (_, i) => Math.floor((i * n) / Math.min(4, n))))];
+    this.snapshotIndices = opts.snapshotIndices ?? snapshotIndices(n);
   }
 
   /** A trainer that continues the checkpointed run exactly (same batches, α draws and optimiser state). */

@@ -417,6 +417,23 @@ describe('RunSession host signals', () => {
     expect(kept).toEqual(reference.slice(0, 3));
   }, 120_000);
 
+  it('a reopened run shows the maps its last snapshot showed, from its final checkpoint, value for value', async () => {
+    const h = harness();
+    await h.session.start({ config: tinyConfig({ epochs: 1, snapshotEvery: 1 }), data: { train, val } });
+    expect(await h.session.finished()).toBe('finished');
+    const last = h.events.filter((e) => e.type === 'snapshot').at(-1);
+    const r = harness(h.store.copy(), ['never']);
+    await r.session.openRun('run-a');
+    const maps = await r.session.snapshot(val);
+    expect(last?.type === 'snapshot' && maps).toBeTruthy();
+    if (last?.type !== 'snapshot' || !maps) return;
+    expect(maps.indices).toEqual([0, 1, 2]);
+    expect(maps.indices).toEqual(last.indices);
+    expect(maps.generatorStep).toBe(last.generatorStep);
+    expect(sameBytes(maps.predicted, last.predicted)).toBe(true);
+    expect(sameBytes(maps.truth!, last.truth!)).toBe(true);
+  }, 120_000);
+
   it('a device lost for lack of memory fails the run with what to change, on the last good checkpoint, without retrying', async () => {
     const h = harness();
     h.on((e) => {
