@@ -4,11 +4,8 @@
  * driver reset would; the studio must say so in an alert, start WebGPU again, continue from the
  * checkpoint's step (the curve neither restarts at 0 nor repeats a step) and finish the run.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
-import { recordForeignRequests, snap, writeTinyDataset } from './harness.ts';
+import { openStudioWith, recordForeignRequests, snap, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('a lost GPU device is reported and the run resumes from its last checkpoint', async ({ page, baseURL }, info) => {
   const t0 = Date.now();
@@ -19,18 +16,12 @@ test('a lost GPU device is reported and the run resumes from its last checkpoint
   // no snapshots, validation only at the end, to keep SwiftShader's work small.
   const epochs = 1;
   const totalSteps = epochs * (data.trainSamples / 2);
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
 
   // The hook exists only on request.
   await page.goto('/');
   expect(await page.evaluate(() => 'velocitygan' in window)).toBe(false);
-  await page.goto('/?diagnostics=1');
+  await openStudioWith(page, data, tinyRunConfig({ epochs, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 }), '/?diagnostics=1');
   const backend = page.getByTestId('backend');
-  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const log = page.getByRole('log');
   await expect(log).toContainText(/Checkpoint saved \(interval\) at critic step [1-9]/, { timeout: 120_000 });
@@ -77,13 +68,7 @@ test('a lost GPU device is reported and the run resumes from its last checkpoint
 test('a device lost while the run is paused comes back paused, and Resume finishes the run', async ({ page }) => {
   const data = writeTinyDataset(8, 2);
   // Four critic steps, a checkpoint after every batch; the pause lands after one of the first steps.
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 1, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  await page.goto('/?diagnostics=1');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await openStudioWith(page, data, tinyRunConfig({ epochs: 1, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 }), '/?diagnostics=1');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const log = page.getByRole('log');
   const status = page.getByTestId('run-status');

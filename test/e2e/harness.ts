@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import { applyWidthPreset, defaultConfig, type TrainConfig } from '../../src/engine/config.ts';
 import { encodeNpy } from '../../src/engine/io/npy.ts';
 
 export interface LongTask {
@@ -182,4 +183,22 @@ export function writeTinyDataset(trainSamples = 4, valSamples = 2, plant?: (seis
   writeFileSync(join(dir, 'train.txt'), 'data1.npy\tmodel1.npy\n');
   writeFileSync(join(dir, 'val.txt'), 'data2.npy\tmodel2.npy\n');
   return { dir, files: ['data1.npy', 'model1.npy', 'data2.npy', 'model2.npy', 'train.txt', 'val.txt'].map((f) => join(dir, f)), trainSamples, valSamples };
+}
+
+/** A configuration for the browser tests: tiny widths, batch 2, then `over`. */
+export function tinyRunConfig(over: Partial<TrainConfig> = {}): TrainConfig {
+  return { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, ...over };
+}
+
+/**
+ * Opens the studio at `path`, waits for WebGPU, and gives it the dataset's files and `config`
+ * (written beside the data and imported as a configuration file, as a user would).
+ */
+export async function openStudioWith(page: Page, data: TinyDataset, config: TrainConfig, path = '/'): Promise<void> {
+  const configPath = join(data.dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  await page.goto(path);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByLabel('Dataset files').setInputFiles(data.files);
+  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
 }

@@ -5,23 +5,16 @@
  * the checkpoint whose weights are in use; the exported generator's running statistics are finite
  * and equal, value for value, to that checkpoint's.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
 import { parseSafetensors, toFloat32 } from '../../src/engine/io/safetensors.ts';
-import { writeTinyDataset } from './harness.ts';
+import { openStudioWith, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('a NaN mid-run: Export gives the last good checkpoint’s running statistics, finite', async ({ page }) => {
   const data = writeTinyDataset(4, 2);
   // Batches in file order; a checkpoint after every batch (0.001 min), so critic step 1's is the last good one.
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 1, shuffle: false, lrCritic: 1e30, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await openStudioWith(page, data, tinyRunConfig({ epochs: 1, shuffle: false, lrCritic: 1e30, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 }));
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
   const status = page.getByTestId('run-status');

@@ -4,11 +4,8 @@
  * --scan` names them); Train asks before training on them, and "Skip these samples and train"
  * starts the run, which names the skipped samples in the run log as it leaves them out.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
-import { writeTinyDataset } from './harness.ts';
+import { openStudioWith, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('files with NaN/Inf are marked with file, sample and position, and Train asks before skipping those samples', async ({ page }) => {
   test.setTimeout(300_000);
@@ -19,14 +16,7 @@ test('files with NaN/Inf are marked with file, sample and position, and Train as
   });
   // Seed 0 orders the 4 samples 0, 2, 1, 3: batch [0, 2] loses sample 0, [2, 1] then loses
   // sample 1, and the epoch is the one batch [2, 3].
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 1, snapshotEvery: 1000 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await openStudioWith(page, data, tinyRunConfig({ epochs: 1, snapshotEvery: 1000 }));
 
   const seismicRow = page.getByRole('row').filter({ hasText: 'data1.npy' });
   const velocityRow = page.getByRole('row').filter({ hasText: 'model1.npy' });

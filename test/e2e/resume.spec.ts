@@ -4,24 +4,14 @@
  * run continues from the saved step with its curves intact (the dataset was kept in browser
  * storage, so nothing has to be dropped again).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
-import { recordForeignRequests, snap, writeTinyDataset } from './harness.ts';
+import { openStudioWith, recordForeignRequests, snap, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('a reload mid-run offers to resume, and the run continues from its step', async ({ page, baseURL }, info) => {
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
   const data = writeTinyDataset(4, 2);
   // A checkpoint after every batch (0.001 min); no snapshots or validation before the end, to keep it short.
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 3, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await openStudioWith(page, data, tinyRunConfig({ epochs: 3, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 }));
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('log')).toContainText(/Checkpoint saved \(interval\) at critic step [1-9]/, { timeout: 240_000 });
   const before = Number(await page.getByTestId('loss-panel').getAttribute('data-last-step'));

@@ -4,21 +4,11 @@
  * (by name) with its configuration back in the form, and Delete asks first. No step is trained
  * here that the test does not need: each run is paused before its first batch.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
-import { writeTinyDataset } from './harness.ts';
+import { openStudioWith, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('New run after Stop keeps the old run listed; a reload offers the run it names, with its configuration', async ({ page }) => {
-  const data = writeTinyDataset(4, 2);
-  const config = { ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 3, seed: 31, snapshotEvery: 100, valEvery: 100 };
-  const configPath = join(data.dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  await page.getByLabel('Dataset files').setInputFiles(data.files);
-  await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
+  await openStudioWith(page, writeTinyDataset(4, 2), tinyRunConfig({ epochs: 3, seed: 31, snapshotEvery: 100, valEvery: 100 }));
   const status = page.getByTestId('run-status');
   const list = page.getByTestId('run-list');
 
