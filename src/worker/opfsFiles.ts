@@ -22,7 +22,8 @@ type Listable = FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, 
 const isNotFound = (e: unknown) => (e as { name?: string } | null)?.name === 'NotFoundError';
 const isTypeMismatch = (e: unknown) => (e as { name?: string } | null)?.name === 'TypeMismatchError';
 
-function failure(e: unknown, action: string, where: string, bytes?: number): FwiError {
+/** What browser storage refused, as a FwiError naming `where`: a full quota ('storage-full'), a denied permission, a file in use, or the browser's own message. */
+export function opfsFailure(e: unknown, action: string, where: string, bytes?: number): FwiError {
   const name = (e as { name?: string } | null)?.name;
   if (name === 'QuotaExceededError') {
     const need = bytes === undefined ? '' : ` (this write needed ${bytes.toLocaleString('en-US')} bytes)`;
@@ -41,7 +42,7 @@ export async function opfsFolder(name: string): Promise<FileSystemDirectoryHandl
   try {
     return await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
   } catch (e) {
-    throw failure(e, 'open the folder', `browser storage: ${name}`);
+    throw opfsFailure(e, 'open the folder', `browser storage: ${name}`);
   }
 }
 
@@ -84,7 +85,7 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
     try {
       w = await (await dir.getFileHandle(name, { create: true })).createWritable({ keepExistingData: keepExisting });
     } catch (e) {
-      throw failure(e, 'open for writing', where(p));
+      throw opfsFailure(e, 'open for writing', where(p));
     }
     try {
       if (keepExisting) await w.seek((await (await dir.getFileHandle(name)).getFile()).size);
@@ -93,7 +94,7 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
     } catch (e) {
       // Abandoned whole: the file keeps what it had. The abort's own failure adds nothing to the write's.
       await w.abort().catch(() => undefined);
-      throw failure(e, keepExisting ? 'append to' : 'write', where(p), data instanceof Blob ? data.size : data.byteLength);
+      throw opfsFailure(e, keepExisting ? 'append to' : 'write', where(p), data instanceof Blob ? data.size : data.byteLength);
     }
   }
 
@@ -112,18 +113,18 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
         return handle ? new Uint8Array(await (await handle.getFile()).arrayBuffer()) : null;
       } catch (e) {
         if (isNotFound(e)) return null; // removed between finding and reading it
-        throw failure(e, 'read', where(p));
+        throw opfsFailure(e, 'read', where(p));
       }
     },
     async write(p, bytes) {
       const { dir, name } = await parentOf(p, true).catch((e: unknown) => {
-        throw failure(e, 'create the folder of', where(p));
+        throw opfsFailure(e, 'create the folder of', where(p));
       });
       await writeTo(dir!, name, bytes, false, p);
     },
     async append(p, bytes) {
       const { dir, name } = await parentOf(p, true).catch((e: unknown) => {
-        throw failure(e, 'create the folder of', where(p));
+        throw opfsFailure(e, 'create the folder of', where(p));
       });
       await writeTo(dir!, name, bytes, true, p);
     },
@@ -132,7 +133,7 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
         const { dir, name } = await parentOf(p, false);
         await dir?.removeEntry(name, { recursive: true });
       } catch (e) {
-        if (!isNotFound(e)) throw failure(e, 'remove', where(p));
+        if (!isNotFound(e)) throw opfsFailure(e, 'remove', where(p));
       }
     },
     async list(p): Promise<RunFileEntry[]> {
@@ -147,7 +148,7 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
         return out;
       } catch (e) {
         if (isNotFound(e)) return [];
-        throw failure(e, 'list', where(p));
+        throw opfsFailure(e, 'list', where(p));
       }
     },
     async rename(from, to) {
@@ -181,7 +182,7 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
         await copyFolder(handle as FileSystemDirectoryHandle, await target.dir!.getDirectoryHandle(target.name, { create: true }), to);
         await source.dir.removeEntry(source.name, { recursive: true });
       } catch (e) {
-        throw e instanceof FwiError ? e : failure(e, `rename to ${to}`, where(from));
+        throw e instanceof FwiError ? e : opfsFailure(e, `rename to ${to}`, where(from));
       }
     },
   };
