@@ -23,10 +23,11 @@ import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
 import type { CheckpointStore } from '../engine/session/checkpointStore.ts';
 import { dataIdentity, describeCheckpoint, isUnfinished, type RunRecord } from '../engine/session/runRecord.ts';
-import { RunSession, type SessionEvent } from '../engine/session/runSession.ts';
+import { RunSession, type DeviceLossInfo, type SessionEvent } from '../engine/session/runSession.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint } from '../engine/train/checkpoint.ts';
 import { handOverBundle } from '../engine/train/handOver.ts';
 import { historyOfMetrics } from '../engine/train/lossColumns.ts';
+import type { GpuHandle } from '../engine/train/backend.ts';
 import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory, type MemoryShape } from '../engine/train/memoryBudget.ts';
 import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
 import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
@@ -103,7 +104,7 @@ export class Studio implements StudioApi {
       this.storage = this.memoryStorage();
       this.alert(`Runs cannot be kept in browser storage (${errorMessage(e)}): they are kept until this tab closes. Use Download checkpoint to keep one.`, null);
     }
-    this.session = new RunSession({ store: this.storage.runs, onEvent: (e) => this.onSessionEvent(e), restartBackend: () => this.restartEngine() });
+    this.session = new RunSession({ store: this.storage.runs, onEvent: (e) => this.onSessionEvent(e), restartBackend: () => this.restartEngine(), deviceLoss: () => this.deviceLoss() });
     this.watchDevice();
     void this.announceRuns(true);
     return this.backend;
@@ -223,9 +224,35 @@ export class Studio implements StudioApi {
     const device = gpu.device;
     void device.lost.then((info) => {
       if (currentGpu()?.device !== device) return; // a device the engine already replaced
-      const memory = this.runShape ? lostDeviceOutOfMemory(info.message, gpu, this.runShape.shape, this.runShape.batch) : null;
-      void this.runs.deviceLost({ reason: String(info.reason), message: info.message, ...(memory ? { outOfMemory: memory.message } : {}) });
+      void this.runs.deviceLost(this.lossInfo(info, gpu));
     });
+  }
+
+  private lossInfo(info: GPUDeviceLostInfo, gpu: GpuHandle): DeviceLossInfo {
+    const memory = this.runShape ? lostDeviceOutOfMemory(info.message, gpu, this.runShape.shape, this.runShape.batch) : null;
+    return { reason: String(info.reason), message: info.message, ...(memory ? { outOfMemory: memory.message } : {}) };
+  }
+
+  /**
+   * The session's question when a run fails: is the WebGPU device lost? Asked of the device itself:
+   * mapping a new buffer succeeds on a live device and is refused on a lost one, whose `lost`
+   * promise then gives the reason (a read on a destroyed device fails before that promise settles).
+   */
+  private async deviceLoss(): Promise<DeviceLossInfo | null> {
+    const gpu = currentGpu();
+    if (!gpu) return null;
+    let alive: boolean;
+    try {
+      const probe = gpu.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ });
+      alive = await probe.mapAsync(GPUMapMode.READ).then(
+        () => true,
+        () => false,
+      );
+      probe.destroy();
+    } catch {
+      alive = false; // the device refuses even to make a buffer
+    }
+    return alive ? null : this.lossInfo(await gpu.device.lost, gpu);
   }
 
   /** The session's `restartBackend`: WebGPU started afresh (or the next backend down), watched again. */

@@ -1,23 +1,35 @@
 /**
  * The engine's dedicated module Worker: exposes the studio API (protocol.ts) over Comlink. All of
  * tf.js, the dataset readers, the run session and the forward model run here, off the page's
- * thread. Runs are kept in the origin private file system (the engine's crash-safe file store over
- * opfsFiles), with copies of their datasets; where the browser gives no OPFS, in memory until the
- * tab closes (the page is told).
+ * thread. Runs are kept by the engine's crash-safe file store in the origin private file system
+ * (opfsFiles), with copies of their datasets; where the browser gives no OPFS (or refuses it), in
+ * IndexedDB (idbFiles, without dataset copies); where neither works, in memory until the tab closes
+ * (the page is told why).
  */
 import * as Comlink from 'comlink';
+import { errorMessage } from '../engine/errors.ts';
 import { memoryCheckpointStore } from '../engine/session/checkpointStore.ts';
-import { fileCheckpointStore } from '../engine/session/fileCheckpointStore.ts';
+import { fileCheckpointStore, type FileCheckpointStoreOptions } from '../engine/session/fileCheckpointStore.ts';
 import { opfsDatasetCopies } from './datasetCopies.ts';
+import { idbFiles, openIdbDatabase } from './idbFiles.ts';
 import { opfsFiles, opfsFolder } from './opfsFiles.ts';
-import { Studio } from './studio.ts';
+import { Studio, type StudioStorage } from './studio.ts';
 
-/** The OPFS folder holding one folder per kept run. */
-const RUNS_FOLDER = 'velocitygan-runs';
+/** The OPFS folder (or IndexedDB database) holding one folder per kept run. */
+const RUNS = 'velocitygan-runs';
+/** Checkpoints are one bundle file each; metric events are appended every two seconds, not per step. */
+const STORE_OPTIONS: FileCheckpointStoreOptions = { layout: 'bundle', metricsFlushMs: 2000 };
 
-Comlink.expose(
-  new Studio(
-    async () => ({ runs: fileCheckpointStore(opfsFiles(await opfsFolder(RUNS_FOLDER)), { layout: 'bundle', metricsFlushMs: 2000 }), copies: opfsDatasetCopies() }),
-    () => ({ runs: memoryCheckpointStore(), copies: null }),
-  ),
-);
+async function browserStorage(): Promise<StudioStorage> {
+  try {
+    return { runs: fileCheckpointStore(opfsFiles(await opfsFolder(RUNS)), STORE_OPTIONS), copies: opfsDatasetCopies() };
+  } catch (opfs) {
+    try {
+      return { runs: fileCheckpointStore(idbFiles(await openIdbDatabase(RUNS)), STORE_OPTIONS), copies: null };
+    } catch (idb) {
+      throw new Error(`${errorMessage(opfs)}; ${errorMessage(idb)}`);
+    }
+  }
+}
+
+Comlink.expose(new Studio(browserStorage, () => ({ runs: memoryCheckpointStore(), copies: null })));

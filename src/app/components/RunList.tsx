@@ -92,13 +92,15 @@ function RunRow({ run, shown, liveState, engineBusy }: { run: RunRecord; shown: 
       <td>{runStepsText(run)}</td>
       <td>{runTimeText(run)}</td>
       <td className="run-data">{runDataText(run)}</td>
-      <td className="buttons">
-        <button type="button" disabled={engineBusy || shown || !run.latest} onClick={() => void openRun(run.id)} title={!run.latest ? 'this run has no checkpoint yet' : undefined}>
-          Open
-        </button>
-        <button type="button" disabled={training} onClick={() => confirm(`Delete run “${run.name}”? Its checkpoint and curves are removed from browser storage.`) && void deleteRun(run.id)}>
-          Delete
-        </button>
+      <td>
+        <div className="buttons">
+          <button type="button" disabled={engineBusy || shown || !run.latest} onClick={() => void openRun(run.id)} title={!run.latest ? 'this run has no checkpoint yet' : undefined}>
+            Open
+          </button>
+          <button type="button" disabled={training} onClick={() => confirm(`Delete run “${run.name}”? Its checkpoint and curves are removed from browser storage.`) && void deleteRun(run.id)}>
+            Delete
+          </button>
+        </div>
       </td>
     </tr>
   );

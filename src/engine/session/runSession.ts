@@ -122,6 +122,12 @@ export interface RunSessionOptions {
   newId?: () => string;
   /** The host brings a working backend back after a lost device (the browser restarts WebGPU). */
   restartBackend?: () => Promise<void>;
+  /**
+   * Asked when a run fails, before the failure is reported: the device's loss when the device
+   * under the run is lost (a read on a destroyed device can fail before the host hears of the
+   * loss), else null. The host answers from the device itself, never from a timer.
+   */
+  deviceLoss?: () => Promise<DeviceLossInfo | null>;
   /** Leave out samples whose data holds NaN or ±Infinity instead of failing (the trainer's option): the default for runs that do not say. */
   skipNonFinite?: boolean;
 }
@@ -164,6 +170,7 @@ export class RunSession {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly restartBackend?: () => Promise<void>;
+  private readonly deviceLoss?: () => Promise<DeviceLossInfo | null>;
   private readonly skipNonFinite: boolean;
 
   private current: SessionState = 'idle';
@@ -183,6 +190,7 @@ export class RunSession {
     this.now = opts.now ?? (() => new Date());
     this.newId = opts.newId ?? (() => defaultId(this.now()));
     this.restartBackend = opts.restartBackend;
+    this.deviceLoss = opts.deviceLoss;
     this.skipNonFinite = opts.skipNonFinite === true;
   }
 
@@ -588,6 +596,15 @@ export class RunSession {
   /** The end of a trainer's run: final state, record, weights source. Abandoned runs end silently. */
   private async settle(a: Active, state: RunState, error: unknown): Promise<RunState> {
     if (a.generation !== this.generation) return state;
+    if (state === 'failed' && this.deviceLoss) {
+      // A failure on a lost device belongs to the recovery, not to the user.
+      const lost = await this.deviceLoss();
+      if (a.generation !== this.generation) return state; // the host's signal came meanwhile
+      if (lost) {
+        void this.deviceLost(lost); // it waits for this run to settle: not awaited here
+        return state;
+      }
+    }
     await this.writes;
     this.active = null;
     const id = a.record.id;

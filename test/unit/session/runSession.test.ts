@@ -12,7 +12,7 @@ import { Evaluator } from '../../../src/engine/eval/evaluator.ts';
 import { createCritic } from '../../../src/engine/model/critic.ts';
 import { createGenerator } from '../../../src/engine/model/generator.ts';
 import { memoryCheckpointStore, type MemoryCheckpointStore, type MetricEvent } from '../../../src/engine/session/checkpointStore.ts';
-import { RunSession, type SessionEvent, type SessionState } from '../../../src/engine/session/runSession.ts';
+import { RunSession, type DeviceLossInfo, type SessionEvent, type SessionState } from '../../../src/engine/session/runSession.ts';
 import { initBackend } from '../../../src/engine/train/backend.ts';
 import { encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
 import { layeredDataset } from '../train/layeredDataset.ts';
@@ -50,7 +50,7 @@ interface Harness {
   on(f: (e: SessionEvent) => void): void;
 }
 
-function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-c']): Harness {
+function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-c'], deviceLoss?: () => Promise<DeviceLossInfo | null>): Harness {
   let now = 0;
   const listeners: ((e: SessionEvent) => void)[] = [];
   const h: Harness = {
@@ -71,6 +71,7 @@ function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-
     restartBackend: async () => {
       h.restarts += 1;
     },
+    deviceLoss,
     onEvent: (e) => {
       h.events.push(e);
       if (e.type === 'session-state') h.states.push(e.state);
@@ -432,6 +433,37 @@ describe('RunSession host signals', () => {
     expect(maps.generatorStep).toBe(last.generatorStep);
     expect(sameBytes(maps.predicted, last.predicted)).toBe(true);
     expect(sameBytes(maps.truth!, last.truth!)).toBe(true);
+  }, 120_000);
+
+  it('a run failing on a lost device before the host heard of the loss recovers (the host asked), equal to the uninterrupted run', async () => {
+    // Critic step 3's batch read fails, as a read on a destroyed GPU device does, before any loss signal.
+    let lost = false;
+    let reads = 0;
+    const flaky = Object.create(train) as Dataset;
+    flaky.batches = async function* (opts) {
+      for await (const b of train.batches(opts)) {
+        if (++reads === 3 && !lost) {
+          lost = true;
+          throw new Error("Failed to execute 'mapAsync' on 'GPUBuffer': Buffer was unmapped before mapping was resolved.");
+        }
+        yield b;
+      }
+    };
+    const asked: boolean[] = [];
+    const h = harness(memoryCheckpointStore(), ['run-a'], async () => {
+      asked.push(lost);
+      return lost && h.restarts === 0 ? { reason: 'destroyed', message: 'Device was destroyed.' } : null;
+    });
+    h.on((e) => e.type === 'critic-step' && e.criticStep === 2 && h.tick()); // a checkpoint at the end of epoch 1
+    await h.session.start({ config: tinyConfig(), data: { train: flaky, val } });
+    expect(await h.session.finished()).toBe('finished');
+    expect(asked).toEqual([true]);
+    expect(h.restarts).toBe(1);
+    expect(h.states).toEqual(['starting', 'running', 'recovering', 'starting', 'running', 'finished']);
+    expect(h.events.filter((e) => e.type === 'session-state' && e.state === 'failed')).toEqual([]);
+    const alert = h.events.find((e) => e.type === 'run-alert');
+    expect(alert?.type === 'run-alert' && alert.message).toContain('The GPU device was lost (destroyed: Device was destroyed.). The weights in use are now the last good checkpoint\'s (the end of epoch 1, critic step 2, generator step 1)');
+    expect(numbers(await h.store.readMetrics('run-a'))).toEqual(reference);
   }, 120_000);
 
   it('a device lost for lack of memory fails the run with what to change, on the last good checkpoint, without retrying', async () => {
