@@ -1,7 +1,11 @@
 /**
- * The studio's page: data and configuration on the left; the run, its curves, velocity maps,
- * shot gathers, evaluation, export and inference on the right. Every panel reads the store; the
- * worker does the work.
+ * The studio's page, in named regions (styles.css lays them out):
+ * - `setup` (aside): Data and Configuration, collapsible. Beside the dashboard on a laptop
+ *   (scrolling on its own), above it on a phone (Configuration folded there, so Train is near).
+ * - `dashboard` (main): `run-controls` (the skip link's target) first, then `live` (curves and
+ *   velocity maps, in view together with the run controls on a laptop), then `results`
+ *   (shot gathers, evaluation, weights, inference, log).
+ * New panels go into the region they belong to; a panel is one component reading the store.
  */
 import { AlertList } from './components/AlertList.tsx';
 import { BackendStatus } from './components/BackendStatus.tsx';
@@ -16,12 +20,16 @@ import { ResumeOffer } from './components/ResumeOffer.tsx';
 import { RunLog } from './components/RunLog.tsx';
 import { RunPanel } from './components/RunPanel.tsx';
 import { WeightsPanel } from './components/WeightsPanel.tsx';
+import { Collapsible } from './layout/Collapsible.tsx';
 
 export function App() {
   return (
     <div className="studio">
+      <a className="skip-link" href="#run-controls">
+        Skip to run controls
+      </a>
       <header className="studio-header">
-        <div>
+        <div className="studio-title">
           <h1>VelocityGAN Studio</h1>
           <p className="tagline">Seismic full-waveform inversion, trained in your browser. Your data never leaves this computer.</p>
         </div>
@@ -29,22 +37,32 @@ export function App() {
       </header>
       <AlertList />
       <ResumeOffer />
-      <main className="layout">
-        <div className="column setup">
-          <DataPanel />
-          <ConfigPanel />
-        </div>
-        <div className="column results">
-          <RunPanel />
-          <ChartsPanel />
-          <MapsPanel />
-          <GatherPanel />
-          <EvaluationPanel />
-          <WeightsPanel />
-          <InferencePanel />
-          <RunLog />
-        </div>
-      </main>
+      <div className="studio-body">
+        <aside className="setup" id="setup" aria-label="Data and configuration">
+          <Collapsible id="data" title="Data" className="data-panel">
+            <DataPanel />
+          </Collapsible>
+          <Collapsible id="config" title="Configuration" defaultOpen="wide">
+            <ConfigPanel />
+          </Collapsible>
+        </aside>
+        <main className="dashboard" id="dashboard">
+          <div className="run-controls" id="run-controls" tabIndex={-1}>
+            <RunPanel />
+          </div>
+          <section className="live" id="live" aria-label="Live view">
+            <ChartsPanel />
+            <MapsPanel />
+          </section>
+          <section className="results" id="results" aria-label="Results">
+            <GatherPanel />
+            <EvaluationPanel />
+            <WeightsPanel />
+            <InferencePanel />
+            <RunLog />
+          </section>
+        </main>
+      </div>
     </div>
   );
 }
