@@ -14,7 +14,7 @@ import { expect, test } from '@playwright/test';
 import { encodeSafetensors } from '../../src/engine/io/safetensors.ts';
 import { createGenerator } from '../../src/engine/model/generator.ts';
 import { stateDictOf } from '../../src/engine/model/stateDict.ts';
-import { longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap } from './harness.ts';
+import { fileItems, longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap } from './harness.ts';
 
 test('the demo dataset is modelled in the worker, used like dropped files, zipped, and physics-checked', async ({ page, baseURL }, info) => {
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
@@ -31,7 +31,7 @@ test('the demo dataset is modelled in the worker, used like dropped files, zippe
   await expect(page.getByRole('status').filter({ hasText: 'Demo dataset ready' })).toBeVisible({ timeout: 400_000 });
   info.annotations.push({ type: 'demo dataset (tiny)', description: `${((Date.now() - started) / 1000).toFixed(0)} s to model 6 samples on SwiftShader` });
   const generationLongTasks = await longTasksSince(page, t0);
-  await expect(page.getByRole('row').filter({ hasText: 'demo/data1.npy' })).toContainText('(4, 5, 1000, 70)');
+  await expect(fileItems(page).filter({ hasText: 'demo/data1.npy' })).toContainText('(4, 5, 1000, 70)');
   await expect(page.getByLabel('Use of train.txt')).toHaveValue('train');
   await expect(page.getByLabel('Use of val.txt')).toHaveValue('validation');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();

@@ -183,3 +183,8 @@ export function writeTinyDataset(trainSamples = 4, valSamples = 2, plant?: (seis
   writeFileSync(join(dir, 'val.txt'), 'data2.npy\tmodel2.npy\n');
   return { dir, files: ['data1.npy', 'model1.npy', 'data2.npy', 'model2.npy', 'train.txt', 'val.txt'].map((f) => join(dir, f)), trainSamples, valSamples };
 }
+
+/** The data panel's file items (one per supplied file); filter them by the file's path. */
+export function fileItems(page: Page) {
+  return page.getByRole('list', { name: 'Dataset files' }).getByRole('listitem');
+}

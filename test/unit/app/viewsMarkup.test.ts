@@ -81,9 +81,27 @@ describe('views markup', () => {
       problems: ['no validation list'],
     };
     const html = renderToStaticMarkup(h(DataFileList, { report, onRoleChange: noop }));
-    expect(html).toMatch(/role="alert">not a \.npy file \(bad magic\)/);
+    // One alert for every problem (one announcement), each line naming its file; the words stay beside the file too.
+    expect(html.match(/role="alert"/g)).toHaveLength(1);
+    expect(html).toMatch(/role="alert"[^]*model\/bad\.npy<\/span>: not a \.npy file \(bad magic\)<\/li>[^]*no validation list<\/li>/);
+    expect(html).toContain('<p class="vg-problem">not a .npy file (bad magic)</p>');
+    expect(html).toContain('1 file has problems');
     expect(html).toMatch(/aria-label="Use of train.txt"/);
-    for (const text of ['(500, 5, 1000, 70)', '668 MiB', 'Resolved pairs', 'Streamed from files', 'flatvel-a', 'no validation list']) expect(html).toContain(text);
+    expect(html).toContain('<ul class="vg-file-list" aria-label="Dataset files">');
+    expect(html).not.toContain('<table');
+    for (const text of ['(500, 5, 1000, 70)', '668 MiB', 'Resolved pairs', 'Streamed from files', 'flatvel-a', 'no validation list', '2 problems']) expect(html).toContain(text);
+  });
+
+  it('DataFileList: "Ready to train" only when nothing is left out', () => {
+    const file = (path: string, problems: string[] = []) => ({ path, size: 10, kind: 'npy' as const, shape: null, role: null, samples: null, problems });
+    const base = { splits: [], totalBytes: 20, detectedPreset: null, ready: true, problems: [] as string[] };
+    const status = (report: Parameters<typeof DataFileList>[0]['report']) => {
+      const html = renderToStaticMarkup(h(DataFileList, { report, onRoleChange: noop }));
+      return /data-testid="data-status"><span class="([^"]+)">([^<]+)/.exec(html)!.slice(1);
+    };
+    expect(status({ ...base, files: [file('a.npy')] })).toEqual(['vg-ok', 'Ready to train']);
+    expect(status({ ...base, files: [file('a.npy'), file('b.npy', ['not a .npy file']), file('c.npy', ['truncated', 'bad dtype'])] })).toEqual(['vg-warn', 'Ready to train without the 2 files with problems']);
+    expect(status({ ...base, files: [file('a.npy')], problems: ['No validation list: training will run without validation metrics or velocity maps.'] })).toEqual(['vg-warn', 'Ready to train, with 1 warning above']);
   });
 
   it('LogView and StatusLine carry their roles', () => {
