@@ -1,15 +1,16 @@
 /**
  * The studio's page, in named regions (styles.css lays them out):
- * - `setup` (aside): Data and Configuration, collapsible. Beside the dashboard on a laptop
- *   (scrolling on its own), above it on a phone (Configuration folded there, so Train is near).
- * - `dashboard` (main): `run-controls` (the skip link's target) first, then `live` (curves and
- *   velocity maps, in view together with the run controls on a laptop), then `results`
- *   (shot gathers, evaluation, weights, inference, log).
- * New panels go into the region they belong to; a panel is one component reading the store.
+ * - `controls` (aside): `run-controls` (the skip link's target), then Data and Configuration,
+ *   collapsible. On a laptop a column of its own that scrolls by itself; on a phone the top of
+ *   the page, so Train is never more than a screen from the data.
+ * - `views` (main): `live` (loss curves, velocity maps, validation metrics: on a laptop the curves
+ *   and the maps are in view beside the run controls), then `results` (shot gathers, evaluation,
+ *   weights, inference, log).
+ * A new panel goes into the region it belongs to; a panel is one component reading the store.
  */
 import { AlertList } from './components/AlertList.tsx';
 import { BackendStatus } from './components/BackendStatus.tsx';
-import { ChartsPanel } from './components/ChartsPanel.tsx';
+import { LossPanel, MetricsPanel } from './components/ChartsPanel.tsx';
 import { ConfigPanel } from './components/ConfigPanel.tsx';
 import { DataPanel } from './components/DataPanel.tsx';
 import { EvaluationPanel } from './components/EvaluationPanel.tsx';
@@ -38,7 +39,10 @@ export function App() {
       <AlertList />
       <ResumeOffer />
       <div className="studio-body">
-        <aside className="setup" id="setup" aria-label="Data and configuration">
+        <aside className="controls" id="controls" aria-label="Run, data and configuration">
+          <div className="run-controls" id="run-controls" tabIndex={-1}>
+            <RunPanel />
+          </div>
           <Collapsible id="data" title="Data" className="data-panel">
             <DataPanel />
           </Collapsible>
@@ -46,13 +50,11 @@ export function App() {
             <ConfigPanel />
           </Collapsible>
         </aside>
-        <main className="dashboard" id="dashboard">
-          <div className="run-controls" id="run-controls" tabIndex={-1}>
-            <RunPanel />
-          </div>
+        <main className="views" id="views">
           <section className="live" id="live" aria-label="Live view">
-            <ChartsPanel />
+            <LossPanel />
             <MapsPanel />
+            <MetricsPanel />
           </section>
           <section className="results" id="results" aria-label="Results">
             <GatherPanel />

@@ -94,11 +94,38 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
                 <span className="vg-file-name" title={f.path}>{f.path}</span>
                 <span className={`vg-kind vg-kind-${f.kind}`}>{f.kind === 'npy' ? '.npy' : f.kind}</span>
               </div>
-              <p className="vg-file-facts">
-                {f.shape ? <span>shape ({f.shape.join(', ')}){f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</span> : null}
-                {f.samples !== null ? <span>{f.samples} sample{f.samples === 1 ? '' : 's'}</span> : null}
-                <span>{formatBytes(f.size)}</span>
-              </p>
+              <div className="vg-file-row">
+                <p className="vg-file-facts">
+                  {f.shape ? <span>shape ({f.shape.join(', ')}){f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</span> : null}
+                  {f.samples !== null ? <span>{f.samples} sample{f.samples === 1 ? '' : 's'}</span> : null}
+                  <span>{formatBytes(f.size)}</span>
+                </p>
+                {(f.kind === 'annotation' && f.role) || onRemove ? (
+                  <div className="vg-file-actions">
+                    {f.kind === 'annotation' && f.role ? (
+                      <label className="vg-inline-field">
+                        Use{' '}
+                        <select
+                          aria-label={`Use of ${name}`}
+                          aria-describedby={f.problems.length ? problemId : undefined}
+                          value={f.role}
+                          disabled={disabled}
+                          onChange={(e) => onRoleChange(f.path, e.target.value as ListRole)}
+                        >
+                          {(Object.keys(ROLE_LABELS) as ListRole[]).map((r) => (
+                            <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+                          ))}
+                        </select>
+                      </label>
+                    ) : null}
+                    {onRemove && (
+                      <button type="button" className="vg-btn" aria-label={`Remove ${name}`} disabled={disabled} onClick={() => onRemove(f.path)}>
+                        Remove
+                      </button>
+                    )}
+                  </div>
+                ) : null}
+              </div>
               {f.problems.length > 0 && (
                 <div id={problemId}>
                   {f.problems.map((p, k) => (
@@ -108,31 +135,6 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
               )}
               {nonFinite && <NonFiniteMark report={nonFinite} />}
               {f.values === 'unchecked' && <p className="vg-muted vg-file-note">checking values…</p>}
-              {(f.kind === 'annotation' && f.role) || onRemove ? (
-                <div className="vg-file-actions">
-                  {f.kind === 'annotation' && f.role ? (
-                    <label className="vg-inline-field">
-                      Use{' '}
-                      <select
-                        aria-label={`Use of ${name}`}
-                        aria-describedby={f.problems.length ? problemId : undefined}
-                        value={f.role}
-                        disabled={disabled}
-                        onChange={(e) => onRoleChange(f.path, e.target.value as ListRole)}
-                      >
-                        {(Object.keys(ROLE_LABELS) as ListRole[]).map((r) => (
-                          <option key={r} value={r}>{ROLE_LABELS[r]}</option>
-                        ))}
-                      </select>
-                    </label>
-                  ) : null}
-                  {onRemove && (
-                    <button type="button" className="vg-btn" aria-label={`Remove ${name}`} disabled={disabled} onClick={() => onRemove(f.path)}>
-                      Remove
-                    </button>
-                  )}
-                </div>
-              ) : null}
             </li>
           );
         })}
