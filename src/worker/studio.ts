@@ -22,11 +22,13 @@ import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
 import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
 import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
-import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
+import { physicsCheck, physicsMeans, physicsSampleIndices } from '../engine/eval/physicsCheck.ts';
+import { evaluatedData, evaluationRecord } from '../engine/eval/evaluationRecord.ts';
+import { VELOCITY_SIZE } from '../engine/eval/evaluator.ts';
 import { DEMO_DATASET, synthDatasetInMemory, type DatasetFile } from '../engine/data/synthDataset.ts';
 import { writeZip } from '../engine/io/zip.ts';
 import { decodeCheckpointBundle, encodeCheckpointBundle, isCheckpointBundle, type Checkpoint, type CheckpointSink } from '../engine/train/checkpoint.ts';
-import type { CheckpointEvent, RunState, TrainerEvent } from '../engine/train/events.ts';
+import type { CheckpointEvent, RunState, SnapshotEvent, TrainerEvent } from '../engine/train/events.ts';
 import { backendLimits, largestBatchWithin, lostDeviceOutOfMemory } from '../engine/train/memoryBudget.ts';
 import { handOverBundle } from '../engine/train/handOver.ts';
 import { encodeOpenFwiCheckpoint } from '../engine/train/openfwiCheckpoint.ts';
@@ -35,7 +37,7 @@ import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import type { GpuHandle } from '../engine/train/backend.ts';
 import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
-import { checkGeneratorWeights, generatorSafetensors, generatorTrainer, predictSamples } from './generatorWeights.ts';
+import { checkGeneratorWeights, generatorSafetensors, generatorTrainer } from './generatorWeights.ts';
 import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../engine/train/lossColumns.ts';
 import type {
   BatchFit,
@@ -336,6 +338,16 @@ export class Studio implements StudioApi {
   private async dataState(): Promise<DataState> {
     if (!this.data) await this.refreshData();
     return this.data!;
+  }
+
+  /** The seismic files of one annotation list (inference and its gathers). */
+  private async openList(listPath: string, options: DatasetOptions = {}): Promise<Dataset> {
+    const list = (await this.dataState()).lists.find((l) => l.path === listPath);
+    if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
+    return openDataset(
+      list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })),
+      options,
+    );
   }
 
   private async openSplit(role: ListRole, options: DatasetOptions = {}): Promise<Dataset | null> {
@@ -661,35 +673,27 @@ export class Studio implements StudioApi {
       try {
         progress(0, val.length, `Evaluating on ${val.length} validation samples…`);
         const m = await trainer.evaluate(val);
-        const report: EvaluationReport = {
-          samples: m.samples,
-          mae: m.mae,
-          rmse: m.rmse,
-          ssim: m.ssim,
-          maeMs: m.maeMs,
-          rmseMs: m.rmseMs,
-          preset: config.preset,
-          generatorStep: g.step,
-          physics: null,
-          weightsSource: g.source,
-          time: new Date().toISOString(),
-        };
+        const report: EvaluationReport = evaluationRecord(m, {
+          time: new Date(),
+          weights: { source: g.source, generatorStep: g.step, criticStep: g.criticStep },
+          config: g.config,
+          data: await evaluatedData(val, ...(await this.validationData())),
+        });
         this.emit({ type: 'evaluation', report });
         this.taskEvent('evaluate', 'done', 1, 1, `Evaluated on ${m.samples} validation samples: MAE ${m.mae.toFixed(4)}, RMSE ${m.rmse.toFixed(4)}, SSIM ${m.ssim.toFixed(4)}`);
-        const count = Math.min(Math.max(0, Math.floor(options.physicsSamples)), val.length);
-        if (count === 0) return report;
-        this.taskEvent('physics', 'running', 0, 1, `Physics check: forward-modelling ${count} sample${count > 1 ? 's' : ''}…`);
+        const indices = physicsSampleIndices(val.length, options.physicsSamples);
+        if (indices.length === 0) return report;
+        this.taskEvent('physics', 'running', 0, 1, `Physics check: forward-modelling ${indices.length} sample${indices.length > 1 ? 's' : ''} and their references…`);
         try {
-          const indices = Array.from({ length: count }, (_, i) => Math.floor((i * val.length) / count));
-          const { predicted, truth, seismic } = await predictSamples(trainer, val, indices);
-          const misfit = await physicsMisfit(predicted, truth, seismic, {
+          const physics = await physicsCheck(await trainer.predictSamples(val, indices), {
             signal,
             kernel: this.forwardKernel(),
             onProgress: (f) => this.taskEvent('physics', 'running', f, 1, `Physics check: ${Math.round(f * 100)}%`),
           });
-          const withPhysics: EvaluationReport = { ...report, physics: { indices, predicted: misfit.predicted, truth: misfit.truth ?? [] } };
+          const withPhysics: EvaluationReport = { ...report, physics };
           this.emit({ type: 'evaluation', report: withPhysics });
-          this.taskEvent('physics', 'done', 1, 1, `Physics check: relative misfit ${misfit.predictedMean.toFixed(3)} for the prediction${misfit.truthMean !== null ? `, ${misfit.truthMean.toFixed(3)} for the true velocity` : ''}`);
+          const mean = physicsMeans(physics);
+          this.taskEvent('physics', 'done', 1, 1, `Physics check: relative misfit ${mean.predicted.toFixed(3)} for the prediction (true model ${mean.truth.toFixed(3)}, smoothed ${mean.smoothed.toFixed(3)}, constant ${mean.constant.toFixed(3)})`);
           return withPhysics;
         } catch (e) {
           const cancelled = signal.aborted || (isFwiError(e) && e.code === 'cancelled');
@@ -702,11 +706,17 @@ export class Studio implements StudioApi {
     });
   }
 
+  /** The validation split in words, and whether it is the synthetic demo dataset. */
+  private async validationData(): Promise<[string, boolean]> {
+    const lists = (await this.dataState()).lists.filter((l) => l.role === 'validation');
+    const demo = this.demo !== null && lists.every((l) => l.path.startsWith('demo/'));
+    const names = lists.map((l) => l.path).join(', ');
+    return [demo ? `synthetic demo dataset (${names})` : `validation list${lists.length > 1 ? 's' : ''} ${names}`, demo];
+  }
+
   async predict(listPath: string): Promise<Blob> {
     return this.runTask('predict', 'Inference', async (_signal, progress) => {
-      const list = (await this.dataState()).lists.find((l) => l.path === listPath);
-      if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
-      const dataset = await openDataset(list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })));
+      const dataset = await this.openList(listPath);
       const g = await this.generatorTensors();
       const trainer = generatorTrainer(g.tensors, { ...g.config, batchSize: 16 });
       try {
@@ -855,11 +865,14 @@ export class Studio implements StudioApi {
 
   // ---- views ----------------------------------------------------------------------------------------
 
-  async shotGather(index: number): Promise<ShotGather | null> {
+  async shotGather(index: number, list?: string): Promise<ShotGather | null> {
     // Streamed: one sample is read, not the whole file.
-    const ds = (await this.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.openSplit('train', { memoryMode: 'stream' }));
-    if (!ds || index < 0 || index >= ds.length) return null;
+    const ds = list
+      ? await this.openList(list, { memoryMode: 'stream' })
+      : ((await this.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.openSplit('train', { memoryMode: 'stream' })));
+    if (!ds) return null;
     try {
+      if (index < 0 || index >= ds.length) return null;
       const { seismic } = await ds.read([index]);
       const [shots, timeSamples, receivers] = ds.seismicShape;
       return Comlink.transfer({ index, seismic, shots, timeSamples, receivers }, [seismic.buffer as ArrayBuffer]);
@@ -867,4 +880,24 @@ export class Studio implements StudioApi {
       await ds.close();
     }
   }
+
+  async evaluationSample(index: number): Promise<SnapshotEvent> {
+    const val = await this.openSplit('validation', { memoryMode: 'stream' });
+    if (!val) throw new FwiError('usage', 'add a validation list (with velocity files) to open its samples');
+    try {
+      if (!Number.isInteger(index) || index < 0 || index >= val.length) throw new FwiError('usage', `sample ${index + 1} is not among the ${val.length} validation samples`);
+      const g = await this.generatorTensors();
+      const evaluator = generatorTrainer(g.tensors, { ...g.config, batchSize: 1 });
+      try {
+        const { predicted, truth } = await evaluator.predictSamples(val, [index]);
+        const maps: SnapshotEvent = { type: 'snapshot', epoch: 0, generatorStep: g.step, indices: [index], height: VELOCITY_SIZE, width: VELOCITY_SIZE, predicted, truth };
+        return Comlink.transfer(maps, [predicted.buffer as ArrayBuffer, ...(truth ? [truth.buffer as ArrayBuffer] : [])]);
+      } finally {
+        evaluator.dispose();
+      }
+    } finally {
+      await val.close();
+    }
+  }
+
 }
