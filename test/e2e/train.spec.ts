@@ -197,7 +197,7 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     await snap(page, info, '4-imported-evaluated');
   });
 
-  await test.step('inference on a list downloads the predicted velocities as .npy', async () => {
+  await test.step('inference on a list downloads the predicted velocities as .npy and opens them in the velocity maps', async () => {
     await page.getByRole('combobox', { name: 'List' }).selectOption('val.txt');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Predict and download .npy' }).click();
@@ -208,6 +208,12 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     const v = await npy.readAll();
     expect(Math.min(...v)).toBeGreaterThanOrEqual(1500 - 1e-3);
     expect(Math.max(...v)).toBeLessThanOrEqual(4500 + 1e-3);
+    const maps = page.getByTestId('maps-panel');
+    await expect(maps).toHaveAttribute('data-opened', 'inference:1');
+    await expect(maps.getByTestId('opened-sample')).toHaveText('Inference: sample 1 of 2 of val.txt (predicted only)');
+    await maps.getByRole('button', { name: 'Next ▶' }).click();
+    await expect(maps).toHaveAttribute('data-opened', 'inference:2');
+    await expect(page.getByTestId('gather-sample')).toContainText('val.txt sample 2');
   });
 
   expect(foreign, 'requests to other origins').toEqual([]);
