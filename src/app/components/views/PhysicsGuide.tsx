@@ -38,7 +38,7 @@ export function PhysicsGuide({ physics, synthetic }: PhysicsGuideProps) {
             <tr>
               <th scope="col">Velocity model v</th>
               <th scope="col">Misfit</th>
-              <th scope="col">What it is</th>
+              <th scope="col" className="vg-what">What it is</th>
             </tr>
           </thead>
           <tbody>

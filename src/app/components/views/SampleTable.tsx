@@ -37,7 +37,7 @@ export function SampleTable({ rows, opened, onOpen }: SampleTableProps) {
   return (
     <div className="vg-table-wrap vg-sample-table">
       <table className="vg-table" data-testid="sample-table">
-        <caption>Per sample ({rows.length}), sorted by {COLUMNS.find((c) => c.key === sort.key)!.label.toLowerCase()}, {sort.direction}: open a sample to see its maps and shot gather</caption>
+        <caption>Per sample ({rows.length}), sorted by {COLUMNS.find((c) => c.key === sort.key)!.label}, {sort.direction}: open a sample to see its maps and shot gather</caption>
         <thead>
           <tr>
             {COLUMNS.map((c) => (
