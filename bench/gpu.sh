@@ -70,8 +70,9 @@ find_node() {
 find_icd() {
   local d f
   for d in /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/share/vulkan/icd.d.nvidia; do
-    for f in "$d"/nvidia_icd*.json; do [[ -f "$f" ]] && { echo "$f"; return; }; done
+    for f in "$d"/nvidia_icd*.json; do [[ -f "$f" ]] && { echo "$f"; return 0; }; done
   done
+  return 0 # none: the caller says what is missing (under set -e a failed test here would end the script silently)
 }
 
 run() {

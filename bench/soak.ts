@@ -40,6 +40,8 @@ export interface SoakOptions {
   val: Dataset;
   /** Default: tiny widths, batch 2, a validation every 100 steps, a checkpoint every 5 s. */
   config?: Partial<TrainConfig>;
+  /** Each sample as it is taken (a long run on a busy machine shows its figures before it ends). */
+  onSample?: (sample: SoakSample) => void;
 }
 
 /** Least-squares slope of y against x. */
@@ -91,7 +93,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       if (steps % opts.sampleEvery === 0) {
         const now = performance.now();
         const m = tf.memory();
-        samples.push({ step: steps, tensors: m.numTensors, bytes: m.numBytes, heapBytes: process.memoryUsage().heapUsed, msPerStep: (now - last) / opts.sampleEvery });
+        const sample = { step: steps, tensors: m.numTensors, bytes: m.numBytes, heapBytes: process.memoryUsage().heapUsed, msPerStep: (now - last) / opts.sampleEvery };
+        samples.push(sample);
+        opts.onSample?.(sample);
         last = now;
       }
       if (steps >= opts.steps) trainer!.stop();

@@ -8,7 +8,7 @@
 import { isFwiError } from '../src/engine/errors.ts';
 import { parseBackendName, type BackendName } from '../src/engine/train/backend.ts';
 import { layeredDataset } from '../test/unit/train/layeredDataset.ts';
-import { runSoak, type SoakResult } from './soak.ts';
+import { runSoak, type SoakResult, type SoakSample } from './soak.ts';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,12 +30,18 @@ function verdict(r: SoakResult): string[] {
   return problems;
 }
 
+function sampleLine(s: SoakSample): string {
+  return `${String(s.step).padStart(7)} ${String(s.tensors).padStart(8)} ${String(s.bytes).padStart(12)} ${(s.heapBytes / 2 ** 20).toFixed(1).padStart(11)} ${s.msPerStep.toFixed(1).padStart(8)}`;
+}
+
 const [train, val] = [await layeredDataset(0, 8), await layeredDataset(100, 2)];
 let failed = false;
 for (const backend of backends) {
   let r: SoakResult;
   try {
-    r = await runSoak({ steps, sampleEvery: every, backend, train, val });
+    console.log(`${backend}: sampling every ${every} steps as it runs`);
+    console.log('   step  tensors        bytes     heap MB  ms/step');
+    r = await runSoak({ steps, sampleEvery: every, backend, train, val, onSample: (s) => console.log(sampleLine(s)) });
   } catch (e) {
     if (isFwiError(e) && e.code === 'usage' && !option('backend')) {
       console.log(`${backend}: skipped (${e.message})`);
@@ -44,8 +50,6 @@ for (const backend of backends) {
     throw e;
   }
   console.log(`\n${r.backend}: ${r.steps} steps, ${r.validations} validations, ${r.checkpoints} checkpoints`);
-  console.log('   step  tensors        bytes     heap MB  ms/step');
-  for (const s of r.samples) console.log(`${String(s.step).padStart(7)} ${String(s.tensors).padStart(8)} ${String(s.bytes).padStart(12)} ${(s.heapBytes / 2 ** 20).toFixed(1).padStart(11)} ${s.msPerStep.toFixed(1).padStart(8)}`);
   const sl = r.slopes;
   console.log(`slopes per 1000 steps: tensors ${sl.tensors.toFixed(3)}, bytes ${sl.bytes.toFixed(1)}, heap ${(sl.heapBytes / 2 ** 20).toFixed(2)} MB, step time ${sl.msPerStep.toFixed(2)} ms (mean ${r.meanMsPerStep.toFixed(1)} ms)`);
   const problems = verdict(r);

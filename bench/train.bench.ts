@@ -3,10 +3,11 @@
  * step with the gradient penalty's double backward, then a generator step) at full widths
  * (G 32/64/128/256/512, D 32/64/128/256), in the studio's engine and in PyTorch side by side.
  *
- * - Memory per sample: the marginal peak resident memory of one iteration between batch 2 and
- *   batch 4, each batch size in its own process (bench/trainMemory.ts, bench/train_torch.py),
- *   as the peak only grows. The difference cancels Node or Python, the weights and the
- *   optimiser state, and leaves what the batch itself costs.
+ * - Memory per sample: the marginal peak resident memory between batch 2 and 4 and between
+ *   batch 8 and 16, of the critic step alone and of the whole iteration, each batch size in its
+ *   own process (bench/trainMemory.ts, bench/train_torch.py), as the peak only grows. The
+ *   difference cancels Node or Python, the weights and the optimiser state, and leaves what the
+ *   batch itself costs; the large-batch pair shows the slope that decides how far a batch goes.
  * - Speed: the batch-4 process times its second iteration (the first builds kernels and the
  *   optimiser state); samples per second for OpenFWI's schedule (n_critic 5: five critic steps
  *   and one generator step per five batches).
@@ -26,7 +27,9 @@ import { createBenchRun } from './benchRun.ts';
 import type { TrainMemoryResult } from './trainMemory.ts';
 
 export const SPEED_BATCH = 4;
-const MEMORY_BATCHES = [2, 4] as const;
+/** Pairs of batch sizes whose difference in peak memory gives the memory per sample. */
+const MEMORY_PAIRS = [[2, 4], [8, 16]] as const;
+const MEMORY_BATCHES = [...new Set(MEMORY_PAIRS.flat())];
 const N_CRITIC = 5;
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
 const MB = 1e6;
@@ -128,12 +131,11 @@ function pytorchFull(python: string): (StudioFull & { threads: number; torch: st
   return { times: { criticS: last!.critic_s, generatorS: last!.generator_s }, peaks, threads: last!.threads, torch: last!.torch };
 }
 
-/** Marginal bytes per sample between the first and last batch sizes: [critic step, whole iteration]. */
-function perSample(peaks: Peaks[]): { critic: number; iteration: number } {
-  const a = peaks[0];
-  const b = peaks.at(-1)!;
-  const n = b.batch - a.batch;
-  return { critic: (b.critic - a.critic) / n, iteration: (b.iteration - a.iteration) / n };
+/** Marginal bytes per sample from batch `a` to batch `b`: [critic step, whole iteration]. */
+function perSample(peaks: Peaks[], a: number, b: number): { critic: number; iteration: number } {
+  const pa = peaks.find((p) => p.batch === a)!;
+  const pb = peaks.find((p) => p.batch === b)!;
+  return { critic: (pb.critic - pa.critic) / (b - a), iteration: (pb.iteration - pa.iteration) / (b - a) };
 }
 
 function describeTimes(label: string, t: StepTimes): string {
@@ -143,9 +145,10 @@ function describeTimes(label: string, t: StepTimes): string {
   );
 }
 
-function describeMemory(label: string, peaks: Peaks[]): string {
-  const m = perSample(peaks);
-  return `  ${label.padEnd(28)} ${(m.iteration / MB).toFixed(0)} MB/sample (critic step alone ${(m.critic / MB).toFixed(0)} MB/sample; peak ${(peaks.at(-1)!.iteration / MB).toFixed(0)} MB at batch ${peaks.at(-1)!.batch})`;
+function describeMemory(label: string, peaks: Peaks[], a: number, b: number): string {
+  const m = perSample(peaks, a, b);
+  const top = peaks.find((p) => p.batch === b)!;
+  return `  ${label.padEnd(28)} iteration ${(m.iteration / MB).toFixed(0).padStart(4)} MB/sample, critic step ${(m.critic / MB).toFixed(0).padStart(4)} MB/sample (peaks at batch ${b}: ${(top.critic / MB).toFixed(0)} and ${(top.iteration / MB).toFixed(0)} MB)`;
 }
 
 export async function main(): Promise<void> {
@@ -171,16 +174,28 @@ export async function main(): Promise<void> {
   const torch = python ? pytorchFull(python) : 'skipped: no python3 here imports torch (tried python3, /usr/bin/python3)';
   const torchLabel = typeof torch === 'string' ? '' : `PyTorch ${torch.torch} CPU (${torch.threads} threads)`;
 
-  const range = `batch ${MEMORY_BATCHES[0]} → ${MEMORY_BATCHES.at(-1)}`;
-  console.log(`full widths, memory per sample (marginal peak RSS of one iteration, ${range}):`);
-  for (const [name, r] of studio) console.log(describeMemory(`studio, ${name}`, r.peaks));
-  if (typeof torch === 'string') console.log(`  PyTorch comparison ${torch}`);
-  else console.log(describeMemory(torchLabel, torch.peaks));
-  const best = studio.get(fastest);
-  if (best && typeof torch !== 'string') {
-    const ratio = perSample(best.peaks).iteration / perSample(torch.peaks).iteration;
-    console.log(`  studio ${fastest} / PyTorch: ${ratio.toFixed(2)}× the memory per sample`);
+  console.log('full widths, peak RSS (MB) after the first critic step / after the iteration, per batch:');
+  const rows: [string, Peaks[]][] = [...studio].map(([name, r]) => [`studio, ${name}`, r.peaks]);
+  if (typeof torch !== 'string') rows.push([torchLabel, torch.peaks]);
+  for (const [label, peaks] of rows) {
+    console.log(`  ${label.padEnd(28)} ${peaks.map((p) => `batch ${p.batch}: ${(p.critic / MB).toFixed(0)} / ${(p.iteration / MB).toFixed(0)}`).join(', ')}`);
   }
+  for (const [a, b] of MEMORY_PAIRS) {
+    console.log(`full widths, memory per sample (marginal peak RSS, batch ${a} → ${b}):`);
+    for (const [name, r] of studio) console.log(describeMemory(`studio, ${name}`, r.peaks, a, b));
+    if (typeof torch === 'string') console.log(`  PyTorch comparison ${torch}`);
+    else console.log(describeMemory(torchLabel, torch.peaks, a, b));
+    const best = studio.get(fastest);
+    if (best && typeof torch !== 'string') {
+      const ours = perSample(best.peaks, a, b);
+      const theirs = perSample(torch.peaks, a, b);
+      console.log(
+        `  studio ${fastest} / PyTorch: iteration ${(ours.iteration / theirs.iteration).toFixed(2)}×, ` +
+          `critic step ${(ours.critic / theirs.critic).toFixed(2)}× the memory per sample`,
+      );
+    }
+  }
+  const best = studio.get(fastest);
   console.log(`full widths, speed (batch ${SPEED_BATCH}, second iteration):`);
   for (const [name, r] of studio) console.log(describeTimes(`studio, ${name}`, r.times));
   if (typeof torch !== 'string') {

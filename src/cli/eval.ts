@@ -1,14 +1,18 @@
 /**
  * `fwi eval`: generator weights against a validation list: MAE, RMSE and SSIM on the normalised
- * scale and MAE/RMSE in m/s, printed and written as JSON. With `--predict out.npy` it also writes
- * the predicted velocity maps (m/s, (n, 1, 70, 70)); a seismic-only list can only be predicted.
+ * scale and MAE/RMSE in m/s, overall and per sample, and the physics check of a few samples with
+ * its reference models (true, smoothed, constant), printed and written as the evaluation record
+ * (JSON) and the per-sample table (CSV). With `--predict out.npy` it also writes the predicted
+ * velocity maps (m/s, (n, 1, 70, 70)); a seismic-only list can only be predicted.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type TrainConfig } from '../engine/config.ts';
 import { parseDatasetConfig } from '../engine/data/datasetConfig.ts';
 import { PRESET_NAMES, resolvePreset } from '../engine/data/presets.ts';
+import { evaluatedData, evaluationRecord, sampleRowsCsv } from '../engine/eval/evaluationRecord.ts';
 import { INFERENCE_BATCH_MAX } from '../engine/eval/evaluator.ts';
+import { physicsCheck, physicsMeans, physicsSampleIndices } from '../engine/eval/physicsCheck.ts';
 import { FwiError } from '../engine/errors.ts';
 import { widthsFromStateDict } from '../engine/model/stateDict.ts';
 import { RunSession } from '../engine/session/runSession.ts';
@@ -36,7 +40,11 @@ options:
   --dataset-config F OpenFWI/PaddleScience dataset_config.json whose entries --preset (or an
                      OpenFWI checkpoint's args.dataset) may name
   --batch N          samples per forward pass (default: the run's, at most 8; results do not depend on it)
-  --out FILE         metrics JSON (default eval.json)
+  --out FILE         evaluation record JSON (default eval.json): scores overall and per sample,
+                     the physics check, the weights' step, the configuration and the data's identity
+  --samples-csv FILE the per-sample table (default: --out with .samples.csv for .json)
+  --physics N        physics check on N samples spread over the list (default 2; 0 skips it):
+                     forward-models the prediction, the true, a smoothed and a constant model
   --predict FILE     also write the predicted velocity maps (m/s) to this .npy
   --backend B        wasm (default), cpu or webgpu
   -h, --help         this text`;
@@ -50,6 +58,8 @@ export async function run(args: string[]): Promise<number> {
     'dataset-config': { type: 'string' },
     batch: { type: 'string' },
     out: { type: 'string' },
+    'samples-csv': { type: 'string' },
+    physics: { type: 'string' },
     predict: { type: 'string' },
     backend: { type: 'string' },
   });
@@ -57,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parsed;
   if (!values.weights || !values.val) throw usageError('--weights and --val are required', HELP);
   const batchFlag = values.batch === undefined ? undefined : wholeNumber('batch', values.batch, INFERENCE_BATCH_MAX);
+  const physicsSamples = wholeNumber('physics', values.physics, 2, 0);
   await initBackend(parseBackendName(values.backend ?? 'wasm'));
 
   // Evaluation goes through a RunSession: a run folder (fwi train's --out) is opened as a kept run
@@ -90,28 +101,38 @@ export async function run(args: string[]): Promise<number> {
     }
     if (!dataset.hasLabels) return 0;
     const e = await trainer.evaluate(dataset);
+    const record = evaluationRecord(e, {
+      time: new Date(),
+      weights: { source: path.resolve(values.weights), generatorStep: stored?.generatorStep ?? 0, criticStep: stored?.criticStep ?? null },
+      config,
+      data: await evaluatedData(dataset, `annotation list ${path.resolve(values.val)}`, false),
+    });
+    const indices = physicsSampleIndices(dataset.length, physicsSamples);
+    if (indices.length) record.physics = await physicsCheck(await trainer.predictSamples(dataset, indices));
     const result = {
-      weights: path.resolve(values.weights),
+      ...record,
       list: path.resolve(values.val),
-      preset: choice.preset,
       transform: choice.transform,
       transformFrom: choice.from,
       generatorWidths: widths,
-      samples: e.samples,
-      mae: e.mae,
-      rmse: e.rmse,
-      ssim: e.ssim,
-      maeMs: e.maeMs,
-      rmseMs: e.rmseMs,
-      loss: e.loss,
     };
     const out = values.out ?? 'eval.json';
+    const samplesCsv = values['samples-csv'] ?? `${out.replace(/\.json$/i, '')}.samples.csv`;
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(samplesCsv, sampleRowsCsv(record));
     console.log(`${e.samples} samples, generator [${widths.join(', ')}], preset ${choice.preset} (${choice.from === 'weights' ? 'stored with the weights' : choice.from === 'explicit' ? '--preset' : 'assumed'})`);
     console.log(`MAE  ${e.mae.toFixed(5)}  (${e.maeMs.toFixed(2)} m/s)`);
     console.log(`RMSE ${e.rmse.toFixed(5)}  (${e.rmseMs.toFixed(2)} m/s)`);
     console.log(`SSIM ${e.ssim.toFixed(5)}`);
-    console.log(`written to ${out}`);
+    const worst = [...e.perSample].sort((a, b) => b.mae - a.mae).slice(0, 3);
+    console.log(`worst samples by MAE (1-based): ${worst.map((w) => `${w.index + 1} (${w.maeMs.toFixed(1)} m/s)`).join(', ')}`);
+    if (record.physics) {
+      const m = physicsMeans(record.physics);
+      console.log(
+        `physics check on ${indices.length} sample${indices.length > 1 ? 's' : ''}, relative seismic misfit ‖F(v) − d‖/‖d‖: prediction ${m.predicted.toFixed(4)}; true model ${m.truth.toFixed(4)}, smoothed (σ ${record.physics.smoothingSigmaM} m) ${m.smoothed.toFixed(4)}, constant ${m.constant.toFixed(4)}`,
+      );
+    }
+    console.log(`written to ${out} and ${samplesCsv}`);
     return 0;
   } finally {
     trainer.dispose();

@@ -45,7 +45,7 @@ export function fileSource(filePath: string, name: string = filePath): ByteSourc
         got += n;
       }
     } catch (e) {
-      throw new FwiError('io', `cannot read: ${describe(e)}`, name);
+      throw new FwiError('file-unreadable', `cannot read: ${describe(e)}`, name);
     }
   };
   return {

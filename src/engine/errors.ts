@@ -24,6 +24,8 @@ export type FwiErrorCode =
   | 'io'
   | 'memory'
   | 'checkpoint-damaged'
+  /** A data file given earlier cannot be read any more (moved, deleted or changed on disk). */
+  | 'file-unreadable'
   /** The disk or the browser's storage quota is full: nothing was replaced, the previous files are whole. */
   | 'storage-full';
 

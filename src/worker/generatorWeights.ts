@@ -5,10 +5,6 @@
  * as `fwi eval`, so the studio and the CLI give the same numbers for the same weights and data.
  */
 import type { TrainConfig } from '../engine/config.ts';
-import type { Evaluator } from '../engine/eval/evaluator.ts';
-import { openDataset, type Dataset } from '../engine/data/dataset.ts';
-import { bytesSource, memorySink } from '../engine/io/byteSource.ts';
-import { encodeNpy, openNpy } from '../engine/io/npy.ts';
 import { encodeSafetensors, toFloat32, type SafeTensor, type SafeTensorEntry } from '../engine/io/safetensors.ts';
 import { createGenerator } from '../engine/model/generator.ts';
 import { loadStateDict, widthsFromStateDict } from '../engine/model/stateDict.ts';
@@ -36,14 +32,4 @@ export function generatorSafetensors(tensors: Map<string, SafeTensor>, metadata:
         : { dtype: 'F32', shape: t.shape, data: toFloat32(t) };
   }
   return encodeSafetensors(entries, { format: 'pt', ...metadata });
-}
-
-/** Predicted velocities (m/s, NCHW) for some samples of a dataset, through the trainer's own inference path. */
-export async function predictSamples(trainer: Evaluator, dataset: Dataset, indices: number[]): Promise<{ predicted: Float32Array; truth: Float32Array | null; seismic: Float32Array }> {
-  const { seismic, velocity } = await dataset.read(indices);
-  const few = await openDataset([{ seismic: bytesSource(encodeNpy([indices.length, ...dataset.seismicShape], seismic), 'physics-check.npy'), velocity: null }]);
-  const sink = memorySink();
-  await trainer.predict(few, sink);
-  const predicted = await (await openNpy(bytesSource(sink.bytes(), 'predictions.npy'))).readAll();
-  return { predicted, truth: velocity, seismic };
 }

@@ -10,7 +10,8 @@
  *   its `move` does not replace an existing file, the file is copied to its new name (itself an
  *   atomic `createWritable` write) and only then removed from the old: a crash in between leaves
  *   both names whole, never neither.
- * - A full quota is FwiError('storage-full') naming the file and the bytes it needed.
+ * - A full quota is FwiError('storage-full') naming the file, the bytes the write needed and how
+ *   much of the site's quota is taken.
  */
 import { errorMessage, FwiError } from '../engine/errors.ts';
 import { pathParts, type RunFileEntry, type RunFiles } from '../engine/session/runFiles.ts';
@@ -22,11 +23,27 @@ type Listable = FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, 
 const isNotFound = (e: unknown) => (e as { name?: string } | null)?.name === 'NotFoundError';
 const isTypeMismatch = (e: unknown) => (e as { name?: string } | null)?.name === 'TypeMismatchError';
 
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** The quota failure in numbers the user can act on: what the write needed, what is used of what is allowed. */
+async function quotaFailure(action: string, where: string, bytes: number | undefined): Promise<FwiError> {
+  const need = bytes === undefined ? '' : `this write needed ${mb(bytes)}`;
+  let usage = '';
+  try {
+    const { usage: used, quota } = await navigator.storage.estimate();
+    if (used !== undefined && quota !== undefined) usage = `${mb(used)} of the ${mb(quota)} this site may use are taken`;
+  } catch {
+    // Without an estimate the message still names the file and the write's size.
+  }
+  const detail = [need, usage].filter(Boolean).join('; ');
+  return new FwiError('storage-full', `could not ${action}: browser storage is full${detail ? ` (${detail})` : ''}`, where);
+}
+
 /** What browser storage refused, as a FwiError naming `where`: a full quota ('storage-full'), a denied permission, a file in use, or the browser's own message. */
 export function opfsFailure(e: unknown, action: string, where: string, bytes?: number): FwiError {
   const name = (e as { name?: string } | null)?.name;
   if (name === 'QuotaExceededError') {
-    const need = bytes === undefined ? '' : ` (this write needed ${bytes.toLocaleString('en-US')} bytes)`;
+    const need = bytes === undefined ? '' : ` (this write needed ${mb(bytes)})`;
     return new FwiError('storage-full', `could not ${action}: browser storage is full${need}`, where);
   }
   if (name === 'NotAllowedError' || name === 'SecurityError') return new FwiError('io', `could not ${action}: browser storage refused permission (${errorMessage(e)})`, where);
@@ -94,7 +111,9 @@ export function opfsFiles(root: FileSystemDirectoryHandle, label = root.name): R
     } catch (e) {
       // Abandoned whole: the file keeps what it had. The abort's own failure adds nothing to the write's.
       await w.abort().catch(() => undefined);
-      throw opfsFailure(e, keepExisting ? 'append to' : 'write', where(p), data instanceof Blob ? data.size : data.byteLength);
+      const action = keepExisting ? 'append to' : 'write';
+      if ((e as { name?: string } | null)?.name === 'QuotaExceededError') throw await quotaFailure(action, where(p), data instanceof Blob ? data.size : data.byteLength);
+      throw opfsFailure(e, action, where(p));
     }
   }
 

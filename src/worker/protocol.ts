@@ -5,6 +5,8 @@
  * Both sides import this file; it holds types only (no engine code reaches the page).
  */
 import type { TrainConfig } from '../engine/config.ts';
+import type { EvaluationRecord } from '../engine/eval/evaluationRecord.ts';
+import type { SnapshotEvent } from '../engine/train/events.ts';
 import type { MemoryMode } from '../engine/data/dataset.ts';
 import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
 import type { RunRecord } from '../engine/session/runRecord.ts';
@@ -82,32 +84,12 @@ export interface DataReport {
   problems: string[];
 }
 
-/** Results of evaluating the generator on the validation split. */
-export interface EvaluationReport {
-  samples: number;
-  /** Normalised scale ([−1, 1]), as OpenFWI publishes them. */
-  mae: number;
-  rmse: number;
-  ssim: number;
-  /** MAE and RMSE in m/s. */
-  maeMs: number;
-  rmseMs: number;
-  preset: string;
-  generatorStep: number;
-  /** Relative L2 misfit of forward-modelled seismic to the input seismic, for a few samples. */
-  physics: PhysicsCheck | null;
-  /** Where the weights came from, in words ("training run, step 40", "imported file.safetensors"). */
-  weightsSource: string;
-  time: string;
-}
-
-export interface PhysicsCheck {
-  indices: number[];
-  /** ‖F(predicted) − d‖ / ‖d‖ per sample. */
-  predicted: number[];
-  /** ‖F(true) − d‖ / ‖d‖ per sample: near zero for synthetic data. */
-  truth: number[];
-}
+/**
+ * Results of evaluating the generator on the validation split: the engine's evaluation record
+ * (scores overall and per sample, the weights and their step, the configuration, the data's
+ * identity, and the physics check with its reference models once it has run).
+ */
+export type EvaluationReport = EvaluationRecord;
 
 /** A long task's progress (demo generation, evaluation, prediction, physics check, import, continuing a run). */
 export interface TaskEvent {
@@ -267,7 +249,10 @@ export interface StudioApi {
   demoZip(): Promise<Blob>;
   /** Cancels the running long task (demo generation, evaluation, prediction). */
   cancel(): Promise<void>;
-  shotGather(index: number): Promise<ShotGather | null>;
+  /** One sample's input seismic: of the validation split (else the training split), or of `list` when given. */
+  shotGather(index: number, list?: string): Promise<ShotGather | null>;
+  /** One validation sample's predicted and true velocity maps with the current weights, as a one-sample snapshot. */
+  evaluationSample(index: number): Promise<SnapshotEvent>;
   /**
    * Diagnostics only (refused unless connected with `diagnostics`): destroys the WebGPU device,
    * as a driver reset or a GPU removal would, so the recovery from a lost device can be tried.

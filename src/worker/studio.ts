@@ -20,7 +20,10 @@ import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
 import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
 import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
-import { physicsMisfit } from '../engine/physics/physicsMisfit.ts';
+import { physicsCheck, physicsMeans, physicsSampleIndices } from '../engine/eval/physicsCheck.ts';
+import { evaluatedData, evaluationRecord } from '../engine/eval/evaluationRecord.ts';
+import { VELOCITY_SIZE } from '../engine/eval/evaluator.ts';
+import type { SnapshotEvent } from '../engine/train/events.ts';
 import type { CheckpointStore } from '../engine/session/checkpointStore.ts';
 import { dataIdentity, describeCheckpoint, isUnfinished, type RunRecord } from '../engine/session/runRecord.ts';
 import { RunSession, type DeviceLossInfo, type SessionEvent } from '../engine/session/runSession.ts';
@@ -34,7 +37,7 @@ import { chooseBackend, currentGpu, restartBackend } from './backendChoice.ts';
 import type { DatasetCopies } from './datasetCopies.ts';
 import { splitPairs } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
-import { checkGeneratorWeights, generatorSafetensors, predictSamples } from './generatorWeights.ts';
+import { checkGeneratorWeights, generatorSafetensors } from './generatorWeights.ts';
 import type {
   BackendReport,
   BatchFit,
@@ -492,35 +495,27 @@ export class Studio implements StudioApi {
       try {
         progress(0, val.length, `Evaluating on ${val.length} validation samples…`);
         const m = await evaluator.evaluate(val);
-        const report: EvaluationReport = {
-          samples: m.samples,
-          mae: m.mae,
-          rmse: m.rmse,
-          ssim: m.ssim,
-          maeMs: m.maeMs,
-          rmseMs: m.rmseMs,
-          preset: evaluator.config.preset,
-          generatorStep: weights.generatorStep ?? this.steps.generator,
-          physics: null,
-          weightsSource: weights.description,
-          time: new Date().toISOString(),
-        };
+        const report: EvaluationReport = evaluationRecord(m, {
+          time: new Date(),
+          weights: { source: weights.description, generatorStep: weights.generatorStep ?? this.steps.generator, criticStep: weights.criticStep ?? this.steps.critic },
+          config: evaluator.config,
+          data: await evaluatedData(val, ...(await this.validationData())),
+        });
         this.emit({ type: 'evaluation', report });
         this.taskDone('evaluate', `Evaluated on ${m.samples} validation samples: MAE ${m.mae.toFixed(4)}, RMSE ${m.rmse.toFixed(4)}, SSIM ${m.ssim.toFixed(4)}`);
-        const count = Math.min(Math.max(0, Math.floor(options.physicsSamples)), val.length);
-        if (count === 0) return report;
-        this.emit({ type: 'task', task: 'physics', state: 'running', done: 0, total: 1, message: `Physics check: forward-modelling ${count} sample${count > 1 ? 's' : ''}…` });
+        const indices = physicsSampleIndices(val.length, options.physicsSamples);
+        if (indices.length === 0) return report;
+        this.emit({ type: 'task', task: 'physics', state: 'running', done: 0, total: 1, message: `Physics check: forward-modelling ${indices.length} sample${indices.length > 1 ? 's' : ''} and their references…` });
         try {
-          const indices = Array.from({ length: count }, (_, i) => Math.floor((i * val.length) / count));
-          const { predicted, truth, seismic } = await predictSamples(evaluator, val, indices);
-          const misfit = await physicsMisfit(predicted, truth, seismic, {
+          const physics = await physicsCheck(await evaluator.predictSamples(val, indices), {
             signal,
             kernel: this.forwardKernel(),
             onProgress: (f) => this.emit({ type: 'task', task: 'physics', state: 'running', done: f, total: 1, message: `Physics check: ${Math.round(f * 100)}%` }),
           });
-          const withPhysics: EvaluationReport = { ...report, physics: { indices, predicted: misfit.predicted, truth: misfit.truth ?? [] } };
+          const withPhysics: EvaluationReport = { ...report, physics };
           this.emit({ type: 'evaluation', report: withPhysics });
-          this.taskDone('physics', `Physics check: relative misfit ${misfit.predictedMean.toFixed(3)} for the prediction${misfit.truthMean !== null ? `, ${misfit.truthMean.toFixed(3)} for the true velocity` : ''}`);
+          const mean = physicsMeans(physics);
+          this.taskDone('physics', `Physics check: relative misfit ${mean.predicted.toFixed(3)} for the prediction (true model ${mean.truth.toFixed(3)}, smoothed ${mean.smoothed.toFixed(3)}, constant ${mean.constant.toFixed(3)})`);
           return withPhysics;
         } catch (e) {
           const cancelled = signal.aborted || (isFwiError(e) && e.code === 'cancelled');
@@ -533,11 +528,17 @@ export class Studio implements StudioApi {
     });
   }
 
+  /** The validation split in words, and whether it is the synthetic demo dataset. */
+  private async validationData(): Promise<[string, boolean]> {
+    const lists = (await this.data.current()).lists.filter((l) => l.role === 'validation');
+    const demo = this.demo !== null && lists.every((l) => l.path.startsWith('demo/'));
+    const names = lists.map((l) => l.path).join(', ');
+    return [demo ? `synthetic demo dataset (${names})` : `validation list${lists.length > 1 ? 's' : ''} ${names}`, demo];
+  }
+
   async predict(listPath: string): Promise<Blob> {
     return this.runTask('predict', 'Inference', async (_signal, progress) => {
-      const list = (await this.data.current()).lists.find((l) => l.path === listPath);
-      if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
-      const dataset = await openDataset(list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })));
+      const dataset = await this.data.openList(listPath);
       await this.syncImportedConfig();
       const evaluator = await this.runs.evaluator();
       try {
@@ -660,16 +661,39 @@ export class Studio implements StudioApi {
     return sink.blob();
   }
 
-  async shotGather(index: number): Promise<ShotGather | null> {
+  async shotGather(index: number, list?: string): Promise<ShotGather | null> {
     // Streamed: one sample is read, not the whole file.
-    const ds = (await this.data.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.data.openSplit('train', { memoryMode: 'stream' }));
-    if (!ds || index < 0 || index >= ds.length) return null;
+    const ds = list
+      ? await this.data.openList(list, { memoryMode: 'stream' })
+      : ((await this.data.openSplit('validation', { memoryMode: 'stream' })) ?? (await this.data.openSplit('train', { memoryMode: 'stream' })));
+    if (!ds) return null;
     try {
+      if (index < 0 || index >= ds.length) return null;
       const { seismic } = await ds.read([index]);
       const [shots, timeSamples, receivers] = ds.seismicShape;
       return Comlink.transfer({ index, seismic, shots, timeSamples, receivers }, [seismic.buffer as ArrayBuffer]);
     } finally {
       await ds.close();
+    }
+  }
+
+  async evaluationSample(index: number): Promise<SnapshotEvent> {
+    const val = await this.data.openSplit('validation', { memoryMode: 'stream' });
+    if (!val) throw new FwiError('usage', 'add a validation list (with velocity files) to open its samples');
+    try {
+      if (!Number.isInteger(index) || index < 0 || index >= val.length) throw new FwiError('usage', `sample ${index + 1} is not among the ${val.length} validation samples`);
+      await this.syncImportedConfig();
+      const evaluator = await this.runs.evaluator();
+      try {
+        const { predicted, truth } = await evaluator.predictSamples(val, [index]);
+        const generatorStep = this.runs.weights?.generatorStep ?? this.steps.generator;
+        const maps: SnapshotEvent = { type: 'snapshot', epoch: 0, generatorStep, indices: [index], height: VELOCITY_SIZE, width: VELOCITY_SIZE, predicted, truth };
+        return Comlink.transfer(maps, [predicted.buffer as ArrayBuffer, ...(truth ? [truth.buffer as ArrayBuffer] : [])]);
+      } finally {
+        evaluator.dispose();
+      }
+    } finally {
+      await val.close();
     }
   }
 }

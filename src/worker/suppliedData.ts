@@ -5,7 +5,7 @@
  */
 import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
 import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
-import { errorMessage } from '../engine/errors.ts';
+import { errorMessage, FwiError } from '../engine/errors.ts';
 import type { SuppliedFile } from '../engine/io/annotation.ts';
 import { blobSource } from '../engine/io/byteSource.ts';
 import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
@@ -67,6 +67,16 @@ export class SuppliedData {
     if (pairs.length === 0) return null;
     return openDataset(
       pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: p.velocity ? blobSource(p.velocity.file, p.velocity.path) : null, label: `line ${p.line}` })),
+      options,
+    );
+  }
+
+  /** The seismic files of one annotation list (inference and its gathers). */
+  async openList(listPath: string, options: DatasetOptions = {}): Promise<Dataset> {
+    const list = (await this.current()).lists.find((l) => l.path === listPath);
+    if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
+    return openDataset(
+      list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })),
       options,
     );
   }

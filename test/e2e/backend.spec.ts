@@ -22,9 +22,10 @@ test('without WebGPU the studio falls back and says why, visibly', async ({ page
   await expect(notice).toContainText('WebGPU: skipped: the page asked for wasm');
   await snap(page, info, 'fallback-notice');
 
-  // On wasm's 4 GiB heap the default batch (64) at full widths cannot train (about 33 fit): Train says so before it is pressed.
+  // On wasm's 4 GiB heap full widths train up to batch 64 (OpenFWI's, the default); 96 cannot: Train says so before it is pressed.
   await page.getByLabel('Dataset files').setInputFiles(writeTinyDataset(4, 2).files);
-  const refusal = "lower the batch: batch 64 is too large for the WebAssembly backend's memory at these widths (largest ≈ 33)";
+  await page.getByLabel('Batch size', { exact: true }).fill('96');
+  const refusal = "lower the batch: batch 96 is too large for the WebAssembly backend's memory at these widths (largest ≈ 64)";
   await expect(page.getByText(`To train, ${refusal}.`)).toBeVisible();
   const trainButton = page.getByRole('button', { name: 'Train', exact: true });
   await expect(trainButton).toBeDisabled();

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { writeTinyDataset } from './harness.ts';
+import { fileItems, writeTinyDataset } from './harness.ts';
 
 test('choosing a folder lists its files by relative path and resolves the train and validation lists', async ({ page }) => {
   test.setTimeout(30_000);
@@ -19,11 +19,11 @@ test('choosing a folder lists its files by relative path and resolves the train 
 
   await page.getByLabel('Dataset folder').setInputFiles(data.dir);
   for (const name of ['data1.npy', 'model1.npy', 'data2.npy', 'model2.npy', 'train.txt', 'val.txt']) {
-    await expect(page.getByRole('row').filter({ has: page.getByText(`${folder}/${name}`, { exact: true }) })).toHaveCount(1);
+    await expect(fileItems(page).filter({ has: page.getByText(`${folder}/${name}`, { exact: true }) })).toHaveCount(1);
   }
-  await expect(page.getByRole('row').filter({ hasText: 'notes.md' })).toHaveCount(0);
-  await expect(page.getByRole('row').filter({ hasText: `${folder}/data1.npy` })).toContainText('(4, 5, 1000, 70)');
-  await expect(page.getByRole('row').filter({ hasText: `${folder}/model2.npy` })).toContainText('(2, 1, 70, 70)');
+  await expect(fileItems(page).filter({ hasText: 'notes.md' })).toHaveCount(0);
+  await expect(fileItems(page).filter({ hasText: `${folder}/data1.npy` })).toContainText('(4, 5, 1000, 70)');
+  await expect(fileItems(page).filter({ hasText: `${folder}/model2.npy` })).toContainText('(2, 1, 70, 70)');
   await expect(page.getByLabel('Use of train.txt')).toHaveValue('train');
   await expect(page.getByLabel('Use of val.txt')).toHaveValue('validation');
 

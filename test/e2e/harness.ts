@@ -202,3 +202,8 @@ export async function openStudioWith(page: Page, data: TinyDataset, config: Trai
   await page.getByLabel('Dataset files').setInputFiles(data.files);
   await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
 }
+
+/** The data panel's file items (one per supplied file); filter them by the file's path. */
+export function fileItems(page: Page) {
+  return page.getByRole('list', { name: 'Dataset files' }).getByRole('listitem');
+}

@@ -5,7 +5,7 @@
  * starts the run, which names the skipped samples in the run log as it leaves them out.
  */
 import { expect, test } from '@playwright/test';
-import { openStudioWith, tinyRunConfig, writeTinyDataset } from './harness.ts';
+import { fileItems, openStudioWith, tinyRunConfig, writeTinyDataset } from './harness.ts';
 
 test('files with NaN/Inf are marked with file, sample and position, and Train asks before skipping those samples', async ({ page }) => {
   test.setTimeout(300_000);
@@ -18,15 +18,19 @@ test('files with NaN/Inf are marked with file, sample and position, and Train as
   // sample 1, and the epoch is the one batch [2, 3].
   await openStudioWith(page, data, tinyRunConfig({ epochs: 1, snapshotEvery: 1000 }));
 
-  const seismicRow = page.getByRole('row').filter({ hasText: 'data1.npy' });
-  const velocityRow = page.getByRole('row').filter({ hasText: 'model1.npy' });
-  await expect(seismicRow.getByRole('alert')).toHaveText('1 NaN/infinite value in 1 sample (1); training asks before using them', { timeout: 60_000 });
-  await expect(velocityRow.getByRole('alert')).toHaveText('1 NaN/infinite value in 1 sample (0); training asks before using them');
+  const seismicRow = fileItems(page).filter({ hasText: 'data1.npy' });
+  const velocityRow = fileItems(page).filter({ hasText: 'model1.npy' });
+  await expect(seismicRow.getByText('1 NaN/infinite value in 1 sample (1); training asks before using them', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(velocityRow.getByText('1 NaN/infinite value in 1 sample (0); training asks before using them', { exact: true })).toBeVisible();
+  // Both files in one alert, not one announcement per file.
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText('data1.npy: 1 NaN/infinite value in 1 sample (1)');
+  await expect(page.getByRole('alert')).toContainText('model1.npy: 1 NaN/infinite value in 1 sample (0)');
   await seismicRow.getByText('Where').click();
   await expect(seismicRow.locator('pre')).toHaveText('sample 1, shot 2, time 417, receiver 12: NaN');
   await velocityRow.getByText('Where').click();
   await expect(velocityRow.locator('pre')).toHaveText('sample 0, depth 33, offset 9: Infinity');
-  await expect(page.getByRole('row').filter({ hasText: 'data2.npy' })).toHaveAttribute('data-values', 'finite');
+  await expect(fileItems(page).filter({ hasText: 'data2.npy' })).toHaveAttribute('data-values', 'finite');
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const ask = page.getByRole('alertdialog');

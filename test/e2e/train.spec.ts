@@ -12,7 +12,7 @@ import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
 import { bytesSource } from '../../src/engine/io/byteSource.ts';
 import { openNpy } from '../../src/engine/io/npy.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
-import { longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap, writeTinyDataset } from './harness.ts';
+import { fileItems, longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap, writeTinyDataset } from './harness.ts';
 
 const METRICS = ['mae', 'rmse', 'ssim', 'maeMs', 'rmseMs'] as const;
 type Metrics = Record<(typeof METRICS)[number], number>;
@@ -84,10 +84,12 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
 
   await test.step('drop the dataset with a corrupt file among it', async () => {
     await page.getByLabel('Dataset files').setInputFiles([...data.files, broken]);
-    const brokenRow = page.getByRole('row').filter({ hasText: 'broken.npy' });
-    await expect(brokenRow.getByRole('alert')).toContainText(/npy|magic|NUMPY/i);
-    await expect(page.getByRole('row').filter({ hasText: 'data1.npy' })).toContainText('(4, 5, 1000, 70)');
-    await expect(page.getByRole('row').filter({ hasText: 'model2.npy' })).toContainText('(2, 1, 70, 70)');
+    const brokenRow = fileItems(page).filter({ hasText: 'broken.npy' });
+    await expect(brokenRow.locator('.vg-problem')).toContainText(/npy|magic|NUMPY/i);
+    await expect(page.getByTestId('data-problems')).toContainText(/broken\.npy: .*(npy|magic|NUMPY)/i);
+    await expect(page.getByTestId('data-status')).toHaveText(/Ready to train without the 1 file with problems/);
+    await expect(fileItems(page).filter({ hasText: 'data1.npy' })).toContainText('(4, 5, 1000, 70)');
+    await expect(fileItems(page).filter({ hasText: 'model2.npy' })).toContainText('(2, 1, 70, 70)');
     await expect(page.getByLabel('Use of train.txt')).toHaveValue('train');
     await expect(page.getByLabel('Use of val.txt')).toHaveValue('validation');
     await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
@@ -195,7 +197,7 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     await snap(page, info, '4-imported-evaluated');
   });
 
-  await test.step('inference on a list downloads the predicted velocities as .npy', async () => {
+  await test.step('inference on a list downloads the predicted velocities as .npy and opens them in the velocity maps', async () => {
     await page.getByRole('combobox', { name: 'List' }).selectOption('val.txt');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Predict and download .npy' }).click();
@@ -206,6 +208,12 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     const v = await npy.readAll();
     expect(Math.min(...v)).toBeGreaterThanOrEqual(1500 - 1e-3);
     expect(Math.max(...v)).toBeLessThanOrEqual(4500 + 1e-3);
+    const maps = page.getByTestId('maps-panel');
+    await expect(maps).toHaveAttribute('data-opened', 'inference:1');
+    await expect(maps.getByTestId('opened-sample')).toHaveText('Inference: sample 1 of 2 of val.txt (predicted only)');
+    await maps.getByRole('button', { name: 'Next ▶' }).click();
+    await expect(maps).toHaveAttribute('data-opened', 'inference:2');
+    await expect(page.getByTestId('gather-sample')).toContainText('val.txt sample 2');
   });
 
   expect(foreign, 'requests to other origins').toEqual([]);

@@ -30,3 +30,19 @@ export function niceStep(extent: number, target = 5): number {
   const m = raw / p;
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
+
+/**
+ * Round ticks for a value range such as a colour bar's: the multiples of a 1-2-5 step (about
+ * `target` of them) inside [lo, hi], placed as fractions from lo (0) to hi (1).
+ */
+export function rangeTicks(lo: number, hi: number, target = 5): AxisTick[] {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const step = niceStep(hi - lo, target);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const ticks: AxisTick[] = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+    const value = Number((k * step).toFixed(decimals)) + 0; // + 0 turns −0 into 0
+    ticks.push({ value, fraction: (value - lo) / (hi - lo) });
+  }
+  return ticks;
+}

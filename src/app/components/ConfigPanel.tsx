@@ -1,5 +1,5 @@
 /**
- * The configuration panel: the ConfigForm view on the store's configuration. Accepted edits go to
+ * The configuration panel's body (App.tsx gives it its heading): the ConfigForm view on the store's configuration. Accepted edits go to
  * the store (and to the worker when a run starts); rejected drafts keep Train disabled. A
  * dataset_config.json (OpenFWI's or PaddleScience's) adds its entries as presets beside the built-in ones.
  */
@@ -37,8 +37,7 @@ export function ConfigPanel() {
   };
   const disabled = runActive(runState);
   return (
-    <section className="panel" aria-labelledby="config-title">
-      <h2 id="config-title">Configuration</h2>
+    <>
       <ConfigForm config={config} onChange={setConfigDraft} presets={presets} disabled={disabled} onDraftErrorsChange={setDraftErrors} detectedPreset={detected} />
       <div className="vg-form-actions">
         <span className="vg-btn vg-file-button">
@@ -47,6 +46,6 @@ export function ConfigPanel() {
         </span>
       </div>
       {message && (message.ok ? <p className="vg-ok" role="status">{message.text}</p> : <p className="vg-alert" role="alert">{message.text}</p>)}
-    </section>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The data panel: a drop zone with button alternatives (files, a folder), the demo dataset,
+ * The data panel's body (App.tsx gives it its heading): a drop zone with button alternatives (files, a folder), the demo dataset,
  * and what the worker made of the files: each file with its shape and problems inline, lists
  * with their train/validation role, and the splits' totals.
  */
@@ -24,8 +24,7 @@ export function DataPanel() {
   };
 
   return (
-    <section className="panel data-panel" aria-labelledby="data-title">
-      <h2 id="data-title">Data</h2>
+    <>
       <div
         className={`drop-zone${over ? ' over' : ''}`}
         onDragOver={(e) => {
@@ -77,6 +76,6 @@ export function DataPanel() {
       </div>
       <DemoDataset prominent={!hasFiles} />
       <DataFiles />
-    </section>
+    </>
   );
 }

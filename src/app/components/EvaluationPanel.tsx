@@ -1,13 +1,13 @@
-/** The evaluation report view on the store's latest evaluation, with the physics check's progress. */
-import { cancelTask } from '../store/commands.ts';
+/** The evaluation report view on the store's latest evaluation, with the physics check's progress; its samples open in the maps and gather. */
+import { cancelTask, openEvaluationSample } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { TaskLine } from './RunPanel.tsx';
 import { EvaluationReport } from './views/EvaluationReport.tsx';
 
 export function EvaluationPanel() {
   const evaluation = useStudio((s) => s.evaluation);
-  const preset = useStudio((s) => s.config.preset);
   const physics = useStudio((s) => s.tasks.physics);
+  const opened = useStudio((s) => (s.opened?.source === 'evaluation' ? s.opened.index : null));
   return (
     <div
       className="panel"
@@ -15,7 +15,7 @@ export function EvaluationPanel() {
       data-report={evaluation ? JSON.stringify({ mae: evaluation.mae, rmse: evaluation.rmse, ssim: evaluation.ssim, maeMs: evaluation.maeMs, rmseMs: evaluation.rmseMs, samples: evaluation.samples }) : undefined}
       data-physics={evaluation?.physics ? JSON.stringify(evaluation.physics) : undefined}
     >
-      <EvaluationReport report={evaluation} preset={evaluation?.preset ?? preset} />
+      <EvaluationReport report={evaluation} opened={opened} onOpenSample={(i) => void openEvaluationSample(i)} />
       {physics?.state === 'running' ? (
         <div className="buttons">
           <TaskLine label="Physics check" done={physics.done} total={physics.total} message={physics.message} />

@@ -3,22 +3,15 @@
  * user's own tools. One table: an x column and one column per series, all of the same length.
  * Non-finite values are written as empty CSV cells and JSON nulls (JSON has no NaN).
  */
+import { csvField, csvNumber } from '../../engine/io/csv.ts';
+
+export { csvField, csvNumber };
 
 export interface SeriesTable {
   /** Column name of the x values ('critic_step', 'epoch', …). */
   xName: string;
   x: ArrayLike<number>;
   columns: { name: string; values: ArrayLike<number> }[];
-}
-
-/** A CSV field quoted when it holds a comma, quote or newline (RFC 4180). */
-export function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** A number as CSV writes it: shortest round-trip form, empty when not finite. */
-export function csvNumber(v: number): string {
-  return Number.isFinite(v) ? String(v) : '';
 }
 
 /** The table as CSV text: a header row, then one row per x value, lines ending in \n. */

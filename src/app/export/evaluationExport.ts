@@ -1,10 +1,12 @@
 /**
- * The evaluation report as files: JSON (everything, with the published numbers it is set beside)
- * and CSV (one row per system: ours first, then the published ones; physics checks as extra rows).
+ * The evaluation report as files, one table per CSV file: the JSON is the engine's evaluation
+ * record (what `fwi eval` writes) with the published rows and whether they compare; the summary
+ * CSV has one row per system (ours first, then the published ones); the per-sample CSV is the
+ * engine's per-sample table (`sampleRowsCsv`).
  */
 import { csvField, csvNumber } from './csv.ts';
 import type { EvaluationReport } from '../../worker/protocol.ts';
-import type { PublishedResult } from '../charts/published.ts';
+import type { Comparison } from '../charts/published.ts';
 
 /** The studio's evaluation: the worker's report, as it arrives. */
 export type EvaluationResult = EvaluationReport;
@@ -17,24 +19,25 @@ export function publishedMs(v: number): number {
   return Math.round(v * MS_PER_NORMALISED * 100) / 100;
 }
 
-/** The report as pretty JSON, with the published rows for its preset. */
-export function evaluationToJson(r: EvaluationResult, published: readonly PublishedResult[]): string {
-  return JSON.stringify({ evaluation: r, published }, null, 2);
+/** File names of the three exports: `velocitygan-evaluation-<preset>-step<N>` plus `.json`, `-summary.csv`, `-samples.csv`. */
+export function evaluationFileNames(r: EvaluationResult): { json: string; summary: string; samples: string } {
+  const base = `velocitygan-evaluation-${r.preset}-step${r.weights.generatorStep}`;
+  return { json: `${base}.json`, summary: `${base}-summary.csv`, samples: `${base}-samples.csv` };
 }
 
-/** The report as CSV: system, source, samples, MAE, RMSE, SSIM, MAE (m/s), RMSE (m/s); then physics rows. */
-export function evaluationToCsv(r: EvaluationResult, published: readonly PublishedResult[]): string {
-  const lines = ['system,source,samples,mae,rmse,ssim,mae_ms,rmse_ms'];
+/** The record as pretty JSON, with the published rows for its preset and whether they compare. */
+export function evaluationToJson(r: EvaluationResult, comparison: Comparison): string {
+  return JSON.stringify({ ...r, published: { comparable: comparison.comparable, caveat: comparison.caveat, rows: comparison.rows } }, null, 2);
+}
+
+/** The summary as CSV: system, source, samples, MAE, RMSE, SSIM, MAE (m/s), RMSE (m/s), comparable. */
+export function evaluationSummaryCsv(r: EvaluationResult, comparison: Comparison): string {
+  const lines = ['system,source,samples,mae,rmse,ssim,mae_ms,rmse_ms,comparable'];
   lines.push(
-    [csvField(`VelocityGAN Studio (${r.weightsSource})`), 'this run', String(r.samples), csvNumber(r.mae), csvNumber(r.rmse), csvNumber(r.ssim), csvNumber(r.maeMs), csvNumber(r.rmseMs)].join(','),
+    [csvField(`VelocityGAN Studio (${r.weights.source})`), 'this run', String(r.samples), ...[r.mae, r.rmse, r.ssim, r.maeMs, r.rmseMs].map(csvNumber), ''].join(','),
   );
-  for (const p of published) {
-    lines.push([csvField(p.system), p.source, '', csvNumber(p.mae), csvNumber(p.rmse), csvNumber(p.ssim), csvNumber(publishedMs(p.mae)), csvNumber(publishedMs(p.rmse))].join(','));
-  }
-  if (r.physics) {
-    lines.push('');
-    lines.push('sample,seismic_misfit_predicted,seismic_misfit_true');
-    r.physics.indices.forEach((idx, k) => lines.push([String(idx), csvNumber(r.physics!.predicted[k]), csvNumber(r.physics!.truth[k])].join(',')));
+  for (const p of comparison.rows) {
+    lines.push([csvField(p.system), p.source, '', ...[p.mae, p.rmse, p.ssim, publishedMs(p.mae), publishedMs(p.rmse)].map(csvNumber), comparison.comparable ? 'yes' : 'no'].join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,8 @@ import type { DemoOptions, DroppedFile, EvaluationReport, ForeignExport, ListRol
 import { downloadBlob as saveBlob } from '../export/download.ts';
 import { raiseAlert, receiveEvents, setBackendError, setTrainHeld, useStudio } from './studioStore.ts';
 import { errorMessage } from '../../engine/errors.ts';
+import { blobSource } from '../../engine/io/byteSource.ts';
+import { openNpy } from '../../engine/io/npy.ts';
 
 let api: Comlink.Remote<StudioApi> | null = null;
 
@@ -160,10 +162,61 @@ export async function evaluate(physicsSamples: number): Promise<EvaluationReport
   });
 }
 
-/** Predicts velocities for a seismic-only list and downloads them as .npy. */
+/** The file name an inference result downloads as: `<list>-predicted-velocity.npy`. */
+export function inferenceFileName(listPath: string): string {
+  return `${listPath.replace(/^.*\//, '').replace(/\.txt$/i, '')}-predicted-velocity.npy`;
+}
+
+/** Predicts velocities for a list, downloads them as .npy and opens the first in the map viewer (the result stays there to browse). */
 export async function predict(listPath: string): Promise<void> {
   const blob = await guarded('Inference', () => remote().predict(listPath));
-  if (blob) saveBlob(blob, `${listPath.replace(/^.*\//, '').replace(/\.txt$/i, '')}-predicted-velocity.npy`);
+  if (!blob) return;
+  saveBlob(blob, inferenceFileName(listPath));
+  const samples = await guarded('Reading the predictions', async () => (await openNpy(blobSource(blob, inferenceFileName(listPath)))).rows);
+  if (samples === undefined) return;
+  useStudio.setState({ inference: { list: listPath, npy: blob, samples, generatorStep: exportStep() } });
+  await openInferenceSample(0);
+}
+
+/** Downloads the last inference result again. */
+export function downloadInference(): void {
+  const r = useStudio.getState().inference;
+  if (r) saveBlob(r.npy, inferenceFileName(r.list));
+}
+
+let openRequests = 0;
+
+/** Opens validation sample `index` (0-based) in the maps (predicted with the current weights, and true) and the gather. */
+export async function openEvaluationSample(index: number): Promise<void> {
+  const id = ++openRequests;
+  const maps = await guarded(`Opening sample ${index + 1}`, () => remote().evaluationSample(index));
+  const count = useStudio.getState().evaluation?.samples ?? index + 1;
+  if (maps && id === openRequests) useStudio.setState({ opened: { source: 'evaluation', index, count, list: null, maps } });
+}
+
+/** Opens sample `index` (0-based) of the last inference result in the maps and its seismic in the gather. */
+export async function openInferenceSample(index: number): Promise<void> {
+  const r = useStudio.getState().inference;
+  if (!r) return;
+  const id = ++openRequests;
+  const predicted = await guarded('Reading the predicted map', async () => (await openNpy(blobSource(r.npy, inferenceFileName(r.list)))).readRows(index, index + 1));
+  if (!predicted || id !== openRequests) return;
+  const size = Math.round(Math.sqrt(predicted.length));
+  useStudio.setState({
+    opened: {
+      source: 'inference',
+      index,
+      count: r.samples,
+      list: r.list,
+      maps: { type: 'snapshot', epoch: 0, generatorStep: r.generatorStep ?? 0, indices: [index], height: size, width: size, predicted, truth: null },
+    },
+  });
+}
+
+/** Back from an opened sample to the training snapshots. */
+export function closeOpenedSample(): void {
+  openRequests++;
+  useStudio.setState({ opened: null });
 }
 
 /** The generator step the exported weights are at (the source's, else the shown run's latest). */
@@ -207,10 +260,10 @@ export async function downloadDemoZip(): Promise<void> {
 
 let gatherRequests = 0;
 
-/** Reads one sample's input seismic into the store (`shotGather`); only the latest request's answer is kept. */
-export async function requestShotGather(index: number | null): Promise<void> {
+/** Reads one sample's input seismic (of the validation split, or of `list`) into the store (`shotGather`); only the latest request's answer is kept. */
+export async function requestShotGather(index: number | null, list?: string): Promise<void> {
   const id = ++gatherRequests;
-  const gather = index === null ? null : await guarded('Reading the shot gather', () => remote().shotGather(index));
+  const gather = index === null ? null : await guarded('Reading the shot gather', () => remote().shotGather(index, list));
   if (id === gatherRequests) useStudio.setState({ shotGather: gather ?? null });
 }
 

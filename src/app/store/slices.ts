@@ -114,6 +114,35 @@ export interface EvaluationSlice {
   evaluation: EvaluationReport | null;
 }
 
+/**
+ * A sample opened from the evaluation's table or from an inference result: the maps and the shot
+ * gather show it instead of the training snapshots until the user goes back.
+ */
+export interface OpenedSample {
+  source: 'evaluation' | 'inference';
+  /** 0-based index in its set: the validation split, or the inference list. */
+  index: number;
+  /** Samples in that set (Previous / Next step through them). */
+  count: number;
+  /** The inference list whose seismic the gather shows; null for the validation split. */
+  list: string | null;
+  /** The sample's predicted (and, with labels, true) map, as a one-sample snapshot. */
+  maps: SnapshotEvent;
+}
+
+/** The last inference result, kept to browse in the map viewer (the .npy as predicted, read a row at a time). */
+export interface InferenceResult {
+  list: string;
+  npy: Blob;
+  samples: number;
+  generatorStep: number | null;
+}
+
+export interface ViewerSlice {
+  opened: OpenedSample | null;
+  inference: InferenceResult | null;
+}
+
 export interface BackendSlice {
   backend: BackendReport | null;
   backendError: string | null;
@@ -148,5 +177,6 @@ export type StudioState = DataSlice &
   MetricsSlice &
   SnapshotsSlice &
   EvaluationSlice &
+  ViewerSlice &
   BackendSlice &
   RunsSlice;

@@ -36,6 +36,8 @@ export function initialState(): StudioState {
     sampleCursor: 0,
     shotGather: null,
     evaluation: null,
+    opened: null,
+    inference: null,
     backend: null,
     backendError: null,
     runs: [],

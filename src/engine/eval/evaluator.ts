@@ -19,20 +19,39 @@ import type { Network } from '../model/network.ts';
 import { loadStateDict, widthsFromStateDict } from '../model/stateDict.ts';
 import type { GeneratorWidths } from '../model/widths.ts';
 import { nchwToNhwc, nhwcToNchw } from '../train/steps.ts';
-import { MetricsAccumulator, type Metrics } from './metrics.ts';
+import { MetricsAccumulator, type Metrics, type SampleMetrics } from './metrics.ts';
 
 /** The most samples one inference forward pass takes (see `Evaluator.passSize`). */
 export const INFERENCE_BATCH_MAX = 8;
 /** The generator's output is 70×70 whatever the input (the reference's crop). */
 export const VELOCITY_SIZE = 70;
 
-/** G on a labelled dataset: OpenFWI's validation loss and the reference metrics. */
+/** One sample's scores: the normalised metrics, and MAE / RMSE in m/s. */
+export interface SampleScore extends SampleMetrics {
+  maeMs: number;
+  rmseMs: number;
+}
+
+/** G on a labelled dataset: OpenFWI's validation loss and the reference metrics, overall and per sample. */
 export interface Evaluation extends Metrics {
   samples: number;
   /** λ_g1v·L1 + λ_g2v·MSE on the normalised scale. */
   loss: number;
   maeMs: number;
   rmseMs: number;
+  /** Every sample's scores, in dataset order. */
+  perSample: SampleScore[];
+}
+
+/** Samples read and predicted together (`Evaluator.predictSamples`); maps are (n, 70, 70) row-major. */
+export interface PredictedSamples {
+  indices: number[];
+  /** Raw seismic, (n, 5, 1000, 70). */
+  seismic: Float32Array;
+  /** True velocity in m/s; null for seismic-only data. */
+  truth: Float32Array | null;
+  /** G's prediction in m/s. */
+  predicted: Float32Array;
 }
 
 /**
@@ -89,13 +108,13 @@ export class Evaluator {
       const pred = this.predictTensor(dataset, batch.seismic, n);
       const label = nchwToNhwc(normalizeVelocity(batch.velocity!, t), [n, ...dataset.velocityShape!]);
       try {
-        await acc.add(pred, label);
+        await acc.add(pred, label, batch.indices);
       } finally {
         tf.dispose([pred, label]);
       }
       samples += n;
     }
-    return this.evaluation(acc.result(), samples);
+    return this.evaluation(acc.result(), acc.samples(), samples);
   }
 
   /** Writes G's predictions for every sample of `dataset` to `sink` as a `.npy` (n, 1, 70, 70) in m/s. */
@@ -120,6 +139,18 @@ export class Evaluator {
     }
   }
 
+  /** Some samples of a labelled or seismic-only dataset: their raw seismic, true velocity (m/s, null without labels) and G's prediction (m/s). */
+  async predictSamples(dataset: Dataset, indices: readonly number[]): Promise<PredictedSamples> {
+    const { seismic, velocity } = await dataset.read(indices);
+    const predicted = new Float32Array(indices.length * VELOCITY_SIZE * VELOCITY_SIZE);
+    const perSeismic = dataset.seismicShape.reduce((a, b) => a * b, 1);
+    for (let first = 0; first < indices.length; first += this.passSize) {
+      const n = Math.min(this.passSize, indices.length - first);
+      predicted.set(await this.predictVelocity(dataset, seismic.subarray(first * perSeismic, (first + n) * perSeismic), n), first * VELOCITY_SIZE * VELOCITY_SIZE);
+    }
+    return { indices: [...indices], seismic, truth: velocity, predicted };
+  }
+
   /** Releases the generator if this evaluator built it. */
   dispose(): void {
     if (this.owned) this.generator.dispose();
@@ -136,9 +167,19 @@ export class Evaluator {
     }
   }
 
-  private evaluation(m: Metrics, samples: number): Evaluation {
+  private evaluation(m: Metrics, perSample: SampleMetrics[], samples: number): Evaluation {
     const half = (this.config.transform.labelMax - this.config.transform.labelMin) / 2;
     const { g1v, g2v } = this.config.lambda;
-    return { samples, loss: g1v * m.mae + g2v * m.mse, mae: m.mae, mse: m.mse, rmse: m.rmse, ssim: m.ssim, maeMs: m.mae * half, rmseMs: m.rmse * half };
+    return {
+      samples,
+      loss: g1v * m.mae + g2v * m.mse,
+      mae: m.mae,
+      mse: m.mse,
+      rmse: m.rmse,
+      ssim: m.ssim,
+      maeMs: m.mae * half,
+      rmseMs: m.rmse * half,
+      perSample: perSample.map((p) => ({ ...p, maeMs: p.mae * half, rmseMs: p.rmse * half })),
+    };
   }
 }

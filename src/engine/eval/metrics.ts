@@ -7,7 +7,8 @@
  *
  * Inputs are `(N, 1, H, W)` or `(N, H, W, 1)` tensors (the same memory for one channel).
  * `MetricsAccumulator` sums per-pixel quantities over batches, so the metrics of a whole
- * validation set equal those of one batch holding all of it.
+ * validation set equal those of one batch holding all of it; it keeps each sample's metrics too
+ * (the same formulas over that sample's pixels).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -70,33 +71,64 @@ export function ssimMap(pred: tf.Tensor, label: tf.Tensor): tf.Tensor4D {
   });
 }
 
-/** `[Σ|p − l|, Σ(p − l)², Σ ssim]` over a batch, as one tensor (read once). */
-export function metricSums(pred: tf.Tensor, label: tf.Tensor): tf.Tensor1D {
+/** `[Σ|p − l|, Σ(p − l)², Σ ssim]` of each sample of a batch, as one `(N, 3)` tensor (read once). */
+export function sampleSums(pred: tf.Tensor, label: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
     const d = tf.sub(asMaps(pred), asMaps(label));
-    return tf.stack([tf.sum(tf.abs(d)), tf.sum(tf.square(d)), tf.sum(ssimMap(pred, label))]) as tf.Tensor1D;
+    const perSample = (t: tf.Tensor) => tf.sum(t, [1, 2, 3]);
+    return tf.stack([perSample(tf.abs(d)), perSample(tf.square(d)), perSample(ssimMap(pred, label))], 1) as tf.Tensor2D;
   });
 }
 
-/** Streams batches of (prediction, label) and gives the metrics of everything seen. */
+/** `[Σ|p − l|, Σ(p − l)², Σ ssim]` over a batch, as one tensor (read once). */
+export function metricSums(pred: tf.Tensor, label: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(sampleSums(pred, label), 0) as tf.Tensor1D);
+}
+
+/** One sample's metrics, `index` being its 0-based position in the dataset (numpy's). */
+export interface SampleMetrics extends Metrics {
+  index: number;
+}
+
+/**
+ * Streams batches of (prediction, label) and gives the metrics of everything seen, and of each
+ * sample: the whole set's sums are the samples' sums added up, so both come from one read.
+ */
 export class MetricsAccumulator {
   private absSum = 0;
   private squareSum = 0;
   private ssimSum = 0;
   private pixels = 0;
+  private readonly perSample: SampleMetrics[] = [];
 
-  /** Adds one batch; the tensors are not disposed. */
-  async add(pred: tf.Tensor, label: tf.Tensor): Promise<void> {
-    const sums = metricSums(pred, label);
+  /**
+   * Adds one batch; the tensors are not disposed. `indices` are the samples' dataset indices
+   * (default: counting on from the samples already added).
+   */
+  async add(pred: tf.Tensor, label: tf.Tensor, indices?: readonly number[]): Promise<void> {
+    const sums = sampleSums(pred, label);
     try {
-      const [a, s, q] = await sums.data();
-      this.absSum += a;
-      this.squareSum += s;
-      this.ssimSum += q;
+      const values = await sums.data();
+      const n = sums.shape[0];
+      if (indices && indices.length !== n) throw new Error(`${indices.length} indices for a batch of ${n} samples`);
+      const pixels = pred.size / n;
+      for (let i = 0; i < n; i++) {
+        const [a, s, q] = [values[3 * i], values[3 * i + 1], values[3 * i + 2]];
+        this.absSum += a;
+        this.squareSum += s;
+        this.ssimSum += q;
+        const mse = s / pixels;
+        this.perSample.push({ index: indices?.[i] ?? this.perSample.length, mae: a / pixels, mse, rmse: Math.sqrt(mse), ssim: q / pixels });
+      }
       this.pixels += pred.size;
     } finally {
       sums.dispose();
     }
+  }
+
+  /** Each sample's metrics, in the order added. */
+  samples(): SampleMetrics[] {
+    return this.perSample.slice();
   }
 
   /** Values seen so far. */

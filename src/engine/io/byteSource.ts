@@ -39,7 +39,8 @@ export function blobSource(blob: Blob, name: string = (blob as Partial<File>).na
       try {
         return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
       } catch (e) {
-        throw new FwiError('io', `could not read the file (${errorMessage(e)})`, name);
+        // A dropped file moved, deleted or changed on disk since (NotFoundError, NotReadableError).
+        throw new FwiError('file-unreadable', `could not read the file (${errorMessage(e)})`, name);
       }
     },
   };

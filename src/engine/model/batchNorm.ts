@@ -71,8 +71,11 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor1D {
 export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
   const [batch, h, w, c] = x.shape;
   const rows = batch * h;
-  const rowSums = tf.matMul(tf.ones([1, 1, w]), tf.reshape(x, [rows, w, c]));
-  return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(rowSums, [rows, c])), [c]);
+  // Its own scope: the reshaped views share x's buffer, and would keep it alive after x is disposed.
+  return tf.tidy(() => {
+    const rowSums = tf.matMul(tf.ones([1, 1, w]), tf.reshape(x, [rows, w, c]));
+    return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(rowSums, [rows, c])), [c]);
+  });
 }
 
 function normalise(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor, bn: BatchNormState): tf.Tensor4D {

@@ -45,6 +45,9 @@ export function batchNormActivation(
 /**
  * The gradients of batchNormActivation for the upstream gradient `dy`, with respect to the conv
  * output, γ and β; the batch statistics are functions of `c`, and their gradient is in `dc`.
+ * Takes ownership of `dy` and `c`: each map is freed as soon as nothing later needs it (without a
+ * tape), so that at most three maps of `c`'s size are alive at once besides the result, where
+ * the formula written as one expression holds seven.
  */
 export function batchNormActivationGradient(
   dy: tf.Tensor4D,
@@ -55,26 +58,29 @@ export function batchNormActivationGradient(
   beta: tf.Tensor1D,
   activation: Activation,
 ): { dc: tf.Tensor4D; dGamma: tf.Tensor1D; dBeta: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const [batch, h, w] = c.shape;
-    const n = batch * h * w;
-    // dz = dy·act′(z), made in its own scope so that z is freed before the next map is made.
-    const dz = tf.tidy((): tf.Tensor4D => {
-      const z = normalised(c, mean, invStd, gamma, beta);
-      if (activation === 'tanh') {
-        const t = tf.tanh(z);
-        return tf.mul(dy, tf.sub(1, tf.square(t))) as tf.Tensor4D;
-      }
-      // PyTorch's LeakyReLU backward: the slope where z ≤ 0.
-      return tf.where(tf.greater(z, 0), dy, tf.mul(dy, LEAKY_SLOPE)) as tf.Tensor4D;
-    });
-    const xHat = tf.mul(tf.sub(c, mean), invStd) as tf.Tensor4D;
-    const dBeta = channelSum(dz);
-    const dGamma = tf.tidy(() => channelSum(tf.mul(dz, xHat) as tf.Tensor4D));
-    const dc = tf.tidy(() => {
-      const centred = tf.sub(tf.sub(dz, tf.div(dBeta, n)), tf.mul(xHat, tf.div(dGamma, n)));
-      return tf.mul(centred, tf.mul(gamma, invStd)) as tf.Tensor4D;
-    });
-    return { dc, dGamma, dBeta };
+  const [batch, h, w] = c.shape;
+  const n = batch * h * w;
+  // dz = dy·act′(z), where z is recomputed from c in the forward pass's op order.
+  const dz = tf.tidy((): tf.Tensor4D => {
+    const z = normalised(c, mean, invStd, gamma, beta);
+    if (activation === 'tanh') {
+      const t = tf.tanh(z);
+      return tf.mul(dy, tf.sub(1, tf.square(t))) as tf.Tensor4D;
+    }
+    // PyTorch's LeakyReLU backward: the slope where z ≤ 0.
+    return tf.where(tf.greater(z, 0), dy, tf.mul(dy, LEAKY_SLOPE)) as tf.Tensor4D;
   });
+  dy.dispose();
+  const xHat = tf.tidy(() => tf.mul(tf.sub(c, mean), invStd) as tf.Tensor4D);
+  c.dispose();
+  const dBeta = channelSum(dz);
+  const dGamma = tf.tidy(() => channelSum(tf.mul(dz, xHat) as tf.Tensor4D));
+  // dc = (dz − dβ/n − x̂·dγ/n)·γ·σ⁻¹, one map at a time.
+  const centred = tf.tidy(() => tf.sub(dz, tf.div(dBeta, n)));
+  dz.dispose();
+  const corrected = tf.tidy(() => tf.sub(centred, tf.mul(xHat, tf.div(dGamma, n))));
+  tf.dispose([centred, xHat]);
+  const dc = tf.tidy(() => tf.mul(corrected, tf.mul(gamma, invStd)) as tf.Tensor4D);
+  corrected.dispose();
+  return { dc, dGamma, dBeta };
 }

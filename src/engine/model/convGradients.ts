@@ -67,34 +67,35 @@ export function conv2dInputGradient(
   pad: PadAttr,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [kh, kw] = filter.shape;
-    const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, strides, 1, pad as 'same' | 'valid' | number, dimRoundingMode, false, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw } = info;
-    const [n, oh, ow, co] = dy.shape;
-    const [, h, w] = xShape;
-    const lh = (oh - 1) * sh + 1;
-    const lw = (ow - 1) * sw + 1;
-    const { top, left } = info.padInfo;
-    const bottom = Math.max(0, top + h - lh);
-    const right = Math.max(0, left + w - lw);
-    // Its own scope frees the stride-spread map once it is padded (without a tape).
-    const padded = tf.tidy(() => {
-      let spread: tf.Tensor4D = dy;
-      if (sh > 1 || sw > 1) {
-        // Zeros after each column, then after each row, in rank-4 pads: tf.js-webgpu's pad shader
-        // does not compile for rank 6 (it declares a `vec6`), and would leave garbage silently.
-        const columns = sw > 1 ? tf.reshape(tf.pad(tf.reshape(dy, [n * oh, ow, 1, co]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh, ow * sw, co]) : dy;
-        const rows = sh > 1 ? tf.reshape(tf.pad(tf.reshape(columns, [n, oh, 1, ow * sw * co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow * sw, co]) : columns;
-        spread = tf.slice(rows as tf.Tensor4D, [0, 0, 0, 0], [n, lh, lw, co]);
-      }
-      return tf.pad(spread, [[0, 0], [kh - 1, bottom], [kw - 1, right], [0, 0]]);
-    });
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    const full = tf.conv2d(padded, flipped, 1, 'valid');
-    padded.dispose();
-    return tf.slice(full, [0, top, left, 0], [n, h, w, -1]);
-  });
+  const [kh, kw] = filter.shape;
+  const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, strides, 1, pad as 'same' | 'valid' | number, dimRoundingMode, false, 'channelsLast');
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const [n, oh, ow, co] = dy.shape;
+  const [, h, w] = xShape;
+  // The spread map, padded so that a valid correlation gives exactly the input's h × w: kh − 1 − top
+  // rows before it and as many after as make h + kh − 1 (cropping where that is negative), the
+  // same for columns. Each step frees the one before it (without a tape): these maps are the size
+  // of the input, the largest of the step.
+  let map: tf.Tensor4D = dy;
+  const next = (f: (t: tf.Tensor4D) => tf.Tensor4D) => {
+    const made = tf.tidy(() => f(map));
+    if (map !== dy) map.dispose();
+    map = made;
+  };
+  // Zeros after each column, then after each row, in rank-4 pads: tf.js-webgpu's pad shader does
+  // not compile for rank 6 (it declares a `vec6`), and would leave garbage silently.
+  if (sw > 1) next((t) => tf.reshape(tf.pad(tf.reshape(t, [n * oh, ow, 1, co]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh, ow * sw, co]));
+  if (sh > 1) next((t) => tf.reshape(tf.pad(tf.reshape(t, [n, oh, 1, ow * sw * co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, oh * sh, ow * sw, co]));
+  const before = [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left];
+  const needed = [h + kh - 1, w + kw - 1];
+  const start = before.map((b) => Math.max(0, -b));
+  const lead = before.map((b) => Math.max(0, b));
+  const keep = [0, 1].map((a) => Math.min(map.shape[a + 1] - start[a], needed[a] - lead[a]));
+  if (start[0] || start[1] || keep[0] < map.shape[1] || keep[1] < map.shape[2]) next((t) => tf.slice(t, [0, start[0], start[1], 0], [n, keep[0], keep[1], co]));
+  next((t) => tf.pad(t, [[0, 0], [lead[0], needed[0] - lead[0] - keep[0]], [lead[1], needed[1] - lead[1] - keep[1]], [0, 0]]));
+  const dx = tf.tidy(() => tf.conv2d(map, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'valid'));
+  map.dispose();
+  return dx;
 }
 
 let installed = false;

@@ -1,8 +1,9 @@
 /**
  * The critic: OpenFWI's Discriminator, row for row as the reference table. Input: velocity NHWC
  * `(N, 70, 70, 1)`; output: scores `(N, 1)`. 1,180,003 parameters at widths 32/64/128/256.
- * Its LeakyReLU is the second-order-safe form, because the gradient penalty differentiates the
- * critic's input gradient again.
+ * Called for the gradient penalty, it runs op by op with the second-order-safe LeakyReLU, because
+ * the penalty differentiates the critic's input gradient again; its other calls are differentiated
+ * once and ask for the recomputed blocks (`apply(x, true, 1)`), which keep only block inputs.
  */
 import { createNetwork, type Network } from './network.ts';
 import { block, type Step } from './layers.ts';
@@ -26,5 +27,5 @@ export function criticSteps([d1, d2, d3, d4]: CriticWidths): Step[] {
 /** A critic with PyTorch's default init drawn from `seed`. */
 export function createCritic(widths: CriticWidths, seed: number): Network {
   checkWidths(widths, 4, 'critic');
-  return createNetwork({ kind: 'critic', widths, steps: criticSteps(widths), seed, secondOrder: true, recompute: false, flatten: true });
+  return createNetwork({ kind: 'critic', widths, steps: criticSteps(widths), seed, secondOrder: true, recompute: true, inputGradient: true, flatten: true });
 }

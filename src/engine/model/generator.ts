@@ -42,5 +42,5 @@ export function generatorSteps([d1, d2, d3, d4, d5]: GeneratorWidths): Step[] {
 /** A generator with PyTorch's default init drawn from `seed`. */
 export function createGenerator(widths: GeneratorWidths, seed: number): Network {
   checkWidths(widths, 5, 'generator');
-  return createNetwork({ kind: 'generator', widths, steps: generatorSteps(widths), seed, secondOrder: false, recompute: true, flatten: false });
+  return createNetwork({ kind: 'generator', widths, steps: generatorSteps(widths), seed, secondOrder: false, recompute: true, inputGradient: false, flatten: false });
 }

@@ -105,32 +105,25 @@ export function blockConv(spec: BlockSpec, x: tf.Tensor4D, weight: tf.Tensor4D, 
 }
 
 /**
- * The gradients of blockConv's convolution (without its bias) with respect to its input and
+ * The gradient of blockConv's convolution (without its bias) with respect to its input or its
  * weight, for the upstream gradient `dy`, by the gradient tf.js has registered for the kernel: the
  * forward-conv rewrites of convGradients.ts where they are installed (cpu, wasm), the backend's
- * own kernels elsewhere. The same functions a gradient tape would call. `dx` is null unless
- * `inputGradient`.
+ * own kernels elsewhere. The same functions a gradient tape would call.
  */
-export function blockConvGradients(
-  spec: BlockSpec,
-  x: tf.Tensor4D,
-  weight: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  inputGradient: boolean,
-): { dx: tf.Tensor4D | null; dWeight: tf.Tensor4D } {
+export function blockConvGradients(spec: BlockSpec, x: tf.Tensor4D, weight: tf.Tensor4D, dy: tf.Tensor4D, which: 'input' | 'weight'): tf.Tensor4D {
   const pad = spec.padding[0] === 0 && spec.padding[1] === 0 ? 'valid' : explicitPadding(spec.padding);
   const strides = [spec.stride[0], spec.stride[1]];
   if (spec.kind === 'conv') {
     const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as KernelAttrs;
     const g = tf.getGradient('Conv2D').gradFunc(dy, [x, weight], attrs) as Record<'x' | 'filter', () => tf.Tensor4D>;
-    return { dx: inputGradient ? g.x() : null, dWeight: g.filter() };
+    return tf.tidy(which === 'input' ? g.x : g.filter);
   }
   const [batch, h, w] = x.shape;
   const [kh, kw, outChannels] = weight.shape;
   const inputShape = [batch, (h - 1) * spec.stride[0] - 2 * spec.padding[0] + kh, (w - 1) * spec.stride[1] - 2 * spec.padding[1] + kw, outChannels];
   const attrs = { strides, pad, dataFormat: 'NHWC', inputShape } as unknown as KernelAttrs;
   const g = tf.getGradient('Conv2DBackpropInput').gradFunc(dy, [x, weight], attrs) as Record<'dy' | 'filter', () => tf.Tensor4D>;
-  return { dx: inputGradient ? g.dy() : null, dWeight: g.filter() };
+  return tf.tidy(which === 'input' ? g.dy : g.filter);
 }
 
 /**

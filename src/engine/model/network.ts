@@ -6,7 +6,7 @@
  *   trainable, in PyTorch's state-dict order.
  * - `buffers`: `<block>.layers.1.running_mean|running_var`, not trainable.
  * - `batchesTracked`: `<block>.layers.1.num_batches_tracked`, plain counts (int64 in PyTorch).
- * - `apply(x, training)`: NHWC in, NHWC out (the critic flattens to `(N, 1)`). With
+ * - `apply(x, training, derivatives)`: NHWC in, NHWC out (the critic flattens to `(N, 1)`). With
  *   `training = true` BatchNorm uses batch statistics and moves the running statistics and the
  *   counts, exactly once per call, as PyTorch's forward does.
  */
@@ -23,7 +23,12 @@ export interface Network {
   readonly params: Map<string, tf.Variable>;
   readonly buffers: Map<string, tf.Variable>;
   readonly batchesTracked: Map<string, number>;
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor;
+  /**
+   * The network on `x`. `derivatives`: how many times a gradient tape will differentiate the
+   * result. 2 (the default where the network supports it) keeps the twice-differentiable op-by-op
+   * form; 1 lets train-mode blocks keep only their inputs (recomputedBlock.ts).
+   */
+  apply(x: tf.Tensor4D, training: boolean, derivatives?: 1 | 2): tf.Tensor;
   /** Number of trainable values (PyTorch's `sum(p.numel() for p in parameters())`). */
   paramCount(): number;
   dispose(): void;
@@ -34,14 +39,22 @@ export interface NetworkOptions {
   widths: readonly number[];
   steps: readonly Step[];
   seed: number;
-  /** Use the LeakyReLU whose gradient is differentiable (needed by the critic's gradient penalty). */
+  /**
+   * Second derivatives are supported (the critic's gradient penalty): the op-by-op form with the
+   * LeakyReLU whose gradient is differentiable, unless a call asks for first derivatives only.
+   */
   secondOrder: boolean;
   /**
    * Train-mode blocks as one operation that keeps only its input and recomputes the rest in the
-   * backward pass (recomputedBlock.ts): first derivatives only, a fraction of the memory, and
-   * no gradient for the network's input (the seismic; nothing asks for it).
+   * backward pass (recomputedBlock.ts): first derivatives only, a fraction of the memory. Always
+   * for a network without secondOrder; for one with it, in calls that ask for one derivative.
    */
   recompute: boolean;
+  /**
+   * Whether a gradient flows to the network's input: the critic's (the generator step
+   * differentiates through it), not the generator's (the seismic, which nothing differentiates).
+   */
+  inputGradient: boolean;
   /** Reshape the final `(N, 1, 1, 1)` map to `(N, 1)` as the critic's flatten does. */
   flatten: boolean;
 }
@@ -83,12 +96,14 @@ class SequentialNetwork implements Network {
     }
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor {
+  apply(x: tf.Tensor4D, training: boolean, derivatives: 1 | 2 = this.options.secondOrder ? 2 : 1): tf.Tensor {
+    if (derivatives === 2 && !this.options.secondOrder) throw new Error(`the ${this.kind} is differentiable once only`);
+    const recompute = this.options.recompute && derivatives === 1;
     return tf.tidy(() => {
       let y = x;
       for (const step of this.steps) {
-        const inputGradient = y !== x;
-        const next = tf.tidy(() => ('block' in step ? this.applyBlock(step.block, y, training, inputGradient) : crop(y, step.crop)));
+        const inputGradient = y !== x || this.options.inputGradient;
+        const next = tf.tidy(() => ('block' in step ? this.applyBlock(step.block, y, training, recompute, inputGradient) : crop(y, step.crop)));
         // Without a gradient tape (the critic step's generator pass, evaluation) nothing else
         // holds the previous output: free it now rather than at the end of the pass. Under a
         // tape the operations keep what their gradients need themselves.
@@ -99,7 +114,7 @@ class SequentialNetwork implements Network {
     });
   }
 
-  private applyBlock(spec: BlockSpec, x: tf.Tensor4D, training: boolean, inputGradient: boolean): tf.Tensor4D {
+  private applyBlock(spec: BlockSpec, x: tf.Tensor4D, training: boolean, recompute: boolean, inputGradient: boolean): tf.Tensor4D {
     const weight = this.params.get(convKey(spec.name, 'weight')) as tf.Tensor4D;
     const bias = this.params.get(convKey(spec.name, 'bias')) as tf.Tensor1D;
     const bn: BatchNormState = {
@@ -109,7 +124,7 @@ class SequentialNetwork implements Network {
       runningVar: this.buffers.get(bnKey(spec.name, 'running_var'))!,
     };
     if (!training) return this.activation(spec, batchNormEval(blockConv(spec, x, weight, bias), bn));
-    const y = this.options.recompute
+    const y = recompute
       ? recomputedBlock(spec, x, weight, bias, bn, inputGradient)
       : this.activation(spec, batchNormTrain(blockConv(spec, x, weight, bias), bn));
     const countKey = bnKey(spec.name, 'num_batches_tracked');

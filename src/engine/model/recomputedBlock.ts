@@ -5,8 +5,10 @@
  * size until the backward pass ends; this keeps one map of its input size. The backward pass
  * costs one more convolution per block.
  *
- * First derivatives only, which is all the generator needs: in the critic step it runs without
- * a tape, and in the generator step it is differentiated once. Running statistics move once per
+ * First derivatives only, which is all the generator needs (in the critic step it runs without
+ * a tape, and in the generator step it is differentiated once), and all the critic's calls on
+ * real, fake and predicted velocity need; only its gradient-penalty call, differentiated twice,
+ * runs op by op. Running statistics move once per
  * forward call, in the forward pass; the recomputation in the backward pass leaves them alone
  * and normalises with the statistics the forward pass saved.
  *
@@ -61,13 +63,13 @@ export function recomputedBlock(
           tf.Tensor1D,
           tf.Tensor1D,
         ];
-        const { dc, dGamma, dBeta } = tf.tidy(() => {
-          const cAgain = blockConv(spec, sx, sw, sb);
-          return batchNormActivationGradient(dy as tf.Tensor4D, cAgain, sMean, sInvStd, sGamma, sBeta, spec.activation);
-        });
-        (dy as tf.Tensor).dispose();
+        // batchNormActivationGradient frees dy and the recomputed conv output as it goes.
+        const cAgain = blockConv(spec, sx, sw, sb);
+        const { dc, dGamma, dBeta } = batchNormActivationGradient(dy as tf.Tensor4D, cAgain, sMean, sInvStd, sGamma, sBeta, spec.activation);
         const dBias = channelSum(dc);
-        const { dx, dWeight } = blockConvGradients(spec, sx, sw, dc, inputGradient);
+        // One conv gradient at a time, so that their working maps are never alive together.
+        const dWeight = blockConvGradients(spec, sx, sw, dc, 'weight');
+        const dx = inputGradient ? blockConvGradients(spec, sx, sw, dc, 'input') : null;
         dc.dispose();
         sx.dispose();
         return inputGradient ? [dx!, dWeight, dBias, dGamma, dBeta] : [dWeight, dBias, dGamma, dBeta];

@@ -46,9 +46,9 @@
  */
 import type { TrainConfig } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { errorMessage, FwiError } from '../errors.ts';
+import { errorMessage, FwiError, isFwiError } from '../errors.ts';
 import { Evaluator, type Evaluation } from '../eval/evaluator.ts';
-import type { Checkpoint, CheckpointSink, TensorMap } from '../train/checkpoint.ts';
+import { checkpointTensorBytes, type Checkpoint, type CheckpointSink, type TensorMap } from '../train/checkpoint.ts';
 import type { RunState, SnapshotEvent, StateEvent, TrainerEvent } from '../train/events.ts';
 import { snapshotIndices, Trainer, type ResumeOverrides } from '../train/trainer.ts';
 import { metricsUpTo, type CheckpointStore, type MetricEvent, type RunListing } from './checkpointStore.ts';
@@ -130,6 +130,16 @@ export interface RunSessionOptions {
   deviceLoss?: () => Promise<DeviceLossInfo | null>;
   /** Leave out samples whose data holds NaN or ±Infinity instead of failing (the trainer's option): the default for runs that do not say. */
   skipNonFinite?: boolean;
+  /** Pause naming a data file that cannot be read any more, instead of failing (the trainer's option; the studio, where the user can re-attach it). */
+  holdOnUnreadableData?: boolean;
+  /** Exclusive use of a kept run among tabs or processes sharing the store (the browser's Web Locks); none: this session is the only user. */
+  locks?: RunLocks;
+}
+
+/** The host's locks on kept runs. */
+export interface RunLocks {
+  /** Takes the run's lock; resolves to the function that releases it, or to null when another holder has it. */
+  acquire(runId: string): Promise<(() => void) | null>;
 }
 
 type Source =
@@ -172,6 +182,18 @@ export class RunSession {
   private readonly restartBackend?: () => Promise<void>;
   private readonly deviceLoss?: () => Promise<DeviceLossInfo | null>;
   private readonly skipNonFinite: boolean;
+  private readonly holdOnUnreadableData: boolean;
+  private readonly locks?: RunLocks;
+  /** Releases of the run locks this session holds, by run. */
+  private readonly held = new Map<string, () => void>();
+  /**
+   * Set while storage refuses the run's writes for lack of space: autosave has stopped (the run
+   * goes on) and `checkpoint` is the newest checkpoint that could not be saved, for Download.
+   */
+  private storageFull: { runId: string; checkpoint: Checkpoint | null } | null = null;
+  private unsavedCheckpointEvent = false;
+  /** Bytes of each run's last checkpoint saved (what autosave needs room for). */
+  private readonly checkpointSizes = new Map<string, number>();
 
   private current: SessionState = 'idle';
   private currentRunId: string | null = null;
@@ -192,6 +214,8 @@ export class RunSession {
     this.restartBackend = opts.restartBackend;
     this.deviceLoss = opts.deviceLoss;
     this.skipNonFinite = opts.skipNonFinite === true;
+    this.holdOnUnreadableData = opts.holdOnUnreadableData === true;
+    this.locks = opts.locks;
   }
 
   /** The session's state and the run it concerns. */
@@ -244,6 +268,7 @@ export class RunSession {
   async continueRun(id: string, opts: { data: RunData; settings?: ResumeOverrides; paused?: boolean; skipNonFinite?: boolean }): Promise<RunRecord> {
     this.assertNoActiveRun('continue a run');
     const record = await this.store.readRecord(id);
+    await this.lockRun(record);
     const identity = opts.data.identity ?? (await dataIdentity(opts.data.train, opts.data.val));
     const differs = dataDifference(record.data, identity);
     if (differs) throw new FwiError('usage', `run “${record.name}” cannot continue on other data: ${differs}`);
@@ -275,6 +300,7 @@ export class RunSession {
     const clean = name.trim();
     if (!clean) throw new FwiError('usage', 'a run needs a name');
     const record = this.active?.record.id === id ? this.active.record : await this.store.readRecord(id);
+    if (await this.isOpenElsewhere(id)) throw new FwiError('usage', `run “${record.name}” is open in another tab or window: rename it there`);
     await this.updateRecord(record, { name: clean });
     if (this.source && 'runId' in this.source && this.source.runId === id) this.setSource({ ...this.source, name: clean });
     return record;
@@ -283,7 +309,13 @@ export class RunSession {
   /** Deletes a kept run (not the one training). */
   async deleteRun(id: string): Promise<void> {
     if (this.active?.record.id === id) throw new FwiError('usage', 'stop the run before deleting it');
-    await this.store.deleteRun(id);
+    const record = await this.store.readRecord(id);
+    await this.lockRun(record);
+    try {
+      await this.store.deleteRun(id);
+    } finally {
+      this.unlockRun(id);
+    }
     if (this.source && 'runId' in this.source && this.source.runId === id) this.setSource(null);
     this.onEvent({ type: 'run-deleted', id });
   }
@@ -370,6 +402,9 @@ export class RunSession {
 
   /** The whole checkpoint behind the source (to download and continue elsewhere). */
   async exportCheckpoint(): Promise<Checkpoint> {
+    const full = this.storageFull;
+    // Autosave has stopped for lack of space: the checkpoint it could not keep can be downloaded while the run goes on.
+    if (full?.checkpoint && this.source?.kind === 'live' && this.source.runId === full.runId && this.current !== 'paused') return full.checkpoint;
     const s = this.requireSource();
     if (s.kind === 'imported-weights') throw new FwiError('usage', 'imported generator weights are not a checkpoint (no critic or optimiser state): export the weights instead');
     return this.checkpointOf(s);
@@ -414,6 +449,7 @@ export class RunSession {
   /** Releases the trainer of a run that is not running (the session cannot be used for training afterwards). */
   async dispose(): Promise<void> {
     if (this.active) await this.stop();
+    for (const id of [...this.held.keys()]) this.unlockRun(id);
     this.source = null;
   }
 
@@ -489,7 +525,45 @@ export class RunSession {
 
   /** Queues a store write after the earlier ones; a failure is told to the user and does not stop the queue. */
   private queue(runId: string, what: string, write: () => Promise<void>): void {
-    this.writes = this.writes.then(write).catch((e) => this.alert(runId, 'warn', `Could not save ${what}: ${errorMessage(e)}`));
+    this.writes = this.writes.then(write).catch((e) => {
+      if (isFwiError(e) && e.code === 'storage-full') this.autosaveStopped(runId, e, null);
+      else this.alert(runId, 'warn', `Could not save ${what}: ${errorMessage(e)}`);
+    });
+  }
+
+  /** Storage is full: the run goes on, the user hears once that autosave stopped and what it needs; `checkpoint` (if any) stays for Download. */
+  private autosaveStopped(runId: string, e: FwiError, checkpoint: Checkpoint | null): void {
+    const told = this.storageFull?.runId === runId;
+    this.storageFull = { runId, checkpoint: checkpoint ?? (told ? this.storageFull!.checkpoint : null) };
+    if (told) return;
+    const bytes = checkpoint ? checkpointTensorBytes(checkpoint) : this.checkpointSizes.get(runId);
+    const size = bytes ? ` A checkpoint of this run needs about ${(bytes / 1e6).toFixed(1)} MB.` : '';
+    this.alert(
+      runId,
+      'error',
+      `Autosave stopped: ${errorMessage(e)}. Training goes on, but nothing more of this run is kept until there is room.${size} Free space (delete runs you no longer need), or use Download checkpoint to keep the newest one.`,
+    );
+  }
+
+  /** Takes the run's lock (once per session); FwiError('usage') when another tab or process has the run open. */
+  private async lockRun(record: RunRecord): Promise<void> {
+    if (!this.locks || this.held.has(record.id)) return;
+    const release = await this.locks.acquire(record.id);
+    if (!release) throw new FwiError('usage', `run “${record.name}” is open in another tab or window: continue it there, or close it there first`);
+    this.held.set(record.id, release);
+  }
+
+  private unlockRun(id: string): void {
+    this.held.get(id)?.();
+    this.held.delete(id);
+  }
+
+  /** True when another tab or process has the run open (its lock is taken elsewhere). */
+  async isOpenElsewhere(id: string): Promise<boolean> {
+    if (!this.locks || this.held.has(id)) return false;
+    const release = await this.locks.acquire(id);
+    release?.();
+    return release === null;
   }
 
   private async newRecord(config: TrainConfig, data: RunData, name: string | undefined, origin: RunRecord['origin'], skipNonFinite: boolean | undefined): Promise<RunRecord> {
@@ -539,6 +613,7 @@ export class RunSession {
   }
 
   private async launch(record: RunRecord, data: RunData, o: LaunchOptions): Promise<void> {
+    await this.lockRun(record);
     const generation = ++this.generation;
     const id = record.id;
     this.setState('starting', id);
@@ -551,6 +626,7 @@ export class RunSession {
       saveAtStart: true,
       clock: this.clock,
       skipNonFinite: record.skipNonFinite ?? this.skipNonFinite,
+      holdOnUnreadableData: this.holdOnUnreadableData,
     };
     const trainer = o.checkpoint ? Trainer.fromCheckpoint(o.checkpoint, { ...common, overrides: o.overrides }) : new Trainer({ ...common, config: record.config });
     const active: Active = { record, trainer, generation, data, run: Promise.resolve('stopped'), failure: null };
@@ -568,7 +644,19 @@ export class RunSession {
       save: async (checkpoint, reason) => {
         if (generation !== this.generation) return;
         await this.writes; // the history on storage is never behind the checkpoint
-        await this.store.saveCheckpoint(record.id, checkpoint);
+        try {
+          await this.store.saveCheckpoint(record.id, checkpoint);
+        } catch (e) {
+          if (!(isFwiError(e) && e.code === 'storage-full')) throw e;
+          this.autosaveStopped(record.id, e, checkpoint);
+          this.unsavedCheckpointEvent = true; // the trainer's 'checkpoint' event that follows names a checkpoint not kept
+          return;
+        }
+        this.checkpointSizes.set(record.id, checkpointTensorBytes(checkpoint));
+        if (this.storageFull?.runId === record.id) {
+          this.storageFull = null;
+          this.alert(record.id, 'warn', `Autosave works again: the checkpoint at ${describeCheckpoint(checkpointInfo(checkpoint, reason))} is saved.`);
+        }
         await this.updateRecord(record, { latest: checkpointInfo(checkpoint, reason) });
       },
     };
@@ -578,6 +666,10 @@ export class RunSession {
     const a = this.active;
     if (generation !== this.generation || !a) return;
     const id = a.record.id;
+    if (e.type === 'checkpoint' && this.unsavedCheckpointEvent) {
+      this.unsavedCheckpointEvent = false;
+      return;
+    }
     if (e.type !== 'snapshot' && e.type !== 'progress') this.queue(id, 'the metrics history', () => this.store.appendMetrics(id, [e]));
     if (e.type !== 'state') {
       this.onEvent({ ...e, runId: id });
@@ -587,7 +679,7 @@ export class RunSession {
     if (e.state === 'running' || e.state === 'paused') {
       // A pause asked for while the trainer was resuming is still pending, and a stop outranks both: keep saying so.
       const keep = this.current === 'stopping' || (e.state === 'running' && this.current === 'pausing');
-      if (!keep) this.setState(e.state, id);
+      if (!keep) this.setState(e.state, id, e.message);
       const state = e.state;
       this.queue(id, 'the run record', () => this.updateRecord(a.record, { state }));
     }
@@ -613,6 +705,7 @@ export class RunSession {
       const latest = a.record.latest;
       this.setSource(latest ? { kind: 'checkpoint', runId: id, name: a.record.name, info: latest, config: a.record.config, loaded: null } : null);
       await this.updateRecord(a.record, { state, message: undefined });
+      this.unlockRun(id);
       this.setState(state, id, state === 'stopped' && latest ? `stopped at ${describeCheckpoint(latest)}; the checkpoint is saved` : undefined);
       return state;
     }
@@ -621,6 +714,7 @@ export class RunSession {
     const reason = error !== null ? errorMessage(error) : (a.failure ?? 'training failed');
     const message = `${reason} ${await this.fallBack(a.record)}`;
     await this.updateRecord(a.record, { state: 'failed', message });
+    this.unlockRun(id);
     this.setState('failed', id, message);
     return 'failed';
   }
@@ -684,6 +778,7 @@ export class RunSession {
     } catch (e) {
       const message = `could not continue after the lost GPU device: ${errorMessage(e)}. ${using}`;
       await this.updateRecord(a.record, { state: 'failed', message });
+      this.unlockRun(id);
       this.setState('failed', id, message);
     }
   }

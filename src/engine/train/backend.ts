@@ -11,6 +11,7 @@ import { errorMessage, FwiError } from '../errors.ts';
 import { installConvGradients } from '../model/convGradients.ts';
 import { isGpuOutOfMemory } from './gpuErrors.ts';
 import { isNode, nodeMemoryBytes, noDriverAdvice, startNodeGpu, stopNodeGpu } from './nodeGpu.ts';
+import { shareWasmIdentity } from './wasmIdentity.ts';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
@@ -131,6 +132,7 @@ export async function initBackend(name: BackendName, options: BackendOptions = {
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+    shareWasmIdentity();
   }
   if (name === 'webgpu') await registerWebGpu();
   let ok: boolean;

@@ -250,6 +250,13 @@ export function decodeCheckpointBundle(bytes: Uint8Array, file = 'checkpoint.saf
   return { meta, ...parts };
 }
 
+/** Bytes of every tensor of the checkpoint (its files are these and a few KB of headers). */
+export function checkpointTensorBytes(c: Checkpoint): number {
+  let n = 0;
+  for (const part of TENSOR_PARTS) for (const t of c[part].values()) n += t.data.byteLength;
+  return n;
+}
+
 /** A network's state dict as checkpoint tensors (PyTorch names, layouts and dtypes). */
 export function tensorMap(dict: StateDict): TensorMap {
   const out: TensorMap = new Map();

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../model/network.ts';
+import { inputGradient } from './releasingGradients.ts';
 
 /** Keeps the norm's gradient finite where the input gradient vanishes. */
 export const GP_NORM_TINY = 1e-12;
@@ -17,8 +18,8 @@ export function interpolate(real: tf.Tensor4D, fake: tf.Tensor4D, alpha: tf.Tens
 
 /** The penalty on `interp`; calls the critic once, in training mode (so its running statistics move once). */
 export function gradientPenalty(critic: Network, interp: tf.Tensor4D): tf.Scalar {
-  const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(critic.apply(x as tf.Tensor4D, true)))(interp);
-  const squares = tf.sum(tf.square(inputGradient), [1, 2, 3]);
+  const g = inputGradient((x) => tf.sum(critic.apply(x as tf.Tensor4D, true)), interp);
+  const squares = tf.sum(tf.square(g), [1, 2, 3]);
   const norms = tf.sqrt(tf.add(squares, GP_NORM_TINY));
   return tf.mean(tf.square(tf.sub(norms, 1)));
 }

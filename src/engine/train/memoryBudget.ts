@@ -7,16 +7,17 @@
  * What fills the heap per sample differs between the two steps of an iteration:
  * - generator step: the generator's blocks are recomputed in the backward pass
  *   (model/recomputedBlock.ts), so the tape holds about one copy of its block outputs, plus maps
- *   of the seismic's size (the batch itself, the first block's filter gradient);
- * - critic step: the generator runs without a tape, freeing as it goes; the critic's gradient
- *   penalty differentiates twice through its op-by-op blocks, and tf.js keeps every saved
- *   tensor and every intermediate gradient of that double backward until it ends: about 150
- *   copies of the critic's block outputs.
- * Fitted to the wasm heap and the marginal peak RSS measured here (bench/trainMemory.ts, one
- * iteration per process; tiny, small and full widths, batch 4 to 32), rounded up so as not to
- * fall short of any: full widths need about 99 MB per sample in the critic step and 54 MB in the
- * generator step (627 MB before the recomputed blocks); from batch 11 on the critic step is the
- * larger, and batch 33 is the largest that fits the wasm heap.
+ *   of the seismic's size (the batch itself, the first block's working maps);
+ * - critic step: the generator runs without a tape, freeing as it goes; the critic's
+ *   gradient penalty differentiates twice through its op-by-op blocks (its other calls run
+ *   recomputed), and the backward pass frees each gradient and saved tensor once used
+ *   (train/releasingGradients.ts): about 44 copies of the critic's block outputs at its peak.
+ * Fitted to the wasm heap measured here (bench/trainMemory.ts, one process per batch size; tiny
+ * and small widths at batch 4 and 32, full widths at 4, 8, 16 and 32), rounded up so as not to
+ * fall short of any: full widths need about 30 MB per sample in the critic step and 37 MB in the
+ * generator step, whose fixed part (weights, AdamW's moments, gradients, XNNPACK's packed
+ * weights: about 1.5 GB) keeps it the larger at every batch; 63 is the largest batch the estimate
+ * lets into the wasm heap (33 before the releasing backward pass, 4 before the recomputed blocks).
  *
  * On webgpu two limits of the adapter apply besides its memory: no buffer, so no tensor, may exceed
  * maxBufferSize or be bound larger than maxStorageBufferBindingSize. The largest tensor of a step
@@ -36,13 +37,13 @@ import { isGpuOutOfMemory } from './gpuErrors.ts';
 export const WASM_HEAP_BYTES = 4294901760;
 
 /** Copies of the critic's block outputs the critic step holds per sample (the double backward's tape). */
-const CRITIC_STEP_CRITIC_COPIES = 150;
+const CRITIC_STEP_CRITIC_COPIES = 44;
 /** Copies of one sample's seismic (and velocity) the critic step holds. */
-const CRITIC_STEP_INPUT_COPIES = 5;
+const CRITIC_STEP_INPUT_COPIES = 2;
 /** Copies of the generator's block outputs the generator step holds per sample (recomputed blocks). */
 const GENERATOR_STEP_GENERATOR_COPIES = 1;
 /** Copies of one sample's seismic (and velocity) the generator step holds. */
-const GENERATOR_STEP_INPUT_COPIES = 19;
+const GENERATOR_STEP_INPUT_COPIES = 6;
 /**
  * Bytes per parameter of both networks outside the per-sample part: weights, AdamW's moments,
  * XNNPACK's packed weights; the generator step adds the generator's gradients and the update's

@@ -20,6 +20,7 @@ import type { Network } from '../model/network.ts';
 import type { AdamW } from './adamw.ts';
 import { gradientPenalty, interpolate } from './gradientPenalty.ts';
 import { criticLoss, generatorLoss } from './losses.ts';
+import { variableGrads } from './releasingGradients.ts';
 
 export interface CriticStepLosses {
   loss: number;
@@ -50,7 +51,7 @@ export interface StepGradients {
 /** Gradients with respect to `net`'s parameters, re-keyed from tf.js variable names to PyTorch names. */
 function gradientsOf(net: Network, f: () => tf.Scalar): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
   const vars = [...net.params.values()];
-  const { value, grads } = tf.variableGrads(f, vars);
+  const { value, grads } = variableGrads(f, vars);
   const keyed = new Map<string, tf.Tensor>();
   for (const [name, v] of net.params) keyed.set(name, grads[v.name]);
   return { value, grads: keyed };
@@ -70,8 +71,9 @@ export function criticGradients(
   const { value, grads } = gradientsOf(critic, () => {
     const interp = interpolate(label, fake, alpha);
     const gp = gradientPenalty(critic, interp);
-    const scoresReal = critic.apply(label, true);
-    const scoresFake = critic.apply(fake, true);
+    // Differentiated once (the penalty's call is the one differentiated twice).
+    const scoresReal = critic.apply(label, true, 1);
+    const scoresFake = critic.apply(fake, true, 1);
     const l = criticLoss(scoresReal, scoresFake, gp, w);
     terms = tf.keep(tf.stack([l.loss, l.lossReal, l.lossFake, gp]) as tf.Tensor1D);
     return l.loss;
@@ -92,7 +94,7 @@ export function generatorGradients(
   let terms: tf.Tensor1D | undefined;
   const { value, grads } = gradientsOf(generator, () => {
     const pred = generator.apply(data, true);
-    const l = generatorLoss(pred, label, critic.apply(pred as tf.Tensor4D, true), w);
+    const l = generatorLoss(pred, label, critic.apply(pred as tf.Tensor4D, true, 1), w);
     terms = tf.keep(tf.stack([l.loss, l.l1, l.l2, l.adv]) as tf.Tensor1D);
     return l.loss;
   });

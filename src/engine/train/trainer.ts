@@ -75,6 +75,13 @@ export interface TrainerOptions {
    * `--skip-nonfinite`). A resumed run skips the checkpoint's skipped samples either way.
    */
   skipNonFinite?: boolean;
+  /**
+   * When a data file cannot be read any more (moved, deleted or changed on disk since it was
+   * given: FwiError 'file-unreadable'), pause naming the file instead of failing; `resume()` tries
+   * the same batch (or validation) again, after the host re-attached the file. Without it the run
+   * fails, as a headless run with nobody to re-attach must.
+   */
+  holdOnUnreadableData?: boolean;
 }
 
 /** Settings a resumed run may change without breaking exact continuation. */
@@ -115,6 +122,9 @@ export class Trainer {
   private readonly clock: () => number;
   private readonly snapshotIndices: number[];
   private readonly skipNonFinite: boolean;
+  private readonly holdOnUnreadableData: boolean;
+  /** Why the run holds, when it is not the user's pause (a data file it cannot read). */
+  private holdMessage: string | null = null;
   /** Samples left out of the run, in the order they were found. */
   private skipped: NonFiniteSample[] = [];
   private skippedIndices = new Set<number>();
@@ -156,6 +166,7 @@ export class Trainer {
     this.store = opts.store;
     this.clock = opts.clock ?? (() => performance.now());
     this.skipNonFinite = opts.skipNonFinite ?? false;
+    this.holdOnUnreadableData = opts.holdOnUnreadableData === true;
     this.pauseRequested = opts.startPaused === true;
     this.fresh = opts.saveAtStart === true;
     this.rng = createRng(mixSeed(opts.config.seed, ALPHA_STREAM));
@@ -196,41 +207,21 @@ export class Trainer {
       if (this.fresh) await this.save('start');
       // A trainer started paused reports 'paused' (from stopOrHold), never 'running' first.
       if (!this.pauseRequested) this.setState('running');
-      if (this.pendingValidation !== null) {
-        if (await this.stopOrHold()) return await this.end('stopped', 'stop');
-        if (!(await this.validate())) return await this.end('stopped', 'stop');
-      }
-      while (this.position.epoch < config.epochs) {
-        const { epoch, iteration } = this.position;
-        const exclude = this.skippedIndices;
-        const iterations = train.batchCount({ batchSize: config.batchSize, dropLast: true, exclude });
-        if (iterations === 0) throw new FwiError('usage', `after leaving out ${exclude.size} samples with non-finite values, the training set has fewer than one batch of ${config.batchSize}`);
-        if (iteration >= iterations) {
-          // Skipped samples shortened this epoch below the batch just trained: the epoch ends here.
-          this.position = { epoch: epoch + 1, iteration: 0 };
-          if (this.validationDue(epoch)) {
-            this.pendingValidation = epoch;
+      for (;;) {
+        try {
+          // A validation still owed: the checkpoint's (stopped during it), or one a data file interrupted.
+          if (this.pendingValidation !== null) {
+            if (await this.stopOrHold()) return await this.end('stopped', 'stop');
             if (!(await this.validate())) return await this.end('stopped', 'stop');
           }
-          continue;
-        }
-        // Two batches' arrays per epoch, not one per step: trainBatch normalises a batch in place
-        // and disposes every tensor made from it before the loop asks for the next batch (which
-        // refills the arrays of the one before); validation and snapshots read their own arrays.
-        const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true, exclude });
-        for await (const batch of batches) {
+          if (this.position.epoch >= config.epochs) break;
+          if (await this.trainEpochFrom(this.position)) return await this.end('stopped', 'stop');
+        } catch (e) {
+          if (!(this.holdOnUnreadableData && isFwiError(e) && e.code === 'file-unreadable')) throw e;
+          // Nothing of the batch that could not be read was trained: hold, then try it again.
+          this.pauseRequested = true;
+          this.holdMessage = `${e.message}: re-attach the file to continue`;
           if (await this.stopOrHold()) return await this.end('stopped', 'stop');
-          // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
-          if (this.screen(batch)) break;
-          await this.trainBatch(batch);
-          const epochDone = batch.batchIndex === batch.batchCount - 1;
-          this.position = nextPosition(this.position, batch.batchCount);
-          if (epochDone && this.validationDue(epoch)) {
-            this.pendingValidation = epoch;
-            if (!(await this.validate())) return await this.end('stopped', 'stop');
-          }
-          this.progress(batch.batchCount, epochDone);
-          if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
         }
       }
       return await this.end('finished', 'end');
@@ -241,6 +232,44 @@ export class Trainer {
       if (e instanceof NonFiniteLoss) return 'failed';
       throw e;
     }
+  }
+
+  /** Trains the rest of the epoch from `position` (validating it at its end when due); true when the run should stop now. */
+  private async trainEpochFrom(position: SchedulePosition): Promise<boolean> {
+    const { config } = this;
+    const train = this.train!;
+    const { epoch, iteration } = position;
+    const exclude = this.skippedIndices;
+    const iterations = train.batchCount({ batchSize: config.batchSize, dropLast: true, exclude });
+    if (iterations === 0) throw new FwiError('usage', `after leaving out ${exclude.size} samples with non-finite values, the training set has fewer than one batch of ${config.batchSize}`);
+    if (iteration >= iterations) {
+      // Skipped samples shortened this epoch below the batch just trained: the epoch ends here.
+      this.position = { epoch: epoch + 1, iteration: 0 };
+      if (this.validationDue(epoch)) {
+        this.pendingValidation = epoch;
+        if (!(await this.validate())) return true;
+      }
+      return false;
+    }
+    // Two batches' arrays per epoch, not one per step: trainBatch normalises a batch in place
+    // and disposes every tensor made from it before the loop asks for the next batch (which
+    // refills the arrays of the one before); validation and snapshots read their own arrays.
+    const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true, exclude });
+    for await (const batch of batches) {
+      if (await this.stopOrHold()) return true;
+      // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
+      if (this.screen(batch)) break;
+      await this.trainBatch(batch);
+      const epochDone = batch.batchIndex === batch.batchCount - 1;
+      this.position = nextPosition(this.position, batch.batchCount);
+      if (epochDone && this.validationDue(epoch)) {
+        this.pendingValidation = epoch;
+        if (!(await this.validate())) return true;
+      }
+      this.progress(batch.batchCount, epochDone);
+      if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
+    }
+    return false;
   }
 
   /** Asks the loop to wait after the current batch (or validation pass); before `run()` it starts paused. */
@@ -453,7 +482,8 @@ export class Trainer {
   private async stopOrHold(): Promise<boolean> {
     if (this.pauseRequested && !this.stopRequested) {
       const pausedAt = this.clock();
-      this.setState('paused');
+      this.setState('paused', this.holdMessage ?? undefined);
+      this.holdMessage = null;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         if (!this.pauseRequested || this.stopRequested) resolve();

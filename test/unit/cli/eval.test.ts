@@ -38,9 +38,19 @@ describe('fwi eval', () => {
   it('scores PyTorch-named generator weights: metrics agree with its own written predictions', async () => {
     const out = path.join(dir, 'eval.json');
     const predFile = path.join(dir, 'pred.npy');
-    expect(await run(['--weights', weights, '--val', path.join(dir, 'val.txt'), '--out', out, '--predict', predFile, '--batch', '2'])).toBe(0);
+    expect(await run(['--weights', weights, '--val', path.join(dir, 'val.txt'), '--out', out, '--predict', predFile, '--batch', '2', '--physics', '1'])).toBe(0);
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
-    expect(result).toMatchObject({ samples: 3, generatorWidths: [4, 8, 16, 32, 64], preset: 'flatvel-a' });
+    expect(result).toMatchObject({ samples: 3, generatorWidths: [4, 8, 16, 32, 64], preset: 'flatvel-a', format: 'velocitygan-studio-evaluation' });
+    // What was scored: the weights (no stored steps in a bare state dict), the configuration, the data's files, sizes and header hash.
+    expect(result.weights).toEqual({ source: weights, generatorStep: 0, criticStep: null });
+    expect(result.config.generatorWidths).toEqual([4, 8, 16, 32, 64]);
+    expect(result.config.transform).toEqual(result.transform);
+    const size = (f: string) => fs.statSync(path.join(dir, 'data', f)).size;
+    expect(result.data.files).toEqual([
+      { name: path.join(dir, 'data', 'val_seis.npy'), size: size('val_seis.npy') },
+      { name: path.join(dir, 'data', 'val_vel.npy'), size: size('val_vel.npy') },
+    ]);
+    expect(result.data.headerHash).toMatch(/^[0-9a-f]{64}$/);
 
     // Recompute from the written maps (m/s) and the label files, independently of the evaluator.
     const pred = await readNpy(predFile);
@@ -59,6 +69,26 @@ describe('fwi eval', () => {
     expect(result.mae).toBeCloseTo(result.maeMs / 1500, 8);
     const norm = (a: Float32Array) => tf.tensor4d(a.map((v) => (v - 1500) / 1500 - 1), [3, 1, 70, 70]);
     expect(result.ssim).toBeCloseTo(await ssim(norm(pred.data), norm(truth)), 4);
+
+    // Per sample: each row's MAE and RMSE are its own map's, the overall numbers their means.
+    const cells = 70 * 70;
+    expect(result.perSample.map((r: { index: number }) => r.index)).toEqual([0, 1, 2]);
+    for (let k = 0; k < 3; k++) {
+      let a = 0;
+      for (let p = k * cells; p < (k + 1) * cells; p++) a += Math.abs(pred.data[p] - truth[p]);
+      expect(Math.abs(result.perSample[k].maeMs / (a / cells) - 1)).toBeLessThan(2e-5);
+    }
+    // The physics check covered sample 1 (index 0) with its three references; the CSV has one row per sample.
+    expect(result.physics.indices).toEqual([0]);
+    for (const k of ['predicted', 'truth', 'smoothed', 'constant']) expect(result.physics[k][0]).toBeGreaterThan(0);
+    const csv = fs.readFileSync(path.join(dir, 'eval.samples.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('sample,dataset_index,mae,rmse,ssim,mae_ms,rmse_ms,seismic_misfit_predicted,seismic_misfit_true,seismic_misfit_smoothed,seismic_misfit_constant');
+    expect(csv.length).toBe(4);
+    const first = csv[1].split(',');
+    expect(first.slice(0, 3)).toEqual(['1', '0', String(result.perSample[0].mae)]);
+    expect(Number(first[10])).toBe(result.physics.constant[0]);
+    expect(csv[2].split(',').slice(0, 2)).toEqual(['2', '1']);
+    expect(csv[2].endsWith(',,,,')).toBe(true);
   });
 
   it('predicts a seismic-only list and refuses to score it', async () => {

@@ -33,7 +33,7 @@ describe('fwi eval --weights with PyTorch and PaddleScience files', () => {
     const predFile = path.join(dir, 'pred.npy');
     const out = path.join(dir, 'eval.json');
     const weights = path.join(fixtures, 'pickle/custom_checkpoint.pth');
-    expect(await run(['--weights', weights, '--val', list, '--preset', 'flatvel-a', '--predict', predFile, '--out', out])).toBe(0);
+    expect(await run(['--weights', weights, '--val', list, '--preset', 'flatvel-a', '--predict', predFile, '--out', out, '--physics', '0'])).toBe(0);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ samples: 4, generatorWidths: [6, 10, 12, 20, 24] });
     const ours = await readNpy(predFile);
     const torch = await readNpy(path.join(fixtures, 'pickle/custom_checkpoint_pred.npy'));
@@ -65,7 +65,7 @@ describe('fwi eval --weights with PyTorch and PaddleScience files', () => {
 
   it('a .pdparams generator, and a critic file refused as a generator with what to use instead', async () => {
     const predFile = path.join(dir, 'pred_pd.npy');
-    expect(await run(['--weights', path.join(fixtures, 'pickle/model_gen.pdparams'), '--val', list, '--predict', predFile, '--out', path.join(dir, 'e.json')])).toBe(0);
+    expect(await run(['--weights', path.join(fixtures, 'pickle/model_gen.pdparams'), '--val', list, '--predict', predFile, '--out', path.join(dir, 'e.json'), '--physics', '0'])).toBe(0);
     expect((await readNpy(predFile)).shape).toEqual([4, 1, 70, 70]);
     const critic = path.join(fixtures, 'pickle/model_dis_pairs.pdparams');
     await expect(run(['--weights', critic, '--val', list])).rejects.toThrow(`${critic}: holds critic (Discriminator) weights, not a generator`);

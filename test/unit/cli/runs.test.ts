@@ -61,8 +61,8 @@ describe('fwi runs', () => {
     // The run folder evaluates its latest checkpoint with the run's own preset: the same numbers as its checkpoint folder.
     const viaRun = path.join(dir, 'run-eval.json');
     const viaCheckpoint = path.join(dir, 'checkpoint-eval.json');
-    expect(await evaluate(['--weights', path.join(root, 'first'), '--val', path.join(dir, 'val.txt'), '--out', viaRun])).toBe(0);
-    expect(await evaluate(['--weights', path.join(root, 'first', 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--preset', 'flatvel-a', '--out', viaCheckpoint])).toBe(0);
+    expect(await evaluate(['--weights', path.join(root, 'first'), '--val', path.join(dir, 'val.txt'), '--out', viaRun, '--physics', '0'])).toBe(0);
+    expect(await evaluate(['--weights', path.join(root, 'first', 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--preset', 'flatvel-a', '--out', viaCheckpoint, '--physics', '0'])).toBe(0);
     const a = JSON.parse(fs.readFileSync(viaRun, 'utf8'));
     const b = JSON.parse(fs.readFileSync(viaCheckpoint, 'utf8'));
     expect([a.mae, a.rmse, a.ssim, a.samples]).toEqual([b.mae, b.rmse, b.ssim, b.samples]);

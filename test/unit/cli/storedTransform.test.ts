@@ -43,7 +43,7 @@ describe('self-describing weights through the CLI', () => {
     expect(config.transform.dataMax).not.toBe(getPreset('flatvel-a').dataMax);
 
     const file = path.join(dir, 'eval.json');
-    expect(await evalRun(['--weights', path.join(out, 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu'])).toBe(0);
+    expect(await evalRun(['--weights', path.join(out, 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu', '--physics', '0'])).toBe(0);
     const result = JSON.parse(fs.readFileSync(file, 'utf8'));
     const v = lastValidation();
     expect(result).toMatchObject({ preset: 'auto', transformFrom: 'weights', transform: config.transform });
@@ -70,14 +70,14 @@ describe('self-describing weights through the CLI', () => {
     const lone = path.join(dir, 'generator_only.safetensors');
     fs.copyFileSync(path.join(out, 'checkpoint', 'generator.safetensors'), lone);
     const file = path.join(dir, 'eval_lone.json');
-    expect(await evalRun(['--weights', lone, '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu'])).toBe(0);
+    expect(await evalRun(['--weights', lone, '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu', '--physics', '0'])).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).mae).toBe(lastValidation().mae);
   });
 
   it('an explicit --preset that differs is used, with a warning naming both', async () => {
     errors.length = 0;
     const file = path.join(dir, 'eval_flat.json');
-    expect(await evalRun(['--weights', path.join(out, 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--preset', 'flatvel-a', '--out', file, '--backend', 'cpu'])).toBe(0);
+    expect(await evalRun(['--weights', path.join(out, 'checkpoint'), '--val', path.join(dir, 'val.txt'), '--preset', 'flatvel-a', '--out', file, '--backend', 'cpu', '--physics', '0'])).toBe(0);
     const result = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(result).toMatchObject({ preset: 'flatvel-a', transformFrom: 'explicit' });
     expect(result.mae).not.toBe(lastValidation().mae);
@@ -90,7 +90,7 @@ describe('self-describing weights through the CLI', () => {
     const bare = path.join(dir, 'bare.safetensors');
     fs.writeFileSync(bare, encodeSafetensors(Object.fromEntries([...tensors].map(([k, t]) => [k, { dtype: t.dtype as 'F32', shape: t.shape, data: t.data }]))));
     const file = path.join(dir, 'eval_bare.json');
-    expect(await evalRun(['--weights', bare, '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu'])).toBe(0);
+    expect(await evalRun(['--weights', bare, '--val', path.join(dir, 'val.txt'), '--out', file, '--backend', 'cpu', '--physics', '0'])).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ preset: 'flatvel-a', transformFrom: 'assumed' });
     expect(errors.join('\n')).toContain('the weights store no normalisation (not written by this studio): assuming flatvel-a (k 1, seismic -26.95 … 52.77, velocity 1500 … 4500 m/s)');
   });

@@ -81,6 +81,31 @@ describe('metrics', () => {
     for (const k of ['mae', 'mse', 'rmse', 'ssim'] as const) expect(parts[k]).toBeCloseTo(whole[k], 6);
   });
 
+  it('keeps each sample\'s metrics: closed-form MAE and RMSE, SSIM 1 for an exact sample, and the set\'s sums are theirs', async () => {
+    // Sample 0 is exact; sample 1 is off by 0.5 everywhere; sample 2 by +0.2 on half its pixels and −0.4 on the rest.
+    const [h, w] = [12, 12];
+    const size = h * w;
+    const { label } = maps(3, h, w, 4);
+    const pred = label.map((v, i) => (i < size ? v : i < 2 * size ? v + 0.5 : v + ((i - 2 * size) % 2 === 0 ? 0.2 : -0.4)));
+    const acc = new MetricsAccumulator();
+    await acc.add(tf.tensor4d(pred.subarray(0, 2 * size), [2, 1, h, w]), tf.tensor4d(label.subarray(0, 2 * size), [2, 1, h, w]), [10, 11]);
+    await acc.add(tf.tensor4d(pred.subarray(2 * size), [1, 1, h, w]), tf.tensor4d(label.subarray(2 * size), [1, 1, h, w]), [12]);
+    const samples = acc.samples();
+    expect(samples.map((s) => s.index)).toEqual([10, 11, 12]);
+    expect(samples[0].mae).toBe(0);
+    expect(samples[0].ssim).toBeCloseTo(1, 6);
+    expect(samples[1].mae).toBeCloseTo(0.5, 6);
+    expect(samples[1].rmse).toBeCloseTo(0.5, 6);
+    expect(samples[2].mae).toBeCloseTo(0.3, 6);
+    expect(samples[2].mse).toBeCloseTo((0.04 + 0.16) / 2, 6);
+    expect(samples[2].rmse).toBeCloseTo(Math.sqrt(0.1), 6);
+    expect(samples[1].ssim).toBeCloseTo(referenceSsim(pred.subarray(size, 2 * size), label.subarray(size, 2 * size), 1, h, w), 5);
+    const whole = acc.result();
+    expect(whole.mae).toBeCloseTo((0 + 0.5 + 0.3) / 3, 6);
+    expect(whole.mse).toBeCloseTo((0 + 0.25 + 0.1) / 3, 6);
+    expect(whole.ssim).toBeCloseTo(samples.reduce((s, x) => s + x.ssim, 0) / 3, 6);
+  });
+
   it('reports MAE and RMSE in m/s as ×(label_max − label_min)/2', () => {
     const m = withMetres({ mae: 0.01, mse: 0.0004, rmse: 0.02, ssim: 0.9 }, 1500, 4500);
     expect(m.maeMs).toBeCloseTo(15, 9);

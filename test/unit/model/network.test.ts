@@ -61,6 +61,7 @@ describe('BatchNorm', () => {
       seed: 1,
       secondOrder: true,
       recompute: false,
+      inputGradient: true,
       flatten: false,
     });
     net.params.get(convKey('b', 'weight'))!.assign(tf.ones([1, 1, 1, 1]));
@@ -104,7 +105,7 @@ describe('BatchNorm', () => {
 describe('layers', () => {
   it('pad symmetrically as PyTorch: a stride-2 3×3 conv of a 4×4 ramp with padding 1', () => {
     // out[i][j] = Σ x[2i−1+a][2j−1+b] over the 3×3 window inside the image, x[r][c] = 4r + c.
-    const net = createNetwork({ kind: 'critic', widths: [1], steps: [block('b', 'conv', 1, 1, 3, 2, 1)], seed: 1, secondOrder: false, recompute: false, flatten: false });
+    const net = createNetwork({ kind: 'critic', widths: [1], steps: [block('b', 'conv', 1, 1, 3, 2, 1)], seed: 1, secondOrder: false, recompute: false, inputGradient: true, flatten: false });
     const w = net.params.get(convKey('b', 'weight'))!;
     w.assign(tf.ones([3, 3, 1, 1]));
     net.params.get(convKey('b', 'bias'))!.assign(tf.zeros([1]));

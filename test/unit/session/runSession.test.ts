@@ -12,9 +12,11 @@ import { Evaluator } from '../../../src/engine/eval/evaluator.ts';
 import { createCritic } from '../../../src/engine/model/critic.ts';
 import { createGenerator } from '../../../src/engine/model/generator.ts';
 import { memoryCheckpointStore, type MemoryCheckpointStore, type MetricEvent } from '../../../src/engine/session/checkpointStore.ts';
-import { RunSession, type DeviceLossInfo, type SessionEvent, type SessionState } from '../../../src/engine/session/runSession.ts';
+import { RunSession, type DeviceLossInfo, type RunLocks, type RunSessionOptions, type SessionEvent, type SessionState } from '../../../src/engine/session/runSession.ts';
 import { initBackend } from '../../../src/engine/train/backend.ts';
-import { encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
+import { checkpointTensorBytes, encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
+import { FwiError } from '../../../src/engine/errors.ts';
+import { fileCheckpointStore } from '../../../src/engine/session/fileCheckpointStore.ts';
 import { layeredDataset } from '../train/layeredDataset.ts';
 import { damage } from './storeFixtures.ts';
 
@@ -50,7 +52,7 @@ interface Harness {
   on(f: (e: SessionEvent) => void): void;
 }
 
-function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-c'], deviceLoss?: () => Promise<DeviceLossInfo | null>): Harness {
+function harness(store: MemoryCheckpointStore = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-c'], options: Partial<RunSessionOptions> = {}): Harness {
   let now = 0;
   const listeners: ((e: SessionEvent) => void)[] = [];
   const h: Harness = {
@@ -71,7 +73,7 @@ function harness(store = memoryCheckpointStore(), ids = ['run-a', 'run-b', 'run-
     restartBackend: async () => {
       h.restarts += 1;
     },
-    deviceLoss,
+    ...options,
     onEvent: (e) => {
       h.events.push(e);
       if (e.type === 'session-state') h.states.push(e.state);
@@ -363,6 +365,98 @@ describe('RunSession kept runs', () => {
     expect(numbers(await store.readMetrics('run-a'))).toEqual(reference);
   }, 120_000);
 
+  it('two tabs on one saved run: the second is told the run is open elsewhere and cannot continue, rename or delete it; neither corrupts it', async () => {
+    // Two sessions over the same files (two tabs on one origin), sharing the host's locks (Web Locks).
+    const taken = new Set<string>();
+    const locks: RunLocks = {
+      async acquire(id) {
+        if (taken.has(id)) return null;
+        taken.add(id);
+        return () => taken.delete(id);
+      },
+    };
+    const first = harness(memoryCheckpointStore(), ['run-a'], { locks });
+    const second = harness(memoryCheckpointStore(first.store.files), ['never'], { locks });
+    let refusals: string[] = [];
+    first.on((e) => {
+      if (e.type === 'generator-step' && e.generatorStep === 1) {
+        void (async () => {
+          const open = await second.session.isOpenElsewhere('run-a');
+          const tries = [
+            second.session.continueRun('run-a', { data: { train, val } }),
+            second.session.renameRun('run-a', 'mine now'),
+            second.session.deleteRun('run-a'),
+          ];
+          refusals = [`open elsewhere: ${open}`, ...(await Promise.all(tries.map((p) => p.then(() => 'done', (err: unknown) => (err as Error).message))))];
+        })();
+      }
+    });
+    await first.session.start({ config: tinyConfig(), data: { train, val }, name: 'flat layers' });
+    expect(await first.session.finished()).toBe('finished');
+    expect(refusals).toEqual([
+      'open elsewhere: true',
+      'run “flat layers” is open in another tab or window: continue it there, or close it there first',
+      'run “flat layers” is open in another tab or window: rename it there',
+      'run “flat layers” is open in another tab or window: continue it there, or close it there first',
+    ]);
+    // The run is whole and as the uninterrupted run made it; its lock is free again.
+    expect(numbers(await second.store.readMetrics('run-a'))).toEqual(reference);
+    expect((await second.store.readRecord('run-a')).name).toBe('flat layers');
+    expect((await second.store.loadCheckpoint('run-a'))!.fallback).toBeNull();
+    expect(await second.session.isOpenElsewhere('run-a')).toBe(false);
+    expect(taken.size).toBe(0);
+  }, 120_000);
+
+  it('storage full during autosave: the run goes on, the user is told once what it needs, the unsaved checkpoint can be downloaded, and autosave resumes when there is room', async () => {
+    const mem = memoryCheckpointStore();
+    let full = false;
+    const refuse = (what: string) => {
+      if (full) throw new FwiError('storage-full', 'could not write: browser storage is full', `browser storage: runs/run-a/${what}`);
+    };
+    const store: MemoryCheckpointStore = {
+      ...mem,
+      async saveCheckpoint(id, c) {
+        refuse('checkpoint.partial.safetensors');
+        return mem.saveCheckpoint(id, c);
+      },
+      async appendMetrics(id, events) {
+        refuse('metrics.jsonl');
+        return mem.appendMetrics(id, events);
+      },
+    };
+    const h = harness(store, ['run-a']);
+    let downloaded: number | null = null;
+    h.on((e) => {
+      if (e.type === 'critic-step' && e.criticStep === 1) {
+        full = true;
+        h.tick();
+      }
+      if (e.type === 'critic-step' && e.criticStep === 2) {
+        void h.session.exportCheckpoint().then((c) => {
+          downloaded = c.meta.criticStep;
+          full = false; // the user freed space
+        });
+      }
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('finished');
+    const alerts = h.events.flatMap((e) => (e.type === 'run-alert' ? [`${e.level}: ${e.message}`] : []));
+    const stepZero = (await mem.copy().loadCheckpoint('run-a'))!.checkpoint;
+    const mb = (checkpointTensorBytes(stepZero) / 1e6).toFixed(1);
+    expect(alerts).toEqual([
+      `error: Autosave stopped: browser storage: runs/run-a/metrics.jsonl: could not write: browser storage is full. Training goes on, but nothing more of this run is kept until there is room. A checkpoint of this run needs about ${mb} MB. Free space (delete runs you no longer need), or use Download checkpoint to keep the newest one.`,
+      `warn: Autosave works again: the checkpoint at the end of epoch 2, critic step 4, generator step 2 is saved.`,
+    ]);
+    expect(Number(mb)).toBeGreaterThan(0);
+    // Download while running gave the checkpoint autosave could not keep (after critic step 1).
+    expect(downloaded).toBe(1);
+    // The interval checkpoint that was not kept is not in the history; the final one is, and the record names it.
+    const checkpoints = (await mem.readMetrics('run-a')).filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && `${e.reason}@${e.criticStep}`);
+    expect(checkpoints).toEqual(['start@0', 'end@4']);
+    expect((await mem.readRecord('run-a')).latest).toMatchObject({ reason: 'end', criticStep: 4 });
+    expect((await mem.loadCheckpoint('run-a'))!.checkpoint.meta.criticStep).toBe(4);
+  }, 120_000);
+
   it('New run after Stop keeps the stopped run intact and listed', async () => {
     const h = harness();
     h.on((e) => e.type === 'generator-step' && e.generatorStep === 1 && void h.session.stop());
@@ -450,9 +544,11 @@ describe('RunSession host signals', () => {
       }
     };
     const asked: boolean[] = [];
-    const h = harness(memoryCheckpointStore(), ['run-a'], async () => {
-      asked.push(lost);
-      return lost && h.restarts === 0 ? { reason: 'destroyed', message: 'Device was destroyed.' } : null;
+    const h = harness(memoryCheckpointStore(), ['run-a'], {
+      deviceLoss: async () => {
+        asked.push(lost);
+        return lost && h.restarts === 0 ? { reason: 'destroyed', message: 'Device was destroyed.' } : null;
+      },
     });
     h.on((e) => e.type === 'critic-step' && e.criticStep === 2 && h.tick()); // a checkpoint at the end of epoch 1
     await h.session.start({ config: tinyConfig(), data: { train: flaky, val } });

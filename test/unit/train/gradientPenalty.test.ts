@@ -33,6 +33,7 @@ describe('gradient penalty', () => {
       seed: 3,
       secondOrder: true,
       recompute: false,
+      inputGradient: true,
       flatten: true,
       steps: [block('a', 'conv', 1, 3, 3, 2, 1), block('b', 'conv', 3, 2, 3, 1, 1), block('c', 'conv', 2, 1, 3, 1, 0)],
     });

@@ -1,10 +1,13 @@
 /**
- * A vertical colour bar: the colormap as a CSS gradient (low at the bottom) with its limits and
- * three inner ticks, and a title such as "Velocity (m/s)".
+ * A vertical colour bar: the colormap as a CSS gradient (low at the bottom) with ticks on round
+ * numbers inside its limits (1-2-5 steps), and a title such as "Velocity (m/s)". The exact limits
+ * are in its accessible name.
  *
  * Props: colormap: ColormapName; lo, hi: the limits the rasters use; label: string (title, also
- * the accessible name); format?: (v) => string for tick text (default: rounded to whole numbers).
+ * the accessible name); format?: (v) => string for tick text (default: the number, with a true
+ * minus sign).
  */
+import { rangeTicks } from '../../charts/axisTicks.ts';
 import { cssGradient, type ColormapName } from '../../charts/colormap.ts';
 
 export interface ColorBarProps {
@@ -15,18 +18,21 @@ export interface ColorBarProps {
   format?: (v: number) => string;
 }
 
-const defaultFormat = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toString() : Number(v.toPrecision(3)).toString()).replace('-', '−');
+const defaultFormat = (v: number) => String(v).replace('-', '−');
+const limit = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toString() : Number(v.toPrecision(3)).toString()).replace('-', '−');
 
 export function ColorBar({ colormap, lo, hi, label, format = defaultFormat }: ColorBarProps) {
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ f, v: lo + (hi - lo) * f }));
+  const ticks = rangeTicks(lo, hi, 5);
   return (
-    <figure className="vg-colorbar" role="img" aria-label={`${label}: colour scale from ${format(lo)} to ${format(hi)}`}>
+    <figure className="vg-colorbar" role="img" aria-label={`${label}: colour scale from ${limit(lo)} to ${limit(hi)}`}>
       <figcaption className="vg-colorbar-label">{label}</figcaption>
       <div className="vg-colorbar-body">
         <div className="vg-colorbar-ramp" style={{ background: cssGradient(colormap) }} />
         <div className="vg-colorbar-ticks" aria-hidden="true">
           {ticks.map((t) => (
-            <span key={t.f} style={{ bottom: `${t.f * 100}%` }}>{format(t.v)}</span>
+            <span key={t.value} style={{ bottom: `${t.fraction * 100}%` }}>
+              {format(t.value)}
+            </span>
           ))}
         </div>
       </div>

@@ -1,7 +1,8 @@
 /**
- * The dataset as the studio understood it: one row per supplied file (name, kind, shape, samples,
- * size; a train/validation/inference/unused switch for annotation lists; every problem inline next
- * to its file, as an alert), then a summary (resolved pairs, samples per split, total size, memory
+ * The dataset as the studio understood it: a list with one item per supplied file (name, kind,
+ * shape, samples, size; a train/validation/inference/unused switch for annotation lists; every
+ * problem beside its file), all problems again in one alert above the list (one announcement for
+ * any number of broken files), then a summary (resolved pairs, samples per split, total size, memory
  * mode, detected preset) and problems that belong to no single file.
  *
  * Props (DataFileListProps):
@@ -77,80 +78,67 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
   }
   const pairs = report.files.filter((f) => f.kind === 'annotation' && f.role !== 'unused').reduce((n, f) => n + (f.pairs?.length ?? 0), 0);
   const samples = report.splits.reduce((n, s) => n + s.samples, 0);
-  const problemCount = report.files.reduce((n, f) => n + f.problems.length, 0) + report.problems.length;
+  const badFiles = report.files.filter((f) => f.problems.length > 0);
 
   return (
     <div className="vg-files">
-      <div className="vg-table-wrap vg-table-plain">
-        <table className="vg-table">
-          <caption className="vg-sr-only">Dataset files</caption>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Shape</th>
-              <th scope="col" className="vg-right">Samples</th>
-              <th scope="col" className="vg-right">Size</th>
-              <th scope="col">Use</th>
-              {onRemove && <th scope="col"><span className="vg-sr-only">Remove</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {report.files.map((f, i) => {
-              const problemId = `${id}-p${i}`;
-              const name = baseName(f.path);
-              const nonFinite = typeof f.values === 'object' ? f.values : null;
-              return (
-                <tr key={f.path} className={f.problems.length || nonFinite ? 'vg-row-bad' : undefined} data-values={nonFinite ? 'nonfinite' : f.values}>
-                  <td>
-                    <span className="vg-file-name" title={f.path}>{f.path}</span>
-                    {f.problems.length > 0 && (
-                      <div id={problemId}>
-                        {f.problems.map((p, k) => (
-                          <p key={k} className="vg-alert" role="alert">{p}</p>
-                        ))}
-                      </div>
-                    )}
-                    {nonFinite && <NonFiniteMark report={nonFinite} />}
-                    {f.values === 'unchecked' && <p className="vg-muted">checking values…</p>}
-                  </td>
-                  <td><span className={`vg-kind vg-kind-${f.kind}`}>{f.kind === 'npy' ? '.npy' : f.kind === 'other' ? 'other' : f.kind}</span></td>
-                  <td>{f.shape ? `(${f.shape.join(', ')})` : '—'}{f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</td>
-                  <td className="vg-right">{f.samples ?? '—'}</td>
-                  <td className="vg-right">{formatBytes(f.size)}</td>
-                  <td>
+      <FileProblems report={report} />
+      <ul className="vg-file-list" aria-label="Dataset files">
+        {report.files.map((f, i) => {
+          const problemId = `${id}-p${i}`;
+          const name = baseName(f.path);
+          const nonFinite = typeof f.values === 'object' ? f.values : null;
+          return (
+            <li key={f.path} className={`vg-file${f.problems.length || nonFinite ? ' vg-row-bad' : ''}`} data-values={nonFinite ? 'nonfinite' : f.values} data-path={f.path}>
+              <div className="vg-file-head">
+                <span className="vg-file-name" title={f.path}>{f.path}</span>
+                <span className={`vg-kind vg-kind-${f.kind}`}>{f.kind === 'npy' ? '.npy' : f.kind}</span>
+              </div>
+              <div className="vg-file-row">
+                <p className="vg-file-facts">
+                  {f.shape ? <span>shape ({f.shape.join(', ')}){f.dtype ? <span className="vg-muted"> {f.dtype}</span> : null}</span> : null}
+                  {f.samples !== null ? <span>{f.samples} sample{f.samples === 1 ? '' : 's'}</span> : null}
+                  <span>{formatBytes(f.size)}</span>
+                </p>
+                {(f.kind === 'annotation' && f.role) || onRemove ? (
+                  <div className="vg-file-actions">
                     {f.kind === 'annotation' && f.role ? (
-                      <select
-                        aria-label={`Use of ${name}`}
-                        aria-describedby={f.problems.length ? problemId : undefined}
-                        value={f.role}
-                        disabled={disabled}
-                        onChange={(e) => onRoleChange(f.path, e.target.value as ListRole)}
-                      >
-                        {(Object.keys(ROLE_LABELS) as ListRole[]).map((r) => (
-                          <option key={r} value={r}>{ROLE_LABELS[r]}</option>
-                        ))}
-                      </select>
-                    ) : (
-                      <span className="vg-muted">—</span>
-                    )}
-                  </td>
-                  {onRemove && (
-                    <td>
+                      <label className="vg-inline-field">
+                        Use{' '}
+                        <select
+                          aria-label={`Use of ${name}`}
+                          aria-describedby={f.problems.length ? problemId : undefined}
+                          value={f.role}
+                          disabled={disabled}
+                          onChange={(e) => onRoleChange(f.path, e.target.value as ListRole)}
+                        >
+                          {(Object.keys(ROLE_LABELS) as ListRole[]).map((r) => (
+                            <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+                          ))}
+                        </select>
+                      </label>
+                    ) : null}
+                    {onRemove && (
                       <button type="button" className="vg-btn" aria-label={`Remove ${name}`} disabled={disabled} onClick={() => onRemove(f.path)}>
-                        ✕
+                        Remove
                       </button>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      {report.problems.map((p, k) => (
-        <p key={k} className="vg-alert" role="alert">{p}</p>
-      ))}
+                    )}
+                  </div>
+                ) : null}
+              </div>
+              {f.problems.length > 0 && (
+                <div id={problemId}>
+                  {f.problems.map((p, k) => (
+                    <p key={k} className="vg-problem">{p}</p>
+                  ))}
+                </div>
+              )}
+              {nonFinite && <NonFiniteMark report={nonFinite} />}
+              {f.values === 'unchecked' && <p className="vg-muted vg-file-note">checking values…</p>}
+            </li>
+          );
+        })}
+      </ul>
       <dl className="vg-summary" aria-label="Dataset summary">
         <div>
           <dt>Resolved pairs</dt>
@@ -182,13 +170,7 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
         </div>
         <div>
           <dt>Status</dt>
-          <dd>
-            {report.ready ? (
-              <span className="vg-ok">Ready to train</span>
-            ) : (
-              <span>{problemCount ? `${problemCount} problem${problemCount === 1 ? '' : 's'}` : 'Needs a train and a validation list'}</span>
-            )}
-          </dd>
+          <dd data-testid="data-status">{statusText(report, badFiles.length)}</dd>
         </div>
       </dl>
       {report.detectedPreset && <p className="vg-hint">Preset {report.detectedPreset.name}: {report.detectedPreset.reason}</p>}
@@ -196,14 +178,56 @@ export function DataFileList({ report, onRoleChange, onRemove, disabled = false 
   );
 }
 
+/**
+ * Every problem of the dataset in one alert (one announcement, however many files are broken),
+ * as an error summary: each line names its file; the same words stay beside the file below.
+ */
+function FileProblems({ report }: { report: DataFileReport }) {
+  const lines: { file: string | null; text: string }[] = [];
+  for (const f of report.files) {
+    for (const p of f.problems) lines.push({ file: f.path, text: p });
+    if (typeof f.values === 'object') lines.push({ file: f.path, text: nonFiniteText(f.values) });
+  }
+  for (const p of report.problems) lines.push({ file: null, text: p });
+  if (lines.length === 0) return null;
+  const files = new Set(lines.filter((l) => l.file !== null).map((l) => l.file)).size;
+  const heading = files > 0 ? `${files} file${files === 1 ? ' has' : 's have'} problems` : 'The dataset is not complete';
+  return (
+    <div className="vg-problem-summary" role="alert" data-testid="data-problems">
+      <p className="vg-problem-heading">{heading}</p>
+      <ul>
+        {lines.map((l, k) => (
+          <li key={k}>
+            {l.file ? <><span className="vg-file-name">{l.file}</span>: </> : null}
+            {l.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The Status line: "Ready to train" only with nothing left out; files with problems are named as left out. */
+function statusText(report: DataFileReport, badFiles: number) {
+  if (!report.ready) {
+    const problems = report.files.reduce((n, f) => n + f.problems.length, 0) + report.problems.length;
+    return <span>{problems ? `${problems} problem${problems === 1 ? '' : 's'}` : 'Needs a train and a validation list'}</span>;
+  }
+  if (badFiles > 0) return <span className="vg-warn">Ready to train without the {badFiles} file{badFiles === 1 ? '' : 's'} with problems</span>;
+  if (report.problems.length > 0) return <span className="vg-warn">Ready to train, with {report.problems.length} warning{report.problems.length === 1 ? '' : 's'} above</span>;
+  return <span className="vg-ok">Ready to train</span>;
+}
+
+function nonFiniteText(report: NonFiniteReport): string {
+  return `${report.count} NaN/infinite value${report.count === 1 ? '' : 's'} in ${report.samples.length} sample${report.samples.length === 1 ? '' : 's'} (${sampleListText(report.samples, 6)}); training asks before using them`;
+}
+
 /** A file's NaN/±Infinity: the count and samples at a glance, every detail `fwi inspect --scan` gives on opening. */
 function NonFiniteMark({ report }: { report: NonFiniteReport }) {
   const [, ...detail] = describeReport(report);
   return (
     <div className="vg-nonfinite">
-      <p className="vg-alert" role="alert">
-        {report.count} NaN/infinite value{report.count === 1 ? '' : 's'} in {report.samples.length} sample{report.samples.length === 1 ? '' : 's'} ({sampleListText(report.samples, 6)}); training asks before using them
-      </p>
+      <p className="vg-problem">{nonFiniteText(report)}</p>
       <details>
         <summary>Where</summary>
         <pre className="vg-mono">{detail.map((l) => l.trim()).join('\n')}</pre>

@@ -1,31 +1,41 @@
 /**
- * The evaluation report: MAE, RMSE and SSIM of the generator on the validation set, on the
- * normalised scale and in m/s, in a table beside the published OpenFWI / PaddleScience numbers for
- * the chosen preset; optional physics check (relative L2 misfit of forward-modelled seismic);
- * "Download JSON" / "Download CSV" save the report directly.
+ * The evaluation report: MAE, RMSE and SSIM of the generator on the validation set (normalised and
+ * in m/s); the published OpenFWI / PaddleScience numbers for the preset, with a caveat saying why
+ * they do not compare when the data is not the preset's test set; a histogram of per-sample MAE;
+ * the sortable per-sample table whose samples open in the maps and gather; the physics check with
+ * its reference models. Downloads: the JSON record, the summary CSV and the per-sample CSV.
  *
  * Props (EvaluationReportProps):
- * - report: EvaluationResult | null ({ samples, mae, rmse, ssim, maeMs, rmseMs, preset,
- *   generatorStep, physics: { indices, predicted, truth } | null, weightsSource, time }: the
- *   worker's EvaluationReport fits). null shows an empty state.
- * - preset?: string: preset whose published numbers to show (default report.preset).
+ * - report: EvaluationResult | null (the engine's evaluation record, as the worker sends it);
+ *   null shows an empty state.
+ * - opened?: the 0-based index of the sample shown in the maps, marked in the table.
+ * - onOpenSample?(index): opens a sample's maps and gather (without it the table is not shown).
  */
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
+import { sampleRows, sampleRowsCsv } from '../../../engine/eval/evaluationRecord.ts';
 import { downloadText } from '../../export/download.ts';
-import { evaluationToCsv, evaluationToJson, publishedMs, type EvaluationResult } from '../../export/evaluationExport.ts';
-import { publishedFor } from '../../charts/published.ts';
+import { evaluationFileNames, evaluationSummaryCsv, evaluationToJson, publishedMs, type EvaluationResult } from '../../export/evaluationExport.ts';
+import { comparisonFor } from '../../charts/published.ts';
+import { MaeHistogram } from './MaeHistogram.tsx';
+import { PhysicsGuide } from './PhysicsGuide.tsx';
+import { SampleTable } from './SampleTable.tsx';
 
 export interface EvaluationReportProps {
   report: EvaluationResult | null;
-  preset?: string;
+  opened?: number | null;
+  onOpenSample?: (index: number) => void;
 }
 
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
+/** A readable local time: "30 Nov 2026, 10:42:07". */
+const localTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-export function EvaluationReport({ report, preset }: EvaluationReportProps) {
+export function EvaluationReport({ report, opened = null, onOpenSample }: EvaluationReportProps) {
   const id = useId();
   const headingId = `${id}-h`;
+  const rows = useMemo(() => (report ? sampleRows(report) : []), [report]);
+  const maes = useMemo(() => rows.map((r) => r.maeMs), [rows]);
   if (!report) {
     return (
       <section className="vg-card vg-eval" aria-labelledby={headingId}>
@@ -34,25 +44,27 @@ export function EvaluationReport({ report, preset }: EvaluationReportProps) {
       </section>
     );
   }
-  const name = preset ?? report.preset;
-  const published = publishedFor(name);
-  const base = `velocitygan-evaluation-${name}-step${report.generatorStep}`;
+  const comparison = comparisonFor({ preset: report.preset, samples: report.samples, synthetic: report.data.synthetic });
+  const names = evaluationFileNames(report);
   return (
     <section className="vg-card vg-eval" aria-labelledby={headingId}>
       <div className="vg-card-head">
         <h2 id={headingId}>Evaluation</h2>
         <div className="vg-toolbar">
-          <button type="button" className="vg-btn" onClick={() => downloadText(evaluationToJson(report, published), `${base}.json`, 'application/json')}>
+          <button type="button" className="vg-btn" onClick={() => downloadText(evaluationToJson(report, comparison), names.json, 'application/json')}>
             Download JSON
           </button>
-          <button type="button" className="vg-btn" onClick={() => downloadText(evaluationToCsv(report, published), `${base}.csv`, 'text/csv')}>
-            Download CSV
+          <button type="button" className="vg-btn" onClick={() => downloadText(evaluationSummaryCsv(report, comparison), names.summary, 'text/csv')}>
+            Summary CSV
+          </button>
+          <button type="button" className="vg-btn" onClick={() => downloadText(sampleRowsCsv(report), names.samples, 'text/csv')}>
+            Per-sample CSV
           </button>
         </div>
       </div>
-      <p className="vg-hint">
-        {report.samples} validation samples · weights: {report.weightsSource} · generator step {report.generatorStep} · preset {report.preset} ·{' '}
-        <time dateTime={report.time}>{report.time}</time>
+      <p className="vg-hint" data-testid="evaluation-header">
+        {report.samples} samples of the {report.data.description} · weights: {report.weights.source} · preset {report.preset} ·{' '}
+        <time dateTime={report.time}>{localTime(report.time)}</time>
       </p>
       <dl className="vg-metric-tiles" aria-label="This run's metrics">
         <div className="vg-metric-tile">
@@ -68,9 +80,16 @@ export function EvaluationReport({ report, preset }: EvaluationReportProps) {
           <dd>{f4(report.ssim)}<small>on (v + 1)/2</small></dd>
         </div>
       </dl>
+      {comparison.caveat && (
+        <p className="vg-caveat" role="note" data-testid="published-caveat">
+          <strong>Not comparable:</strong> {comparison.caveat}.
+        </p>
+      )}
       <div className="vg-table-wrap vg-table-plain">
         <table className="vg-table">
-          <caption>Compared with published results{published.length ? ` on ${name}` : ''} (normalised scale [−1, 1]; m/s = × 1500)</caption>
+          <caption>
+            {comparison.rows.length === 0 ? 'This run' : comparison.comparable ? `Compared with published results on ${report.preset}` : `Published results on ${report.preset}, for reference only`} (normalised scale [−1, 1]; m/s = × 1500)
+          </caption>
           <thead>
             <tr>
               <th scope="col">System</th>
@@ -90,9 +109,12 @@ export function EvaluationReport({ report, preset }: EvaluationReportProps) {
               <td>{f1(report.maeMs)}</td>
               <td>{f1(report.rmseMs)}</td>
             </tr>
-            {published.map((p) => (
-              <tr key={p.system}>
-                <th scope="row">{p.system}</th>
+            {comparison.rows.map((p) => (
+              <tr key={p.system} className={comparison.comparable ? undefined : 'vg-not-comparable'}>
+                <th scope="row">
+                  {p.system}
+                  {comparison.comparable ? '' : ' *'}
+                </th>
                 <td>{f4(p.mae)}</td>
                 <td>{f4(p.rmse)}</td>
                 <td>{f4(p.ssim)}</td>
@@ -103,29 +125,15 @@ export function EvaluationReport({ report, preset }: EvaluationReportProps) {
           </tbody>
         </table>
       </div>
-      {published.length === 0 && <p className="vg-hint">No published VelocityGAN numbers for “{name}”; OpenFWI and PaddleScience report FlatVel-A, CurveVel-A and FlatFault-A.</p>}
-      {report.physics && report.physics.indices.length > 0 && (
-        <div className="vg-table-wrap vg-table-plain">
-          <table className="vg-table">
-            <caption>Physics check: relative L2 misfit ‖F(v) − d‖ / ‖d‖ of forward-modelled seismic against the input seismic</caption>
-            <thead>
-              <tr>
-                <th scope="col">Sample</th>
-                <th scope="col">Predicted velocity</th>
-                <th scope="col">True velocity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.physics.indices.map((idx, k) => (
-                <tr key={idx}>
-                  <th scope="row">{idx}</th>
-                  <td>{f4(report.physics!.predicted[k])}</td>
-                  <td>{f4(report.physics!.truth[k])}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {comparison.rows.length > 0 && !comparison.comparable && <p className="vg-hint">* Measured on another test set: see the note above.</p>}
+      {comparison.rows.length === 0 && <p className="vg-hint">No published VelocityGAN numbers for “{report.preset}”; OpenFWI and PaddleScience report FlatVel-A, CurveVel-A and FlatFault-A.</p>}
+      {report.physics && report.physics.indices.length > 0 && <PhysicsGuide physics={report.physics} synthetic={report.data.synthetic} />}
+      {rows.length > 0 && (
+        <>
+          <h3 className="vg-subhead">MAE per sample</h3>
+          <MaeHistogram values={maes} />
+          {onOpenSample && <SampleTable rows={rows} opened={opened} onOpen={onOpenSample} />}
+        </>
       )}
     </section>
   );

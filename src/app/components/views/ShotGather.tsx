@@ -5,7 +5,7 @@
  * five shots.
  *
  * Props (ShotGatherProps):
- * - gather: { index, seismic (shots·timeSamples·receivers, raw amplitudes), shots, timeSamples,
+ * - gather: { index (0-based; shown from 1), seismic (shots·timeSamples·receivers, raw amplitudes), shots, timeSamples,
  *   receivers } | null (the worker's ShotGather fits).
  * - dataRange?: [data_min, data_max] of the dataset preset, for the OpenFWI clip (default: this
  *   sample's own extent).
@@ -116,7 +116,7 @@ export function ShotGather({ gather, dataRange, dtMs = 1, dx = 10, sourceColumns
       </div>
       <div className="vg-gather-row">
         <RasterPanel
-          title={`Sample ${gather.index}, shot ${source + 1}`}
+          title={`Sample ${gather.index + 1}, shot ${source + 1}`}
           values={shot}
           rows={gather.timeSamples}
           cols={gather.receivers}
@@ -129,7 +129,7 @@ export function ShotGather({ gather, dataRange, dtMs = 1, dx = 10, sourceColumns
           yLabel="Time (ms)"
           xTicks={receiverTicks}
           yTicks={timeTicks}
-          label={`Shot gather of sample ${gather.index}, shot ${source + 1}${sourceAt}: ${gather.timeSamples} time samples (${duration} ms, time down) by ${gather.receivers} receivers; grey from ${fmt(limits[0])} (black) to ${fmt(limits[1])} (white).`}
+          label={`Shot gather of sample ${gather.index + 1}, shot ${source + 1}${sourceAt}: ${gather.timeSamples} time samples (${duration} ms, time down) by ${gather.receivers} receivers; grey from ${fmt(limits[0])} (black) to ${fmt(limits[1])} (white).`}
         />
         <p className="vg-hint">
           Grey limits {fmt(limits[0])} to {fmt(limits[1])}
