@@ -23,7 +23,7 @@ export async function main(): Promise<void> {
   const critic = Float64Array.from({ length: n }, (_, i) => -50 * Math.exp(-i / 5000) + Math.sin(i));
   const gp = Float64Array.from({ length: n }, (_, i) => 0.5 + 0.1 * Math.cos(i));
   const figure = bestOf(5, () =>
-    buildCurveFigure(x, [{ name: 'a', y: critic }, { name: 'b', y: gp }, { name: 'c', y: critic }, { name: 'd', y: gp }], { smoothing: 0.6, logY: false, maxPoints: 1200, rawMaxPoints: 600 }),
+    buildCurveFigure(x, [{ name: 'a', y: critic }, { name: 'b', y: gp }, { name: 'c', y: critic }, { name: 'd', y: gp }], { smoothing: 0.6, yScale: 'linear', maxPoints: 1200, rawMaxPoints: 600 }),
   );
   const y = Float64Array.from({ length: 100_000 }, (_, i) => Math.cos(i));
   const range = bestOf(8, () => robustRange([y]));

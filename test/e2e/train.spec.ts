@@ -135,6 +135,41 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
   });
   const trainingLongTasks = await longTasksSince(page, trainStart);
 
+  await test.step('the curves: Plotly lines, whole-step ticks, symlog, keyboard zoom, exports with a title', async () => {
+    const critic = page.getByRole('group', { name: 'Critic', exact: true });
+    const plot = critic.getByTestId('curve-plot');
+    // Four smoothed curves (and their faint raw ones) drawn by Plotly as SVG paths with points on them.
+    await expect.poll(() => plot.locator('.scatterlayer .trace').count()).toBe(8);
+    expect(await plot.locator('.scatterlayer .trace .js-line').evaluateAll((ls) => ls.filter((l) => (l.getAttribute('d') ?? '').length > 3).length)).toBeGreaterThanOrEqual(4);
+    // Two critic steps: ticks at whole steps only.
+    const ticks = await plot.locator('.xtick text').allTextContents();
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const t of ticks) expect(t, `x tick ${t}`).toMatch(/^\d+$/);
+    // The signed Wasserstein estimate on a symlog scale.
+    await critic.getByLabel('Y scale').selectOption('symlog');
+    await expect(critic.locator('figcaption')).toContainText('Symlog: linear within ±');
+    // Keyboard: + zooms (the view stops following), 0 fits again.
+    const fitted = await plot.getAttribute('data-x-range');
+    await plot.focus();
+    await page.keyboard.press('+');
+    await expect(plot).toHaveAttribute('data-view', 'zoomed');
+    expect(await plot.getAttribute('data-x-range')).not.toBe(fitted);
+    await page.keyboard.press('0');
+    await expect(plot).toHaveAttribute('data-view', 'fit');
+    await expect(plot).toHaveAttribute('data-x-range', fitted!);
+    // Exports: the menu closes after a choice; the image carries the chart's title.
+    const menu = critic.locator('details.vg-menu').first();
+    await menu.locator('summary').click();
+    const download = page.waitForEvent('download');
+    await critic.getByRole('button', { name: 'SVG', exact: true }).click();
+    await expect(menu).not.toHaveAttribute('open', '');
+    const svgPath = join(data.dir, 'critic.svg');
+    await (await download).saveAs(svgPath);
+    const svg = readFileSync(svgPath, 'utf8');
+    expect(svg).toMatch(/class="gtitle"[^>]*>Critic</);
+    await critic.getByLabel('Y scale').selectOption('linear');
+  });
+
   let studioMetrics: Metrics;
   await test.step('evaluate', async () => {
     await page.getByLabel('Physics check samples').fill('0');

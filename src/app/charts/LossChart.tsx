@@ -1,6 +1,7 @@
 /**
  * "Loss curves": the WGAN-GP quantities worth watching, in two charts on one x-axis.
- * Critic: critic loss, Wasserstein estimate mean D(real) − mean D(fake), GP and λ·GP.
+ * Critic: critic loss, Wasserstein estimate mean D(real) − mean D(fake), GP and λ·GP (signed:
+ * the symlog scale shows them on a log-like axis).
  * Generator: generator loss, its L1 (content) term and its adversarial term, apart.
  *
  * Props (LossChartProps):
@@ -8,33 +9,33 @@
  * - generator: GeneratorColumns ({ step, criticStep, epoch, loss, l1, adv }).
  *   Columns may be replaced (new arrays) or appended in place; in the latter case bump:
  * - revision?: number.
- * - logY: Record<string, boolean>, onLogYChange(chartId, on): per-chart log-y, remembered by the
- *   parent; chart ids are 'critic' and 'generator'.
+ * - yScale: Record<string, YScale>, onYScaleChange(chartId, scale): per-chart y scale (linear, log,
+ *   symlog), remembered by the parent; chart ids are 'critic' and 'generator'.
  * - smoothing?: number (default 0.6), onSmoothingChange?(w): controlled when given, else internal.
- * - xAxis?: XAxisKind (default 'criticStep': critic step or epochs completed), onXAxisChange?(k): likewise.
+ * - xAxis?: XAxisKind (default 'criticStep'; also generator step, epochs completed, training time
+ *   with pauses excluded), onXAxisChange?(k): likewise.
  *
  * "Pause live updates" freezes what is drawn (WCAG 2.2.2) while data keeps arriving.
  */
 import { useId, useMemo, useState } from 'react';
 import { CurveChart } from './CurveChart.tsx';
-import { criticX, generatorX, X_AXES, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
+import { lossAxes, X_AXES, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
+import type { YScale } from './yScale.ts';
 
 export interface LossChartProps {
   critic: CriticColumns;
   generator: GeneratorColumns;
   revision?: number;
-  logY: Record<string, boolean>;
-  onLogYChange: (chartId: string, on: boolean) => void;
+  yScale: Record<string, YScale>;
+  onYScaleChange: (chartId: string, scale: YScale) => void;
   smoothing?: number;
   onSmoothingChange?: (weight: number) => void;
   xAxis?: XAxisKind;
   onXAxisChange?: (kind: XAxisKind) => void;
 }
 
-const X_NAMES: Record<XAxisKind, string> = { criticStep: 'critic_step', epoch: 'epoch' };
-
 export function LossChart(props: LossChartProps) {
-  const { critic, generator, revision = 0, logY, onLogYChange } = props;
+  const { critic, generator, revision = 0, yScale, onYScaleChange } = props;
   const id = useId();
   const [ownSmoothing, setOwnSmoothing] = useState(0.6);
   const [ownXAxis, setOwnXAxis] = useState<XAxisKind>('criticStep');
@@ -51,8 +52,7 @@ export function LossChart(props: LossChartProps) {
     else setFrozen({ critic: copyColumns(critic), generator: copyColumns(generator), revision });
   };
 
-  const cX = useMemo(() => criticX(shown.critic, xAxis), [shown.critic, shown.revision, xAxis]);
-  const gX = useMemo(() => generatorX(shown.generator, xAxis), [shown.generator, shown.revision, xAxis]);
+  const axes = useMemo(() => lossAxes(shown.critic, shown.generator, xAxis), [shown.critic, shown.generator, shown.revision, xAxis]);
   const criticSeries = useMemo(
     () => [
       { name: 'Critic loss', y: shown.critic.loss },
@@ -72,7 +72,7 @@ export function LossChart(props: LossChartProps) {
   );
   // Identity of the raw columns changes when the store replaces them; revision when appended in place.
   const dataRevision = shown.revision * 1_000_003 + shown.critic.step.length * 7 + shown.generator.step.length;
-  const xTitle = X_AXIS_LABELS[xAxis];
+  const xTitle = axes.title;
   const headingId = `${id}-h`;
 
   return (
@@ -105,26 +105,28 @@ export function LossChart(props: LossChartProps) {
       <div className="vg-chart-grid">
         <CurveChart
           title="Critic"
-          x={cX}
+          x={axes.critic}
           xTitle={xTitle}
-          xName={X_NAMES[xAxis]}
+          xName={axes.name}
+          integerX={axes.integer}
           series={criticSeries}
           revision={dataRevision}
           smoothing={smoothing}
-          logY={!!logY.critic}
-          onLogYChange={(on) => onLogYChange('critic', on)}
+          yScale={yScale.critic ?? 'linear'}
+          onYScaleChange={(s) => onYScaleChange('critic', s)}
           filename="velocitygan-critic-losses"
         />
         <CurveChart
           title="Generator"
-          x={gX}
+          x={axes.generator}
           xTitle={xTitle}
-          xName={X_NAMES[xAxis]}
+          xName={axes.name}
+          integerX={axes.integer}
           series={generatorSeries}
           revision={dataRevision}
           smoothing={smoothing}
-          logY={!!logY.generator}
-          onLogYChange={(on) => onLogYChange('generator', on)}
+          yScale={yScale.generator ?? 'linear'}
+          onYScaleChange={(s) => onYScaleChange('generator', s)}
           filename="velocitygan-generator-losses"
         />
       </div>

@@ -6,25 +6,26 @@
  * Props (MetricsChartProps):
  * - validation: readonly ValidationPoint[] ({ epoch (0-based), generatorStep, loss, mae, rmse, ssim,
  *   maeMs, rmseMs }: the trainer's ValidationEvent fits).
- * - logY: Record<string, boolean>, onLogYChange(chartId, on): per-chart log-y; chart ids are
+ * - yScale: Record<string, YScale>, onYScaleChange(chartId, scale): per-chart y scale; chart ids are
  *   'error', 'ssim', 'validationLoss'.
  * - unit?: 'normalised' | 'ms' (default 'normalised'), onUnitChange?(u): controlled when given.
  */
 import { useId, useMemo, useState } from 'react';
 import { CurveChart } from './CurveChart.tsx';
 import { validationColumns, type ValidationPoint } from './lossHistory.ts';
+import type { YScale } from './yScale.ts';
 
 export type ErrorUnit = 'normalised' | 'ms';
 
 export interface MetricsChartProps {
   validation: readonly ValidationPoint[];
-  logY: Record<string, boolean>;
-  onLogYChange: (chartId: string, on: boolean) => void;
+  yScale: Record<string, YScale>;
+  onYScaleChange: (chartId: string, scale: YScale) => void;
   unit?: ErrorUnit;
   onUnitChange?: (unit: ErrorUnit) => void;
 }
 
-export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, onUnitChange }: MetricsChartProps) {
+export function MetricsChart({ validation, yScale, onYScaleChange, unit: unitProp, onUnitChange }: MetricsChartProps) {
   const id = useId();
   const [ownUnit, setOwnUnit] = useState<ErrorUnit>('normalised');
   const unit = unitProp ?? ownUnit;
@@ -41,7 +42,7 @@ export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, o
   const lossSeries = useMemo(() => [{ name: 'Validation loss', y: cols.loss }], [cols]);
   const revision = validation.length;
   const headingId = `${id}-h`;
-  const common = { x: cols.epoch, xTitle: 'Epochs completed', xName: 'epoch', revision, smoothing: 0, markers: 'all' as const, height: 210 };
+  const common = { x: cols.epoch, xTitle: 'Epochs completed', xName: 'epoch', integerX: true, revision, smoothing: 0, markers: 'all' as const, height: 210 };
 
   return (
     <section className="vg-card vg-metrics" aria-labelledby={headingId}>
@@ -59,30 +60,28 @@ export function MetricsChart({ validation, logY, onLogYChange, unit: unitProp, o
           </fieldset>
         </div>
       </div>
-      {validation.length === 0 ? (
-        <p className="vg-empty">No validation yet: it runs at the end of each validated epoch.</p>
-      ) : (
+      {validation.length === 0 && <p className="vg-empty">No validation yet: it runs at the end of each validated epoch.</p>}
+      {/* Mounted before the first validation, so Plotly's first (costliest) draw happens at page load, not during a run. */}
       <div className="vg-chart-grid vg-chart-grid-3">
         <CurveChart
           {...common}
           title={unit === 'ms' ? 'MAE and RMSE (m/s)' : 'MAE and RMSE (normalised)'}
           series={errorSeries}
           yTitle={unit === 'ms' ? 'm/s' : 'normalised'}
-          logY={!!logY.error}
-          onLogYChange={(on) => onLogYChange('error', on)}
+          yScale={yScale.error ?? 'linear'}
+          onYScaleChange={(s) => onYScaleChange('error', s)}
           filename={unit === 'ms' ? 'velocitygan-validation-error-ms' : 'velocitygan-validation-error'}
         />
-        <CurveChart {...common} title="SSIM" series={ssimSeries} logY={!!logY.ssim} onLogYChange={(on) => onLogYChange('ssim', on)} filename="velocitygan-validation-ssim" />
+        <CurveChart {...common} title="SSIM" series={ssimSeries} yScale={yScale.ssim ?? 'linear'} onYScaleChange={(s) => onYScaleChange('ssim', s)} filename="velocitygan-validation-ssim" />
         <CurveChart
           {...common}
           title="Validation loss"
           series={lossSeries}
-          logY={!!logY.validationLoss}
-          onLogYChange={(on) => onLogYChange('validationLoss', on)}
+          yScale={yScale.validationLoss ?? 'linear'}
+          onYScaleChange={(s) => onYScaleChange('validationLoss', s)}
           filename="velocitygan-validation-loss"
         />
       </div>
-      )}
     </section>
   );
 }

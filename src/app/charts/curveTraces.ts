@@ -1,24 +1,37 @@
 /**
- * The pure part of a live curve chart: from full-resolution series to what Plotly draws. Order
- * matters and is the one TensorBoard uses: smooth the whole series first, then downsample both the
- * raw and the smoothed curve (min/max-preserving, ≤ maxPoints each), then choose a robust y-range
- * from the smoothed curves (the raw ones are drawn faintly behind and may exceed it). Series are
- * told apart by dash pattern and marker symbol as well as colour.
+ * The pure part of a live curve chart: from full-resolution series to the traces Plotly draws.
+ * Order matters and is the one TensorBoard uses: smooth the whole series first, then downsample
+ * both the raw and the smoothed curve (min/max-preserving, ≤ maxPoints each), then choose a robust
+ * y-range from the smoothed curves (the raw ones are drawn faintly behind and may exceed it). On a
+ * symlog scale the values are transformed after downsampling (the transform keeps order, so the
+ * kept extremes are the same). Series are told apart by dash pattern and marker symbol as well as
+ * colour; a series may bring its own x and style (runs overlaid in a comparison).
  */
 import { downsampleMinMax } from './downsample.ts';
 import { robustRange } from './robustRange.ts';
 import { smoothSeries } from './smoothing.ts';
+import { symlog, symlogConstant, symlogSeries, type YScale } from './yScale.ts';
+
+export interface CurveStyle {
+  color: string;
+  dash: string;
+  symbol: string;
+}
 
 export interface CurveSeries {
   /** Legend and column name ("Critic loss"). */
   name: string;
   y: ArrayLike<number>;
+  /** Its own x values; otherwise the chart's shared x. */
+  x?: ArrayLike<number>;
+  /** Its own line style; otherwise the k-th of SERIES_STYLES. */
+  style?: CurveStyle;
 }
 
 export interface CurveOptions {
   /** TensorBoard smoothing weight, 0 (off) to 0.999. */
   smoothing: number;
-  logY: boolean;
+  yScale: YScale;
   /** Points per drawn smoothed curve at most. */
   maxPoints: number;
   /** Points per faint raw curve at most (default maxPoints): it is context, so fewer will do. */
@@ -32,7 +45,7 @@ export interface CurveOptions {
 }
 
 /** Line styles cycled through series, so no two are told apart by colour alone. */
-export const SERIES_STYLES: readonly { color: string; dash: string; symbol: string }[] = [
+export const SERIES_STYLES: readonly CurveStyle[] = [
   { color: '#1f5fbf', dash: 'solid', symbol: 'circle' },
   { color: '#c2410c', dash: 'dash', symbol: 'square' },
   { color: '#15803d', dash: 'dot', symbol: 'diamond' },
@@ -41,8 +54,16 @@ export const SERIES_STYLES: readonly { color: string; dash: string; symbol: stri
   { color: '#0e7490', dash: 'longdashdot', symbol: 'star' },
 ];
 
+/**
+ * Plotly's trace type for live curves. Not 'scattergl': the installed cartesian bundle has no gl
+ * traces (its README lists scatter, bar, box, heatmap, … only), and Plotly's gl traces compile
+ * their shaders through regl with `Function`, which the studio's CSP (no 'unsafe-eval') refuses.
+ * SVG lines stay cheap because every curve is downsampled to ≤ maxPoints before it is drawn.
+ */
+export const CURVE_TRACE_TYPE = 'scatter';
+
 export interface CurveTrace {
-  type: 'scatter';
+  type: typeof CURVE_TRACE_TYPE;
   mode: 'lines' | 'lines+markers';
   name: string;
   x: Float64Array;
@@ -53,12 +74,15 @@ export interface CurveTrace {
   showlegend: boolean;
   legendgroup: string;
   hoverinfo?: 'skip';
+  /** Hover text: the value in data units (on a symlog axis y is transformed). */
+  customdata?: Float64Array;
+  hovertemplate?: string;
   connectgaps: false;
 }
 
 export interface CurveFigure {
   traces: CurveTrace[];
-  /** y-axis range to draw, in axis units (log10 on a log axis); null = let Plotly autorange. */
+  /** y-axis range to draw, in axis units (log10 on a log axis, symlog units on a symlog one); null = no finite data. */
   yRange: [number, number] | null;
   /** Points outside yRange per series (non-positive ones on a log axis included). */
   offScale: number[];
@@ -67,49 +91,55 @@ export interface CurveFigure {
   smoothed: Float64Array[];
   /** Points drawn per curve after downsampling. */
   drawnPoints: number;
+  /** The symlog constant c (linear within ±c) on a symlog scale; null otherwise. */
+  symlogC: number | null;
 }
 
-/** Traces (faint raw behind, smoothed in front) and the y-range for a set of series on one x. */
+/** Traces (faint raw behind, smoothed in front) and the y-range for a set of series on a shared (or their own) x. */
 export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], opts: CurveOptions): CurveFigure {
   const traces: CurveTrace[] = [];
-  const smoothed: Float64Array[] = [];
   const smoothing = opts.smoothing > 0;
+  const shown = series.map((s) => !opts.hidden?.has(s.name));
+  const smoothed = series.map((s) => (smoothing ? smoothSeries(s.y, opts.smoothing) : Float64Array.from(s.y as ArrayLike<number>)));
+  const c = opts.yScale === 'symlog' ? symlogConstant(smoothed.filter((_, k) => shown[k])) : null;
+  // What the axis draws: symlog units on a symlog scale, the values themselves otherwise.
+  const axisValues = (y: Float64Array) => (c === null ? y : symlogSeries(y, c));
   let drawnPoints = 0;
   series.forEach((s, k) => {
-    const style = SERIES_STYLES[k % SERIES_STYLES.length];
-    const sm = smoothing ? smoothSeries(s.y, opts.smoothing) : Float64Array.from(s.y as ArrayLike<number>);
-    smoothed.push(sm);
-    if (opts.hidden?.has(s.name)) return;
+    if (!shown[k]) return;
+    const style = s.style ?? SERIES_STYLES[k % SERIES_STYLES.length];
+    const sx = s.x ?? x;
     const group = `s${k}`;
     // A handful of markers per curve carry the shape cue without hiding the line.
     const marker = opts.markers === 'all' ? { symbol: style.symbol, size: 7, color: style.color } : { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
     if (smoothing) {
-      const raw = downsampleMinMax(x, s.y, opts.rawMaxPoints ?? opts.maxPoints);
+      const raw = downsampleMinMax(sx, s.y, opts.rawMaxPoints ?? opts.maxPoints);
       traces.push({
-        type: 'scatter', mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: raw.y,
+        type: CURVE_TRACE_TYPE, mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: axisValues(raw.y),
         line: { color: style.color, dash: 'solid', width: 1 }, opacity: 0.25, showlegend: false,
         legendgroup: group, hoverinfo: 'skip', connectgaps: false,
       });
     }
-    const d = downsampleMinMax(x, sm, opts.maxPoints);
+    const d = downsampleMinMax(sx, smoothed[k], opts.maxPoints);
     drawnPoints = Math.max(drawnPoints, d.x.length);
     traces.push({
-      type: 'scatter', mode: 'lines+markers', name: s.name, x: d.x, y: d.y,
+      type: CURVE_TRACE_TYPE, mode: 'lines+markers', name: s.name, x: d.x, y: axisValues(d.y),
       line: { color: style.color, dash: style.dash, width: 2 }, marker, opacity: 1, showlegend: true,
       legendgroup: group, connectgaps: false,
+      ...(c === null ? {} : { customdata: d.y, hovertemplate: '%{customdata:.4g}<extra>%{fullData.name}</extra>' }),
     });
   });
+  const toAxis = (v: number) => (opts.yScale === 'log' ? Math.log10(Math.max(v, 1e-300)) : c === null ? v : symlog(v, c));
   if (opts.yLimits && opts.yLimits[1] > opts.yLimits[0]) {
-    const [lo, hi] = opts.yLimits;
-    const range: [number, number] = opts.logY ? [Math.log10(Math.max(lo, 1e-300)), Math.log10(Math.max(hi, 1e-300))] : [lo, hi];
-    const offScale = smoothed.map((s, k) => (opts.hidden?.has(series[k].name) ? 0 : countOutside(s, range, opts.logY)));
-    return { traces, yRange: range, offScale, offScaleTotal: offScale.reduce((a, b) => a + b, 0), smoothed, drawnPoints };
+    const range: [number, number] = [toAxis(opts.yLimits[0]), toAxis(opts.yLimits[1])];
+    const offScale = smoothed.map((sm, k) => (shown[k] ? countOutside(c === null ? sm : symlogSeries(sm, c), range, opts.yScale === 'log') : 0));
+    return { traces, yRange: range, offScale, offScaleTotal: offScale.reduce((a, b) => a + b, 0), smoothed, drawnPoints, symlogC: c };
   }
-  const shown = series.map((s) => !opts.hidden?.has(s.name));
-  const r = robustRange(smoothed.filter((_, k) => shown[k]), opts.logY);
+  const visible = smoothed.filter((_, k) => shown[k]).map((sm) => (c === null ? sm : symlogSeries(sm, c)));
+  const r = robustRange(visible, opts.yScale === 'log');
   let j = 0;
   const offScale = shown.map((v) => (v ? r.offScale[j++] : 0));
-  return { traces, yRange: r.range, offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints };
+  return { traces, yRange: r.range, offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints, symlogC: c };
 }
 
 function countOutside(s: ArrayLike<number>, range: [number, number], log: boolean): number {
@@ -134,11 +164,15 @@ export function formatValue(v: number): string {
 
 /** A one-sentence text alternative for a chart: its size, each series' latest value, and what is off-scale. */
 export function curveSummary(title: string, xTitle: string, x: ArrayLike<number>, series: CurveSeries[], offScaleTotal: number): string {
-  const n = x.length;
+  const xs = series.some((s) => s.x) ? series.map((s) => s.x ?? x) : [x];
+  const n = Math.max(0, ...xs.map((a) => a.length));
   if (n === 0) return `${title}: no data yet.`;
-  const latest = series.map((s) => `${s.name} ${formatValue(s.y[s.y.length - 1])}`).join(', ');
+  const first = Math.min(...xs.filter((a) => a.length > 0).map((a) => a[0]));
+  const last = Math.max(...xs.filter((a) => a.length > 0).map((a) => a[a.length - 1]));
+  const latest = series.filter((s) => s.y.length > 0).map((s) => `${s.name} ${formatValue(s.y[s.y.length - 1])}`).join(', ');
   const off = offScaleTotal > 0 ? ` ${offScaleTotal} point${offScaleTotal === 1 ? '' : 's'} off-scale.` : '';
-  return `${title}: ${n} point${n === 1 ? '' : 's'}, ${xTitle.toLowerCase()} ${formatValue(x[0])} to ${formatValue(x[n - 1])}. Latest: ${latest}.${off}`;
+  const size = xs.length > 1 ? `up to ${n} point${n === 1 ? '' : 's'} per series` : `${n} point${n === 1 ? '' : 's'}`;
+  return `${title}: ${size}, ${xTitle.toLowerCase()} ${formatValue(first)} to ${formatValue(last)}. Latest: ${latest}.${off}`;
 }
 
 /** Row indices for a table view of at most `maxRows` rows: evenly strided, always ending at the last row. */

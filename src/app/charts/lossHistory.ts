@@ -4,13 +4,21 @@
  * and downsampling scan directly. The shapes match the studio store's metrics slice structurally.
  */
 import type { ValidationEvent } from '../../engine/train/events.ts';
+import { timeUnit } from './chartView.ts';
 
-/** The x-axes every run's columns carry: both kinds of row know their critic step and epoch. */
-export type XAxisKind = 'criticStep' | 'epoch';
+/**
+ * The loss charts' x-axes: critic steps, generator steps, epochs completed, or seconds of training
+ * with pauses left out (every step event carries it).
+ */
+export type XAxisKind = 'criticStep' | 'generatorStep' | 'epoch' | 'time';
+
+export const X_AXES: readonly XAxisKind[] = ['criticStep', 'generatorStep', 'epoch', 'time'];
 
 export const X_AXIS_LABELS: Record<XAxisKind, string> = {
   criticStep: 'Critic step',
+  generatorStep: 'Generator step',
   epoch: 'Epochs completed',
+  time: 'Training time',
 };
 
 /** Critic steps: `step` is the critic step count. */
@@ -21,6 +29,8 @@ export interface CriticColumns {
   wasserstein: ArrayLike<number>;
   gp: ArrayLike<number>;
   gpWeighted: ArrayLike<number>;
+  /** Seconds of training, pauses excluded (NaN where not recorded). */
+  elapsed: ArrayLike<number>;
 }
 
 /** Generator steps: `step` is the generator step count. */
@@ -32,6 +42,7 @@ export interface GeneratorColumns {
   loss: ArrayLike<number>;
   l1: ArrayLike<number>;
   adv: ArrayLike<number>;
+  elapsed: ArrayLike<number>;
 }
 
 /**
@@ -56,16 +67,67 @@ export function fractionalEpochs(epoch: ArrayLike<number>): Float64Array {
   return out;
 }
 
-export const X_AXES: readonly XAxisKind[] = ['criticStep', 'epoch'];
-
-/** The critic rows' x values on the chosen axis. */
-export function criticX(c: CriticColumns, kind: XAxisKind): ArrayLike<number> {
-  return kind === 'criticStep' ? c.step : fractionalEpochs(c.epoch);
+/**
+ * Generator steps completed at each critic step, as a continuous position: linear between the
+ * generator steps (at the critic steps they followed), from (0, 0), and past the last one at the
+ * run's average rate so far, so critic rows spread between whole generator steps.
+ */
+export function criticStepsOnGeneratorAxis(criticStep: ArrayLike<number>, generator: Pick<GeneratorColumns, 'step' | 'criticStep'>): Float64Array {
+  const n = criticStep.length;
+  const out = new Float64Array(n);
+  const m = generator.step.length;
+  const rate = m > 0 && generator.criticStep[m - 1] > 0 ? generator.step[m - 1] / generator.criticStep[m - 1] : 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const s = criticStep[i];
+    while (j < m && generator.criticStep[j] < s) j++;
+    if (j < m) {
+      const c0 = j === 0 ? 0 : generator.criticStep[j - 1];
+      const g0 = j === 0 ? 0 : generator.step[j - 1];
+      const c1 = generator.criticStep[j];
+      const g1 = generator.step[j];
+      out[i] = c1 === c0 ? g1 : g0 + ((s - c0) * (g1 - g0)) / (c1 - c0);
+    } else {
+      const c0 = m === 0 ? 0 : generator.criticStep[m - 1];
+      const g0 = m === 0 ? 0 : generator.step[m - 1];
+      out[i] = g0 + (s - c0) * rate;
+    }
+  }
+  return out;
 }
 
-/** The generator rows' x values on the chosen axis (generator steps sit at the critic step they followed). */
-export function generatorX(g: GeneratorColumns, kind: XAxisKind): ArrayLike<number> {
-  return kind === 'criticStep' ? g.criticStep : fractionalEpochs(g.epoch);
+export interface LossAxes {
+  critic: ArrayLike<number>;
+  generator: ArrayLike<number>;
+  /** Axis title, with the unit on a time axis ("Training time (min), pauses excluded"). */
+  title: string;
+  /** Column name in exports ('critic_step', 'training_min', …). */
+  name: string;
+  /** Whole numbers only: ticks at integers. */
+  integer: boolean;
+}
+
+/** Both charts' x values on the chosen axis (generator rows sit at the critic step they followed). */
+export function lossAxes(c: CriticColumns, g: GeneratorColumns, kind: XAxisKind): LossAxes {
+  switch (kind) {
+    case 'criticStep':
+      return { critic: c.step, generator: g.criticStep, title: X_AXIS_LABELS.criticStep, name: 'critic_step', integer: true };
+    case 'generatorStep':
+      return { critic: criticStepsOnGeneratorAxis(c.step, g), generator: g.step, title: X_AXIS_LABELS.generatorStep, name: 'generator_step', integer: true };
+    case 'epoch':
+      return { critic: fractionalEpochs(c.epoch), generator: fractionalEpochs(g.epoch), title: X_AXIS_LABELS.epoch, name: 'epoch', integer: false };
+    case 'time': {
+      const last = Math.max(lastFinite(c.elapsed), lastFinite(g.elapsed), 0);
+      const { unit, seconds } = timeUnit(last);
+      const scale = (a: ArrayLike<number>) => Float64Array.from(a, (v) => v / seconds);
+      return { critic: scale(c.elapsed), generator: scale(g.elapsed), title: `Training time (${unit}), pauses excluded`, name: `training_${unit}`, integer: false };
+    }
+  }
+}
+
+function lastFinite(a: ArrayLike<number>): number {
+  for (let i = a.length - 1; i >= 0; i--) if (Number.isFinite(a[i])) return a[i];
+  return -Infinity;
 }
 
 /** Validation results as the studio receives them (one per validated epoch): the trainer's event. */

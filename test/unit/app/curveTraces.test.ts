@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCurveFigure } from '../../../src/app/charts/curveTraces.ts';
 import { smoothSeries } from '../../../src/app/charts/smoothing.ts';
+import { symlog } from '../../../src/app/charts/yScale.ts';
 
 describe('curve figure', () => {
   const n = 50_000;
@@ -9,7 +10,7 @@ describe('curve figure', () => {
   const gp = Float64Array.from({ length: n }, (_, i) => 0.5 + 0.1 * Math.cos(i));
 
   it('smooths the full series before downsampling and stays within the point budget', () => {
-    const f = buildCurveFigure(x, [{ name: 'Critic loss', y: critic }, { name: 'GP', y: gp }], { smoothing: 0.9, logY: false, maxPoints: 2000 });
+    const f = buildCurveFigure(x, [{ name: 'Critic loss', y: critic }, { name: 'GP', y: gp }], { smoothing: 0.9, yScale: 'linear', maxPoints: 2000 });
     // raw (faint) + smoothed per series
     expect(f.traces.length).toBe(4);
     for (const t of f.traces) expect(t.x.length).toBeLessThanOrEqual(2000);
@@ -25,15 +26,43 @@ describe('curve figure', () => {
   });
 
   it('draws no raw trace at smoothing 0 and honours manual y-limits', () => {
-    const f = buildCurveFigure(x, [{ name: 'GP', y: gp }], { smoothing: 0, logY: false, maxPoints: 2000, yLimits: [0.45, 0.55] });
+    const f = buildCurveFigure(x, [{ name: 'GP', y: gp }], { smoothing: 0, yScale: 'linear', maxPoints: 2000, yLimits: [0.45, 0.55] });
     expect(f.traces.length).toBe(1);
     expect(f.yRange).toEqual([0.45, 0.55]);
     expect(f.offScaleTotal).toBeGreaterThan(0);
   });
 
   it('uses log10 axis units on a log axis', () => {
-    const f = buildCurveFigure([1, 2, 3], [{ name: 'GP', y: [1, 10, 100] }], { smoothing: 0, logY: true, maxPoints: 2000 });
+    const f = buildCurveFigure([1, 2, 3], [{ name: 'GP', y: [1, 10, 100] }], { smoothing: 0, yScale: 'log', maxPoints: 2000 });
     expect(f.yRange![0]).toBeCloseTo(-0.1, 12);
     expect(f.yRange![1]).toBeCloseTo(2.1, 12);
+  });
+
+  it('draws a signed series on symlog: transformed y, real values in the hover, range in symlog units', () => {
+    // |y| 5th percentile: 0.5 + 0.15·(5 − 0.5) = 1.175 → c = 1.
+    const f = buildCurveFigure([1, 2, 3, 4], [{ name: 'Wasserstein', y: [-99, -9, 0.5, 999] }], { smoothing: 0, yScale: 'symlog', maxPoints: 2000 });
+    expect(f.symlogC).toBe(1);
+    const t = f.traces[0];
+    expect(Array.from(t.y).map((v) => Number(v.toFixed(9)))).toEqual([-2, -1, Number(Math.log10(1.5).toFixed(9)), 3]);
+    expect(Array.from(t.customdata!)).toEqual([-99, -9, 0.5, 999]);
+    // Robust range over the transformed values [−2, 3], padded 5%.
+    expect(f.yRange![0]).toBeCloseTo(-2.25, 12);
+    expect(f.yRange![1]).toBeCloseTo(3.25, 12);
+    // Manual limits are given in data units and drawn in symlog units.
+    const lim = buildCurveFigure([1, 2, 3, 4], [{ name: 'W', y: [-99, -9, 0.5, 999] }], { smoothing: 0, yScale: 'symlog', maxPoints: 2000, yLimits: [-9, 99] });
+    expect(lim.yRange).toEqual([symlog(-9, 1), symlog(99, 1)]);
+    expect(lim.offScaleTotal).toBe(2);
+  });
+
+  it('overlays series with their own x and style (runs in a comparison)', () => {
+    const styleA = { color: '#000000', dash: 'solid', symbol: 'circle' };
+    const styleB = { color: '#ff0000', dash: 'dash', symbol: 'square' };
+    const f = buildCurveFigure([], [{ name: 'run A', x: [1, 2, 3], y: [3, 2, 1], style: styleA }, { name: 'run B', x: [1, 2], y: [5, 4], style: styleB }], { smoothing: 0, yScale: 'linear', maxPoints: 100 });
+    expect(f.traces.map((t) => [t.name, Array.from(t.x), t.line.color, t.line.dash])).toEqual([['run A', [1, 2, 3], '#000000', 'solid'], ['run B', [1, 2], '#ff0000', 'dash']]);
+    // Hidden series leave no trace and do not shape the range: [1, 3] padded 5%.
+    const hidden = buildCurveFigure([], [{ name: 'run A', x: [1, 2, 3], y: [3, 2, 1] }, { name: 'run B', x: [1, 2], y: [5, 4] }], { smoothing: 0, yScale: 'linear', maxPoints: 100, hidden: new Set(['run B']) });
+    expect(hidden.traces.map((t) => t.name)).toEqual(['run A']);
+    expect(hidden.yRange![0]).toBeCloseTo(0.9, 12);
+    expect(hidden.yRange![1]).toBeCloseTo(3.1, 12);
   });
 });

@@ -149,12 +149,12 @@ describe('views markup', () => {
   });
 
   it('LossChart and MetricsChart: headings, summaries and controls around the lazy plot', () => {
-    const critic = { step: [1, 2, 3], epoch: [0, 0, 0], loss: [-5, -4, -3], wasserstein: [6, 5, 4], gp: [0.1, 0.2, 0.1], gpWeighted: [1, 2, 1] };
-    const generator = { step: [1], criticStep: [3], epoch: [0], loss: [40], l1: [0.4], adv: [0.2] };
-    const html = renderToStaticMarkup(h(LossChart, { critic, generator, logY: {}, onLogYChange: noop }));
-    for (const text of ['Loss curves', 'Critic', 'Generator', 'Smoothing', 'Log scale', 'Fit', 'Table', 'PNG', 'SVG', 'CSV', 'JSON', 'Pause live updates']) expect(html).toContain(text);
+    const critic = { step: [1, 2, 3], epoch: [0, 0, 0], loss: [-5, -4, -3], wasserstein: [6, 5, 4], gp: [0.1, 0.2, 0.1], gpWeighted: [1, 2, 1], elapsed: [1, 2, 3] };
+    const generator = { step: [1], criticStep: [3], epoch: [0], loss: [40], l1: [0.4], adv: [0.2], elapsed: [3] };
+    const html = renderToStaticMarkup(h(LossChart, { critic, generator, yScale: {}, onYScaleChange: noop }));
+    for (const text of ['Loss curves', 'Critic', 'Generator', 'Smoothing', 'Y scale', 'Symlog (signed log)', 'Generator step', 'Training time', 'Fit', 'Table', 'PNG', 'SVG', 'CSV', 'JSON', 'Pause live updates', 'Chart keys', 'aria-keyshortcuts="+ - ArrowLeft ArrowRight ArrowUp ArrowDown 0"']) expect(html).toContain(text);
     expect(html).toContain('Critic: 3 points, critic step 1 to 3. Latest: Critic loss −3, Wasserstein (real − fake) 4, GP 0.1, λ·GP 1.');
-    const m = renderToStaticMarkup(h(MetricsChart, { validation: [{ epoch: 0, generatorStep: 1, loss: 3, mae: 0.1, mse: 0.04, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 }], logY: {}, onLogYChange: noop }));
+    const m = renderToStaticMarkup(h(MetricsChart, { validation: [{ epoch: 0, generatorStep: 1, loss: 3, mae: 0.1, mse: 0.04, rmse: 0.2, ssim: 0.7, maeMs: 150, rmseMs: 300 }], yScale: {}, onYScaleChange: noop }));
     for (const text of ['Validation metrics', 'MAE and RMSE (normalised)', 'SSIM', 'Validation loss']) expect(m).toContain(text);
   });
 });
