@@ -19,7 +19,8 @@
  */
 import { useId, useMemo, useState } from 'react';
 import { CurveChart } from './CurveChart.tsx';
-import { lossAxes, X_AXES, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
+import { SmoothingSlider, XAxisSelect } from './CurveControls.tsx';
+import { lossAxes, type CriticColumns, type GeneratorColumns, type XAxisKind } from './lossHistory.ts';
 import type { YScale } from './yScale.ts';
 
 export interface LossChartProps {
@@ -80,19 +81,8 @@ export function LossChart(props: LossChartProps) {
       <div className="vg-card-head">
         <h2 id={headingId}>Loss curves</h2>
         <div className="vg-toolbar">
-          <label className="vg-inline-field">
-            X-axis{' '}
-            <select value={xAxis} onChange={(e) => setXAxis(e.target.value as XAxisKind)}>
-              {X_AXES.map((k) => (
-                <option key={k} value={k}>{X_AXIS_LABELS[k]}</option>
-              ))}
-            </select>
-          </label>
-          <label className="vg-inline-field vg-slider-field">
-            Smoothing
-            <input type="range" min={0} max={0.999} step={0.001} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(3)} />
-            <output className="vg-num">{smoothing.toFixed(3)}</output>
-          </label>
+          <XAxisSelect value={xAxis} onChange={setXAxis} />
+          <SmoothingSlider value={smoothing} onChange={setSmoothing} />
           <button type="button" className="vg-btn" aria-pressed={frozen !== null} onClick={togglePause}>
             {frozen ? 'Resume live updates' : 'Pause live updates'}
           </button>

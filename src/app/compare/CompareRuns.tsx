@@ -12,7 +12,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { TrainConfig } from '../../engine/config.ts';
 import { CurveChart } from '../charts/CurveChart.tsx';
-import { X_AXES, X_AXIS_LABELS, type CriticColumns, type GeneratorColumns, type ValidationPoint, type XAxisKind } from '../charts/lossHistory.ts';
+import { SmoothingSlider, XAxisSelect } from '../charts/CurveControls.tsx';
+import type { CriticColumns, GeneratorColumns, ValidationPoint, XAxisKind } from '../charts/lossHistory.ts';
 import { formatValue } from '../charts/curveTraces.ts';
 import type { YScale } from '../charts/yScale.ts';
 import { downloadText } from '../export/download.ts';
@@ -97,19 +98,8 @@ export function CompareRuns({ runs, histories, onLoadHistory, initialPicked = []
                 ))}
               </select>
             </label>
-            <label className="vg-inline-field">
-              X-axis{' '}
-              <select value={xAxis} onChange={(e) => setXAxis(e.target.value as XAxisKind)} disabled={metric.source === 'validation'}>
-                {X_AXES.map((k) => (
-                  <option key={k} value={k}>{X_AXIS_LABELS[k]}</option>
-                ))}
-              </select>
-            </label>
-            <label className="vg-inline-field vg-slider-field">
-              Smoothing
-              <input type="range" min={0} max={0.999} step={0.001} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(3)} />
-              <output className="vg-num">{smoothing.toFixed(3)}</output>
-            </label>
+            <XAxisSelect value={xAxis} onChange={setXAxis} disabled={metric.source === 'validation'} />
+            <SmoothingSlider value={smoothing} onChange={setSmoothing} />
           </div>
           <CurveChart
             title={metric.label}
