@@ -4,9 +4,11 @@
  * marked, and their final numbers with the best run marked; each table exports as its own CSV.
  *
  * Props (CompareRunsProps):
- * - runs: { id, name, state, config }[]: the kept runs, newest first (the store's run records fit).
+ * - runs: { id, name, state, config, updatedAt? }[]: the kept runs, newest first (the store's run
+ *   records fit).
  * - histories: Record<id, { critic, generator, validation }>: the curves of runs loaded so far.
- * - onLoadHistory(id): asks for a run's curves (they arrive through `histories`).
+ * - onLoadHistory(id): asks for a run's curves (they arrive through `histories`); asked again for a
+ *   picked run whose record changed since (it trained on).
  * - initialPicked?: ids of the runs picked at first (none by default).
  */
 import { useEffect, useId, useMemo, useState } from 'react';
@@ -20,7 +22,7 @@ import { downloadText } from '../export/download.ts';
 import { bestRun, COMPARE_METRICS, configCsv, configRows, FINAL_METRIC_ROWS, finalMetrics, finalMetricsCsv, overlayCsv, overlaySeries, runLabels, type ComparedRun } from './runComparison.ts';
 
 export interface CompareRunsProps {
-  runs: readonly { id: string; name: string; state: string; config: TrainConfig }[];
+  runs: readonly { id: string; name: string; state: string; config: TrainConfig; updatedAt?: string }[];
   histories: Readonly<Record<string, { critic: CriticColumns; generator: GeneratorColumns; validation: readonly ValidationPoint[] } | undefined>>;
   onLoadHistory: (id: string) => void;
   initialPicked?: readonly string[];
@@ -34,16 +36,21 @@ export function CompareRuns({ runs, histories, onLoadHistory, initialPicked = []
   const [smoothing, setSmoothing] = useState(0.6);
   const [yScale, setYScale] = useState<YScale>('linear');
   const [onlyDifferences, setOnlyDifferences] = useState(false);
-  const [asked, setAsked] = useState<ReadonlySet<string>>(() => new Set());
+  // The record version (updatedAt) each run's curves were asked for at.
+  const [asked, setAsked] = useState<ReadonlyMap<string, string>>(() => new Map());
 
-  // Picked runs that are gone (deleted) drop out; picked runs without their curves ask for them once.
+  // Picked runs that are gone (deleted) drop out; picked runs ask for their curves when they have
+  // none yet, or when their record changed since they were asked for (the run trained on).
   const present = picked.filter((p) => runs.some((r) => r.id === p));
   useEffect(() => {
-    const missing = present.filter((p) => !histories[p] && !asked.has(p));
-    if (missing.length === 0) return;
-    setAsked((a) => new Set([...a, ...missing]));
-    for (const p of missing) onLoadHistory(p);
-  }, [present.join('\u0000'), histories]); // eslint-disable-line react-hooks/exhaustive-deps
+    const due = present.filter((p) => {
+      const version = runs.find((r) => r.id === p)?.updatedAt ?? '';
+      return asked.has(p) ? asked.get(p) !== version : !histories[p];
+    });
+    if (due.length === 0) return;
+    setAsked((a) => new Map([...a, ...due.map((p): [string, string] => [p, runs.find((r) => r.id === p)?.updatedAt ?? ''])]));
+    for (const p of due) onLoadHistory(p);
+  }, [present.join('\u0000'), runs, histories]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const compared = useMemo<ComparedRun[]>(
     () =>
