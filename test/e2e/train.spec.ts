@@ -127,7 +127,7 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
     await expect(page.getByTestId('loss-panel')).toContainText('Critic: 2 points');
     await expect(page.getByTestId('loss-panel')).toContainText('Generator: 1 point');
     await expect(page.getByTestId('metrics-panel')).toHaveAttribute('data-points', '1');
-    for (const title of ['Predicted velocity', 'True velocity', 'Difference']) await expect(page.getByTestId('maps-panel').getByText(title, { exact: true })).toBeVisible();
+    for (const title of ['Predicted velocity', 'True velocity', 'Difference (predicted − true)']) await expect(page.getByTestId('maps-panel').getByText(title, { exact: true })).toBeVisible();
     const maps = await canvasesDrawn(page, 'maps-panel');
     expect(maps.colourful).toBeGreaterThanOrEqual(3);
     const gather = await canvasesDrawn(page, 'gather-panel');
