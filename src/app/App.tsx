@@ -13,6 +13,7 @@ import { BackendStatus } from './components/BackendStatus.tsx';
 import { LossPanel, MetricsPanel } from './components/ChartsPanel.tsx';
 import { ConfigPanel } from './components/ConfigPanel.tsx';
 import { DataPanel } from './components/DataPanel.tsx';
+import { ComparePanel } from './components/ComparePanel.tsx';
 import { EvaluationPanel } from './components/EvaluationPanel.tsx';
 import { GatherPanel } from './components/GatherPanel.tsx';
 import { InferencePanel } from './components/InferencePanel.tsx';
@@ -61,6 +62,7 @@ export function App() {
           <section className="results" id="results" aria-label="Results">
             <GatherPanel />
             <EvaluationPanel />
+            <ComparePanel />
             <WeightsPanel />
             <InferencePanel />
             <RunLog />
