@@ -18,9 +18,8 @@ import { looksLikeYaml, parsePaddleConfig } from '../engine/paddleConfig.ts';
 import { FwiError } from '../engine/errors.ts';
 import { initBackend, parseBackendName } from '../engine/train/backend.ts';
 import { isRunEvent, RunSession, type RunData, type SessionEvent } from '../engine/session/runSession.ts';
-import { describeTransform } from '../engine/model/weightsMetadata.ts';
 import type { WeightsFile } from '../engine/model/weightsFile.ts';
-import { checkpointFromOpenFwi, NOT_STORED_BY_OPENFWI } from '../engine/train/openfwiResume.ts';
+import { checkpointFromOpenFwi, describeOpenFwiResume } from '../engine/train/openfwiResume.ts';
 import { batchesPerEpoch } from '../engine/train/schedule.ts';
 import type { ResumeOverrides } from '../engine/train/trainer.ts';
 import { withForeignExports } from './foreignExports.ts';
@@ -240,14 +239,11 @@ async function startFromOpenFwi(
   for (const w of resume.warnings) console.error(`fwi train: warning: ${w}`);
   const record = await session.startFromCheckpoint(checkpoint, { name: path.basename(o.out), data: o.data });
   const p = record.latest!;
-  const m = checkpoint.meta;
-  const from = transform.from === 'weights' ? (resume.fromStudio ? 'its args (written by this studio)' : 'its args') : transform.from === 'explicit' ? '--preset' : 'assumed';
+  const { taken, notStored } = describeOpenFwiResume(resume);
+  const seed = resume.fromStudio ? '' : flags.seed !== undefined ? ' (--seed)' : ' (the default; --seed sets it)';
   console.log(
     `resuming OpenFWI checkpoint ${o.file} (epoch ${resume.openfwi.epoch} done, step ${resume.openfwi.step}) at epoch ${p.epoch + 1}, batch ${p.iteration + 1} ` +
-      `(critic step ${p.criticStep}, generator step ${p.generatorStep}) as the new run ${o.out}\n` +
-      `  from the file: both networks, both AdamW states (moments, step counts ${m.optimizerSteps.generator} and ${m.optimizerSteps.critic}, lr ${m.config.lrGenerator} and ${m.config.lrCritic}), epoch and step; ` +
-      `normalisation ${describeTransform(m.config.preset, m.config.transform)} (${from})\n` +
-      `  not in the file: ${NOT_STORED_BY_OPENFWI}; this run uses seed ${m.config.seed}${resume.fromStudio ? ' (the run\'s own, from its args)' : flags.seed !== undefined ? ' (--seed)' : ' (the default; --seed sets it)'}`,
+      `(critic step ${p.criticStep}, generator step ${p.generatorStep}) as the new run ${o.out}\n  from the file: ${taken}\n  not in the file: ${notStored}${seed}`,
   );
 }
 

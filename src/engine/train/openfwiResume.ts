@@ -24,7 +24,7 @@ import { TorchTensor } from '../io/torchSave.ts';
 import { trainingOfArgs } from '../model/openfwiArgs.ts';
 import { widthsFromStateDict } from '../model/stateDict.ts';
 import type { OpenFwiState, PlainValue, TensorMap, WeightsFile } from '../model/weightsFile.ts';
-import { chooseTransform, type TransformChoice } from '../model/weightsMetadata.ts';
+import { chooseTransform, describeTransform, type TransformChoice } from '../model/weightsMetadata.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint } from './checkpoint.ts';
 import { parameterOrder } from './openfwiCheckpoint.ts';
 import { alphaStreamState } from './trainer.ts';
@@ -290,5 +290,37 @@ export function openFwiSteps(state: OpenFwiState): { generatorStep: number; crit
 /** True for a file read as OpenFWI's checkpoint.pth with optimiser state (rather than weights alone). */
 export function isOpenFwiTrainingCheckpoint(weights: WeightsFile): boolean {
   return weights.openfwi !== null && weights.openfwi.optimizerGenerator !== null && weights.openfwi.optimizerCritic !== null;
+}
+
+/** What a continued OpenFWI checkpoint takes from its file, in the words the CLI and the studio show. */
+export function describeOpenFwiResume(r: OpenFwiResume): { taken: string; notStored: string } {
+  const m = r.checkpoint.meta;
+  const from = r.transform.from === 'weights' ? (r.fromStudio ? 'its args, written by this studio' : 'its args') : r.transform.from === 'explicit' ? 'chosen' : 'assumed';
+  return {
+    taken:
+      `both networks, both AdamW states (moments, step counts ${m.optimizerSteps.generator} and ${m.optimizerSteps.critic}, lr ${m.config.lrGenerator} and ${m.config.lrCritic}), ` +
+      `epoch and step; normalisation ${describeTransform(m.config.preset, m.config.transform)} (${from})`,
+    notStored: `${NOT_STORED_BY_OPENFWI}; the run uses seed ${m.config.seed}${r.fromStudio ? ' (its own, from the args)' : ''}`,
+  };
+}
+
+/**
+ * An imported file read as OpenFWI's checkpoint.pth with optimiser state, as a checkpoint the
+ * studio continues as a new run (named after the file), with the message and warnings to show;
+ * null for weights alone. `assumed` is the normalisation used when its args give none.
+ */
+export function openFwiImport(
+  weights: WeightsFile,
+  file: string,
+  opts: { assumed: { preset: string; transform: TransformConfig }; iterationsPerEpoch: (batchSize: number) => number | null },
+): { checkpoint: Checkpoint; message: string; warnings: string[] } | null {
+  if (!isOpenFwiTrainingCheckpoint(weights)) return null;
+  const r = checkpointFromOpenFwi(weights, { file, iterationsPerEpoch: opts.iterationsPerEpoch, explicit: null, fallback: opts.assumed });
+  const p = r.checkpoint.meta.position;
+  const { taken, notStored } = describeOpenFwiResume(r);
+  const message =
+    `Imported OpenFWI checkpoint ${file} (epoch ${r.openfwi.epoch} done, step ${r.openfwi.step}): press Train to continue it as the new run “${file}” ` +
+    `from epoch ${p.epoch + 1}, batch ${p.iteration + 1}. From the file: ${taken}. Not in OpenFWI's file: ${notStored}.`;
+  return { checkpoint: r.checkpoint, message, warnings: [...(r.transform.message ? [r.transform.message] : []), ...r.warnings] };
 }
 

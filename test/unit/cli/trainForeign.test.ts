@@ -69,9 +69,9 @@ describe('fwi train --resume checkpoint.pth', () => {
     expect(await run([...data(), '--out', viaPth, '--resume', exported, '--epochs', '2'])).toBe(0);
     expect(logs[0]).toContain(`resuming OpenFWI checkpoint ${exported} (epoch 0 done, step 3) at epoch 2, batch 1 (critic step 3, generator step 1) as the new run ${viaPth}`);
     expect(logs[0]).toContain('normalisation auto (k 1, seismic');
-    expect(logs[0]).toContain('(its args (written by this studio))');
+    expect(logs[0]).toContain('(its args, written by this studio)');
     expect(logs[0]).toContain('not in the file: the gradient-penalty random stream (recomputed from the seed and the critic step');
-    expect(logs[0]).toContain("this run uses seed 3 (the run's own, from its args)");
+    expect(logs[0]).toContain('the run uses seed 3 (its own, from the args)');
 
     const a = readCheckpoint(path.join(own, 'checkpoint'));
     const b = readCheckpoint(path.join(viaPth, 'checkpoint'));
@@ -96,7 +96,7 @@ describe('fwi train --resume checkpoint.pth', () => {
     expect(await run([...data(), '--out', out, '--resume', path.join(fixtures, 'resume_checkpoint.pth'), '--epochs', '2', '--preset', 'flatvel-a'])).toBe(0);
     expect(errors.join('\n')).toContain('warning: the weights were trained with curvefault-a (k 1.5, seismic -26.48 … 52.32, velocity 1500 … 4500 m/s), but flatvel-a');
     expect(logs[0]).toContain('(epoch 0 done, step 3) at epoch 2, batch 1 (critic step 3, generator step 2)');
-    expect(logs[0]).toContain('this run uses seed 0 (the default; --seed sets it)');
+    expect(logs[0]).toContain('the run uses seed 0 (the default; --seed sets it)');
     const c = readCheckpoint(path.join(out, 'checkpoint'));
     // Epoch 2: 3 batches, critic steps on each, generator steps on batches 2 and 3 (n_critic 2, and the last).
     expect(c.meta).toMatchObject({ position: { epoch: 2, iteration: 0 }, criticStep: 6, generatorStep: 4, optimizerSteps: { generator: 4, critic: 6 } });

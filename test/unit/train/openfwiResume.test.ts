@@ -16,7 +16,7 @@ import { widthPresets } from '../../../src/engine/model/widths.ts';
 import { AdamW } from '../../../src/engine/train/adamw.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, momentsFromTorch, type Checkpoint, type TensorMap } from '../../../src/engine/train/checkpoint.ts';
 import { encodeOpenFwiCheckpoint, parameterOrder } from '../../../src/engine/train/openfwiCheckpoint.ts';
-import { checkpointFromOpenFwi, type OpenFwiResumeOptions } from '../../../src/engine/train/openfwiResume.ts';
+import { checkpointFromOpenFwi, openFwiImport, type OpenFwiResumeOptions } from '../../../src/engine/train/openfwiResume.ts';
 import { alphaStreamState } from '../../../src/engine/train/trainer.ts';
 
 const fixtures = path.resolve('test/fixtures/pickle');
@@ -139,6 +139,30 @@ describe("an OpenFWI checkpoint.pth PyTorch wrote, as a run to continue", () => 
     const swapped = { ...og.state, 0: og.state['1'], 1: og.state['0'] };
     const bad = { ...w, openfwi: { ...w.openfwi!, optimizerGenerator: { ...og, state: swapped } } } as WeightsFile;
     expect(() => checkpointFromOpenFwi(bad, options())).toThrow('checkpoint.pth: optimizer_g: state 0 is shaped [3], but parameter 0 of the network (convblock1.layers.0.weight) is [3, 5, 7, 1]');
+  });
+});
+
+describe('the studio import of an OpenFWI checkpoint.pth', () => {
+  it('offers it as a run to continue, named after the file, placed by the data, saying what the file does not store', () => {
+    const r = openFwiImport(read('resume_checkpoint.pth'), 'resume_checkpoint.pth', { assumed: flat, iterationsPerEpoch: () => 2 })!;
+    expect(r.checkpoint.meta.position).toEqual({ epoch: 1, iteration: 1 });
+    expect(r.message).toBe(
+      'Imported OpenFWI checkpoint resume_checkpoint.pth (epoch 0 done, step 3): press Train to continue it as the new run “resume_checkpoint.pth” from epoch 2, batch 2. ' +
+        'From the file: both networks, both AdamW states (moments, step counts 2 and 3, lr 0.0002 and 0.0003), epoch and step; ' +
+        'normalisation curvefault-a (k 1.5, seismic -26.48 … 52.32, velocity 1500 … 4500 m/s) (its args). ' +
+        "Not in OpenFWI's file: the gradient-penalty random stream (recomputed from the seed and the critic step: exactly the stream of a run trained here from that seed), " +
+        "the batch order (the studio shuffles by seed and epoch; OpenFWI's sampler order is not saved), the validation history (the curves start here), " +
+        'the training time and the samples left out for non-finite values; the run uses seed 0.',
+    );
+    expect(r.warnings).toEqual([]);
+    // Args naming an unknown dataset: the form's normalisation is assumed, and the warning says which and why.
+    const w = read('resume_checkpoint.pth');
+    const unknown = openFwiImport({ ...w, openfwi: { ...w.openfwi!, args: { ...w.openfwi!.args!, dataset: 'flat' } } }, 'c.pth', { assumed: flat, iterationsPerEpoch: () => null })!;
+    expect(unknown.warnings[0]).toBe(
+      'the weights store no normalisation (not written by this studio): assuming flatvel-a (k 1, seismic -26.95 … 52.77, velocity 1500 … 4500 m/s) ' +
+        '(its args name dataset "flat", which is neither a built-in preset nor an entry of the dataset_config.json given)',
+    );
+    expect(openFwiImport(read('custom_legacy_names.pth'), 'g.pth', { assumed: flat, iterationsPerEpoch: () => null })).toBeNull();
   });
 });
 
