@@ -38,15 +38,20 @@ export interface GeneratorStepEvent {
   elapsed: number;
 }
 
-/** Throughput and position, at most a few times a second. */
+/**
+ * Position, speed and time left: after every batch, when the run starts ('warm-up': the first
+ * batch compiles the kernels, no speed yet) and when a validation pass starts ('validating').
+ */
 export interface ProgressEvent {
   type: 'progress';
+  phase: 'warm-up' | 'training' | 'validating';
   epoch: number;
   epochs: number;
   iteration: number;
   iterationsPerEpoch: number;
+  /** Over the latest batches (eta.ts); 0 while unknown. */
   samplesPerSecond: number;
-  /** Estimated seconds left for the whole run, excluding pauses; null until measurable. */
+  /** Estimated seconds left for the whole run, validation included, excluding pauses; null until measurable. */
   secondsLeft: number | null;
   /** Seconds of training so far, excluding pauses. */
   elapsed: number;

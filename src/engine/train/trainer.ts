@@ -46,7 +46,8 @@ import {
   type Checkpoint,
   type CheckpointSink,
 } from './checkpoint.ts';
-import type { CheckpointEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
+import { EtaWindow } from './eta.ts';
+import type { CheckpointEvent, ProgressEvent, RunState, TrainerEvent, ValidationEvent } from './events.ts';
 import { checkBatchFits, translateOutOfMemory, type MemoryShape } from './memoryBudget.ts';
 import { batchesPerEpoch, nextPosition, planBatch, type SchedulePosition } from './schedule.ts';
 import { alphaTensor, criticStep, generatorStep, nchwToNhwc } from './steps.ts';
@@ -110,7 +111,6 @@ class NonFiniteLoss extends Error {}
 
 const CRITIC_TERMS = { loss: 'critic loss', lossReal: 'mean D(real)', lossFake: 'mean D(fake)', gp: 'gradient penalty' } as const;
 const GENERATOR_TERMS = { loss: 'generator loss', l1: 'L1 term', l2: 'MSE term', adv: 'adversarial term' } as const;
-const PROGRESS_INTERVAL_MS = 250;
 
 export class Trainer {
   readonly config: TrainConfig;
@@ -146,10 +146,12 @@ export class Trainer {
   private validations: ValidationEvent[] = [];
   private elapsedBefore = 0;
   private runStartedAt = 0;
-  private samplesThisRun = 0;
+  /** Speed and time left from the latest batches (eta.ts); made when `run()` starts. */
+  private eta: EtaWindow | null = null;
+  /** Batches in the current epoch (fewer when samples were skipped), for the progress events. */
+  private iterationsPerEpoch = 0;
   private lastCheckpointAt = 0;
   private lastSaved: { criticStep: number; generatorStep: number; epoch: number } | null = null;
-  private lastProgressAt = -Infinity;
 
   private state: RunState | 'idle' = 'idle';
   private stopRequested = false;
@@ -202,11 +204,13 @@ export class Trainer {
     checkBatchFits(tf.getBackend() as BackendName, this.memoryShape(), config.batchSize);
     this.emit({ type: 'config', config });
     this.runStartedAt = this.lastCheckpointAt = this.clock();
-    this.samplesThisRun = 0;
+    this.eta = new EtaWindow(this.activeSeconds(), config.batchSize);
+    this.iterationsPerEpoch = train.batchCount({ batchSize: config.batchSize, dropLast: true, exclude: this.skippedIndices });
     try {
       if (this.fresh) await this.save('start');
       // A trainer started paused reports 'paused' (from stopOrHold), never 'running' first.
       if (!this.pauseRequested) this.setState('running');
+      this.progress('warm-up');
       for (;;) {
         try {
           // A validation still owed: the checkpoint's (stopped during it), or one a data file interrupted.
@@ -241,6 +245,7 @@ export class Trainer {
     const { epoch, iteration } = position;
     const exclude = this.skippedIndices;
     const iterations = train.batchCount({ batchSize: config.batchSize, dropLast: true, exclude });
+    this.iterationsPerEpoch = iterations;
     if (iterations === 0) throw new FwiError('usage', `after leaving out ${exclude.size} samples with non-finite values, the training set has fewer than one batch of ${config.batchSize}`);
     if (iteration >= iterations) {
       // Skipped samples shortened this epoch below the batch just trained: the epoch ends here.
@@ -260,13 +265,18 @@ export class Trainer {
       // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
       if (this.screen(batch)) break;
       await this.trainBatch(batch);
+      this.eta!.batchEnded(this.activeSeconds());
       const epochDone = batch.batchIndex === batch.batchCount - 1;
       this.position = nextPosition(this.position, batch.batchCount);
-      if (epochDone && this.validationDue(epoch)) {
-        this.pendingValidation = epoch;
+      this.iterationsPerEpoch = batch.batchCount;
+      const validating = epochDone && this.validationDue(epoch);
+      if (validating) this.pendingValidation = epoch;
+      // After every batch: the page gets it with the steps it follows, so the count never lags the curves.
+      this.progress('training');
+      if (validating) {
         if (!(await this.validate())) return true;
+        this.progress('training');
       }
-      this.progress(batch.batchCount, epochDone);
       if (this.clock() - this.lastCheckpointAt >= config.checkpointMinutes * 60_000) await this.save('interval');
     }
     return false;
@@ -380,7 +390,6 @@ export class Trainer {
       data.dispose();
       label.dispose();
     }
-    this.samplesThisRun += n;
   }
 
   /**
@@ -437,6 +446,8 @@ export class Trainer {
   /** Validates the pending epoch, pausing between passes; false when a stop ended it first. */
   private async validate(): Promise<boolean> {
     const epoch = this.pendingValidation!;
+    const started = this.activeSeconds();
+    this.progress('validating');
     let e;
     try {
       e = await Evaluator.over(this.generator!, this.config).evaluate(this.val!, async () => !(await this.stopOrHold()));
@@ -445,6 +456,7 @@ export class Trainer {
       throw err;
     }
     this.pendingValidation = null;
+    this.eta?.validationEnded(started, this.activeSeconds());
     const event: ValidationEvent = {
       type: 'validation',
       epoch,
@@ -520,21 +532,23 @@ export class Trainer {
     this.emit({ type: 'checkpoint', epoch: this.position.epoch, criticStep: this.criticSteps, generatorStep: this.generatorSteps, reason });
   }
 
-  private progress(iterations: number, force: boolean): void {
-    const now = this.clock();
-    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
-    this.lastProgressAt = now;
-    const seconds = (now - this.runStartedAt) / 1000;
-    const samplesPerSecond = seconds > 0 ? this.samplesThisRun / seconds : 0;
-    const batchesLeft = (this.config.epochs - this.position.epoch) * iterations - this.position.iteration;
+  /** Where the run stands, its speed and time left (eta.ts), after every batch and around validation. */
+  private progress(phase: ProgressEvent['phase']): void {
+    const eta = this.eta!;
+    const { epochs } = this.config;
+    const iterations = this.iterationsPerEpoch;
+    const batchesLeft = Math.max(0, (epochs - this.position.epoch) * iterations - this.position.iteration);
+    let validationsLeft = this.pendingValidation !== null ? 1 : 0;
+    for (let e = this.position.epoch; e < epochs; e++) if (this.validationDue(e)) validationsLeft++;
     this.emit({
       type: 'progress',
+      phase: eta.warmingUp ? 'warm-up' : phase,
       epoch: this.position.epoch,
-      epochs: this.config.epochs,
+      epochs,
       iteration: this.position.iteration,
       iterationsPerEpoch: iterations,
-      samplesPerSecond,
-      secondsLeft: samplesPerSecond > 0 ? (batchesLeft * this.config.batchSize) / samplesPerSecond : null,
+      samplesPerSecond: eta.samplesPerSecond,
+      secondsLeft: eta.secondsLeft(batchesLeft, validationsLeft),
       elapsed: this.elapsedSeconds(),
     });
   }
@@ -567,6 +581,11 @@ export class Trainer {
     this.validations = [...ck.meta.validation];
     this.pendingValidation = ck.meta.pendingValidation ?? null;
     this.lastSaved = { criticStep: ck.meta.criticStep, generatorStep: ck.meta.generatorStep, epoch: ck.meta.position.epoch };
+  }
+
+  /** Seconds this run has trained since `run()` began, pauses excluded. */
+  private activeSeconds(): number {
+    return (this.clock() - this.runStartedAt) / 1000;
   }
 
   private elapsedSeconds(): number {

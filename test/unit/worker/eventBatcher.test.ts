@@ -3,7 +3,7 @@ import { EventBatcher } from '../../../src/worker/eventBatcher.ts';
 import type { StudioEvent } from '../../../src/worker/protocol.ts';
 
 const critic = (n: number): StudioEvent => ({ type: 'critic-step', runId: 'r', epoch: 0, iteration: n, criticStep: n, loss: -n, lossReal: 0, lossFake: 0, wasserstein: n, gp: 0, gpWeighted: 0, elapsed: n });
-const progress = (n: number): StudioEvent => ({ type: 'progress', runId: 'r', epoch: 0, epochs: 1, iteration: n, iterationsPerEpoch: 10, samplesPerSecond: 1, secondsLeft: null, elapsed: n });
+const progress = (n: number): StudioEvent => ({ type: 'progress', runId: 'r', phase: 'training', epoch: 0, epochs: 1, iteration: n, iterationsPerEpoch: 10, samplesPerSecond: 1, secondsLeft: null, elapsed: n });
 
 describe('EventBatcher', () => {
   beforeEach(() => vi.useFakeTimers());
