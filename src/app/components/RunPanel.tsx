@@ -7,8 +7,8 @@ import { useEffect, useState } from 'react';
 import { batchFitText } from '../batchFitText.ts';
 import { checkBatch, continueRun, evaluate, pause, resume, stop, train } from '../store/commands.ts';
 import { runActive, useStudio } from '../store/studioStore.ts';
-import { progressFraction, progressText } from '../progressText.ts';
-import { STATE_TEXT } from '../runText.ts';
+import { useFocusHandOff } from '../layout/useFocusHandOff.ts';
+import { RunProgress } from './RunProgress.tsx';
 import { TrainHold } from './TrainHold.tsx';
 
 export function RunPanel() {
@@ -40,8 +40,11 @@ export function RunPanel() {
 
   const active = runActive(runState);
   const evaluating = evalTask?.state === 'running';
-  const fraction = progress ? progressFraction(progress) : 0;
-  const text = progress ? progressText(progress) : runState === 'idle' ? 'No run yet' : STATE_TEXT[runState];
+  const trainButton = useFocusHandOff(() => [pauseButton, stopButton]);
+  const pauseButton = useFocusHandOff(() => [resumeButton, stopButton]);
+  const resumeButton = useFocusHandOff(() => [pauseButton, stopButton]);
+  const stopButton = useFocusHandOff(() => [trainButton, evaluateButton]);
+  const evaluateButton = useFocusHandOff(() => [trainButton]);
   const trainBlocked = !backendReady ? 'the engine is starting' : !ready ? 'add a training and a validation list first' : !configValid ? 'fix the configuration first' : tooLarge;
   // A run shown and not training (stopped, finished, failed, reopened) can be continued, or left for a new one.
   const continuable = shown !== null && !active && shown.state !== 'created';
@@ -59,19 +62,20 @@ export function RunPanel() {
         {continuable ? (
           <ContinueRun key={shown.id} runId={shown.id} epochs={shown.state === 'finished' ? shown.config.epochs * 2 : shown.config.epochs} disabled={continuing || evaluating || !backendReady} />
         ) : null}
-        <button type="button" className={continuable ? undefined : 'primary'} disabled={active || trainBlocked !== null || evaluating || continuing} onClick={() => void train()} title={trainBlocked ?? undefined}>
+        <button ref={trainButton.ref} type="button" className={continuable ? undefined : 'primary'} disabled={active || trainBlocked !== null || evaluating || continuing} onClick={() => void train()} title={trainBlocked ?? undefined}>
           {continuable ? 'New run' : 'Train'}
         </button>
-        <button type="button" disabled={runState !== 'running' && runState !== 'starting'} onClick={() => void pause()}>
+        <button ref={pauseButton.ref} type="button" disabled={runState !== 'running' && runState !== 'starting'} onClick={() => void pause()}>
           Pause
         </button>
-        <button type="button" disabled={runState !== 'paused' && runState !== 'pausing'} onClick={() => void resume()}>
+        <button ref={resumeButton.ref} type="button" disabled={runState !== 'paused' && runState !== 'pausing'} onClick={() => void resume()}>
           Resume
         </button>
-        <button type="button" disabled={!active || runState === 'stopping' || runState === 'recovering'} onClick={() => void stop()}>
+        <button ref={stopButton.ref} type="button" disabled={!active || runState === 'stopping' || runState === 'recovering'} onClick={() => void stop()}>
           Stop
         </button>
         <button
+          ref={evaluateButton.ref}
           type="button"
           disabled={liveWeights || evaluating || weights === null || !hasValidation}
           onClick={() => void evaluate(physicsSamples)}
@@ -86,22 +90,7 @@ export function RunPanel() {
       </div>
       {trainBlocked && !active ? <p className="hint">To train, {trainBlocked}.</p> : null}
       {!active ? <TrainHold /> : null}
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label="Training progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(fraction * 1000) / 10}
-        aria-valuetext={text}
-      >
-        <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-      </div>
-      <p role="status" className="run-status" data-testid="run-status" data-state={runState}>
-        <strong>{STATE_TEXT[runState]}</strong>
-        {progress ? ` · ${text}` : ''}
-        {runMessage ? ` · ${runMessage}` : ''}
-      </p>
+      <RunProgress />
       {evalTask && evalTask.state === 'running' ? <TaskLine label="Evaluating" done={evalTask.done} total={evalTask.total} message={evalTask.message} /> : null}
     </section>
   );
