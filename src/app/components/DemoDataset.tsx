@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { DemoOptions } from '../../worker/protocol.ts';
+import { useFocusHandOff } from '../layout/useFocusHandOff.ts';
 import { cancelTask, downloadDemoZip, makeDemoDataset } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { TaskLine } from './RunPanel.tsx';
@@ -27,12 +28,15 @@ export function DemoDataset({ prominent }: { prominent: boolean }) {
   const [family, setFamily] = useState<DemoOptions['family']>('flat');
   const running = task?.state === 'running';
   const made = task?.state === 'done';
+  // The pressed button disables itself while the worker models: focus goes to Cancel, and back when Cancel goes.
+  const useButton = useFocusHandOff(() => [cancelButton]);
+  const cancelButton = useFocusHandOff(() => [useButton]);
 
   return (
     <div className={`demo${prominent ? ' prominent' : ''}`}>
       {prominent ? <p>No data at hand? The studio can model a small synthetic dataset in the OpenFWI layout for you.</p> : null}
       <div className="buttons">
-        <button type="button" className={prominent ? 'primary' : undefined} disabled={running || !backendReady} onClick={() => void makeDemoDataset({ size, family, seed: 1 })}>
+        <button ref={useButton.ref} type="button" className={prominent ? 'primary' : undefined} disabled={running || !backendReady} onClick={() => void makeDemoDataset({ size, family, seed: 1 })}>
           Use demo dataset
         </button>
         <label className="inline">
@@ -54,7 +58,7 @@ export function DemoDataset({ prominent }: { prominent: boolean }) {
           </select>
         </label>
         {running ? (
-          <button type="button" onClick={() => void cancelTask()}>
+          <button ref={cancelButton.ref} type="button" onClick={() => void cancelTask()}>
             Cancel
           </button>
         ) : null}
