@@ -57,15 +57,16 @@ const LogLineItem = memo(function LogLineItem({ entry }: { entry: LogLine }) {
 });
 
 export function LogView({ entries, limit = 500, label = 'Training log' }: LogViewProps) {
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const shown = entries.length > limit ? entries.slice(entries.length - limit) : entries;
   useLayoutEffect(() => {
     const el = list.current;
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
   }, [shown.length, entries]);
+  // The log role on a wrapper: on the <ol> itself it would replace the list role its items need.
   return (
-    <ol
+    <div
       ref={list}
       className="vg-log"
       role="log"
@@ -76,11 +77,13 @@ export function LogView({ entries, limit = 500, label = 'Training log' }: LogVie
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
       }}
     >
-      {shown.length === 0 && <li className="vg-muted">Nothing logged yet.</li>}
-      {shown.map((e) => (
-        <LogLineItem key={lineKey(e)} entry={e} />
-      ))}
-    </ol>
+      <ol className="vg-log-lines">
+        {shown.length === 0 && <li className="vg-muted">Nothing logged yet.</li>}
+        {shown.map((e) => (
+          <LogLineItem key={lineKey(e)} entry={e} />
+        ))}
+      </ol>
+    </div>
   );
 }
 
