@@ -22,7 +22,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Elements reaching past the viewport's sides, unless a scrolling ancestor that fits clips them. */
+/** Shown elements reaching past the viewport's sides, unless a scrolling ancestor that fits clips them. */
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const vw = document.documentElement.clientWidth;
@@ -31,7 +31,8 @@ async function overflowing(page: Page): Promise<string[]> {
     const fits = (r: DOMRect) => r.left >= -1 && r.right <= vw + 1;
     for (const el of Array.from(document.body.querySelectorAll('*'))) {
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || fits(r)) continue;
+      // Shown elements only: a closed menu's body (inside a closed <details>) is not on the page.
+      if (r.width === 0 || r.height === 0 || fits(r) || !el.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) continue;
       let clipped = false;
       for (let a = el.parentElement; a && !clipped; a = a.parentElement) clipped = getComputedStyle(a).overflowX !== 'visible' && fits(a.getBoundingClientRect());
       if (!clipped) out.push(`<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> from ${Math.round(r.left)} to ${Math.round(r.right)} px`);
@@ -92,10 +93,10 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
   const status = page.getByTestId('run-status');
   const progressText = page.getByTestId('run-progress-text');
   await expect(train).toBeEnabled();
-  await page.getByLabel('Notify me when a run ends while this tab is hidden').check();
   expect(await seriousViolations(page), 'axe-core on the laptop page with data').toEqual([]);
 
   await test.step('keyboard only: skip link, Train, Pause, Resume; focus never on <body>', async () => {
+    // Nothing has had focus yet (files went in through the inputs): the first Tab is the page's first stop.
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to run controls' })).toBeFocused();
     await page.keyboard.press('Enter');
@@ -127,6 +128,7 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
   });
 
   await test.step('the run finishes while the tab is hidden: tab title and notification', async () => {
+    await page.getByLabel('Notify me when a run ends while this tab is hidden').check();
     await page.evaluate(() => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(true));
     await expect(status).toHaveAttribute('data-state', 'finished', { timeout: 400_000 });
     await expect(page).toHaveTitle('✓ Run finished · VelocityGAN Studio');
