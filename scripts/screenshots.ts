@@ -1,21 +1,21 @@
 /**
  * Screenshots of the studio on a laptop (1440×900) and a phone (390×844) for docs/screenshots/:
  * the built app (vite preview) in Debian's Chromium with WebGPU, as the browser tests run it. It
- * makes the tiny demo dataset, trains a few epochs at the tiny widths so the curves and the maps
- * have something to show, then takes the laptop's first screen, and the phone's first screen and
- * whole page after resizing the same page.
+ * adds the browser tests' small OpenFWI-layout dataset, trains three epochs at the tiny widths so
+ * the curves and the maps have something to show, then takes the laptop's first screen, and the
+ * phone's first screen and whole page after resizing the same page.
  *
  *     npm run screenshots          (builds first)
  *     SCREENSHOT_PORT=4187 npx tsx scripts/screenshots.ts   (an existing build)
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config.ts';
 import { applyWidthPreset, defaultConfig } from '../src/engine/config.ts';
+import { writeTinyDataset } from '../test/e2e/harness.ts';
 import { LAPTOP, PHONE } from '../test/e2e/viewports.ts';
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const port = Number(process.env.SCREENSHOT_PORT ?? 4186);
@@ -34,15 +34,14 @@ async function waitForServer(url: string, seconds: number): Promise<void> {
   throw new Error(`the preview server did not answer at ${url} within ${seconds} s`);
 }
 
-/** Demo data, a short run at the tiny widths, finished: every live view has something to show. */
+/** A small dataset, a short run at the tiny widths, finished: every live view has something to show. */
 async function trainDemo(page: Page): Promise<void> {
-  await page.goto('/?demo=tiny');
+  await page.goto('/');
   await page.getByTestId('backend').and(page.locator('[data-backend]')).waitFor({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Use demo dataset' }).click();
-  await page.getByRole('status').filter({ hasText: 'Demo dataset ready' }).waitFor({ timeout: 600_000 });
-  const dir = mkdtempSync(join(tmpdir(), 'velocitygan-screenshots-'));
-  const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 6, snapshotEvery: 1 }));
+  const data = writeTinyDataset(4, 2);
+  await page.getByLabel('Dataset files').setInputFiles(data.files);
+  const configPath = join(data.dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ ...applyWidthPreset(defaultConfig(), 'tiny'), batchSize: 2, epochs: 3, snapshotEvery: 1 }));
   await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.locator('[data-testid="run-status"][data-state="finished"]').waitFor({ timeout: 900_000 });
