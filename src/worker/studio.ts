@@ -18,7 +18,9 @@ import { openNpy } from '../engine/io/npy.ts';
 import { writeZip } from '../engine/io/zip.ts';
 import { encodeNetworkPdparams } from '../engine/model/paddleWeights.ts';
 import { chooseTransform, describeTransform, readStoredTraining, weightsMetadata, type StoredTraining } from '../engine/model/weightsMetadata.ts';
-import { generatorOf, readWeightsFile } from '../engine/model/weightsFile.ts';
+import { generatorOf, readWeightsFile, type WeightsFile } from '../engine/model/weightsFile.ts';
+import { isOpenFwiTrainingCheckpoint, openFwiImport } from '../engine/train/openfwiResume.ts';
+import { batchesPerEpoch } from '../engine/train/schedule.ts';
 import type { ForwardKernel } from '../engine/physics/forwardModel.ts';
 import { physicsCheck, physicsMeans, physicsSampleIndices } from '../engine/eval/physicsCheck.ts';
 import { evaluatedData, evaluationRecord } from '../engine/eval/evaluationRecord.ts';
@@ -583,7 +585,7 @@ export class Studio implements StudioApi {
   async importWeights(file: File): Promise<ImportReport> {
     return this.runTask('import', `Importing ${file.name}`, async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const report = isCheckpointBundle(bytes) ? this.adoptCheckpoint(decodeCheckpointBundle(bytes, file.name), file.name) : this.adoptWeights(bytes, file.name);
+      const report = isCheckpointBundle(bytes) ? this.adoptCheckpoint(decodeCheckpointBundle(bytes, file.name), file.name) : await this.adoptFile(readWeightsFile(bytes, file.name), file.name);
       this.taskDone('import', report.message);
       return report;
     });
@@ -604,9 +606,31 @@ export class Studio implements StudioApi {
     return { kind: 'checkpoint', name, generatorStep: m.generatorStep, config: m.config, message: `Imported checkpoint ${name} (${where}): Evaluate it, or press Train to continue it as a new run.` };
   }
 
+  /**
+   * A weights file: OpenFWI's checkpoint.pth with its optimiser states is a checkpoint to continue
+   * (placed in its epoch by the training data's batches when that data is here; its warnings go
+   * to the log), anything else generator weights.
+   */
+  private async adoptFile(weights: WeightsFile, name: string): Promise<ImportReport> {
+    if (!isOpenFwiTrainingCheckpoint(weights)) return this.adoptWeights(weights, name);
+    let samples: number | null = null;
+    try {
+      const train = await this.data.openSplit('train', { memoryMode: 'stream' });
+      samples = train?.length ?? null;
+      await train?.close();
+    } catch (e) {
+      this.log(`${name}: the training data could not be read (${errorMessage(e)}), so the run starts at the first batch of the epoch after the checkpoint's`, 'warn');
+    }
+    const imported = openFwiImport(weights, name, {
+      assumed: { preset: this.config.preset, transform: this.config.transform },
+      iterationsPerEpoch: (batch) => (samples === null ? null : batchesPerEpoch(samples, batch)),
+    })!;
+    for (const w of imported.warnings) this.log(`${name}: ${w}`, 'warn');
+    return { ...this.adoptCheckpoint(imported.checkpoint, name), message: imported.message };
+  }
+
   /** Generator weights alone: the source, at their own widths, with their stored normalisation when they have one. */
-  private adoptWeights(bytes: Uint8Array, name: string): ImportReport {
-    const weights = readWeightsFile(bytes, name);
+  private adoptWeights(weights: WeightsFile, name: string): ImportReport {
     const tensors = generatorOf(weights, name);
     const widths = checkGeneratorWeights(tensors, name);
     const stored = readStoredTraining(weights.metadata, name);
