@@ -90,6 +90,8 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
   const train = page.getByRole('button', { name: 'Train', exact: true });
   const pause = page.getByRole('button', { name: 'Pause', exact: true });
   const resume = page.getByRole('button', { name: 'Resume', exact: true });
+  // After a run, Train offers a new run (beside Continue this run).
+  const newRun = page.getByRole('button', { name: 'New run', exact: true });
   const status = page.getByTestId('run-status');
   const progressText = page.getByTestId('run-progress-text');
   await expect(train).toBeEnabled();
@@ -141,7 +143,7 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
 
   await test.step('laptop: run controls, curves and maps in view together; nothing too wide; axe-core', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
-    for (const [name, locator] of [['Train', train], ['Pause', pause], ['Resume', resume], ['Training progress', page.getByRole('progressbar', { name: 'Training progress' })]] as const) await expectInView(page, locator, name);
+    for (const [name, locator] of [['New run', newRun], ['Pause', pause], ['Resume', resume], ['Training progress', page.getByRole('progressbar', { name: 'Training progress' })]] as const) await expectInView(page, locator, name);
     await expectInView(page, page.getByTestId('loss-panel').getByRole('heading', { name: 'Critic', exact: true }), 'the critic chart title');
     await expectInView(page, page.getByTestId('loss-panel').getByRole('heading', { name: 'Generator', exact: true }), 'the generator chart title');
     await expectInView(page, page.getByTestId('maps-panel').getByText('Predicted velocity', { exact: true }), 'the predicted velocity map title');
@@ -156,11 +158,11 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
     expect(await overflowing(page), 'elements wider than the phone viewport').toEqual([]);
     const name = fileItems(page).filter({ hasText: 'data1.npy' }).getByText('data1.npy', { exact: false }).first();
     expect((await box(name)).width, 'a file name takes a line, not a letter per line').toBeGreaterThan(60);
-    for (const control of [page.getByLabel('Use of train.txt'), page.getByRole('button', { name: 'Remove val.txt' }), train]) {
+    for (const control of [page.getByLabel('Use of train.txt'), page.getByRole('button', { name: 'Remove val.txt' }), newRun]) {
       await control.scrollIntoViewIfNeeded();
-      await expectInView(page, control, (await control.getAttribute('aria-label')) ?? 'Train');
+      await expectInView(page, control, (await control.getAttribute('aria-label')) ?? 'New run');
     }
-    const trainTop = (await box(train)).y;
+    const trainTop = (await box(newRun)).y;
     const dataTop = (await box(page.getByRole('region', { name: 'Data', exact: true }))).y;
     expect(Math.abs(dataTop - trainTop), 'Train within one screen of the data').toBeLessThan(PHONE.height);
     for (const panel of ['loss-panel', 'metrics-panel', 'maps-panel']) {
