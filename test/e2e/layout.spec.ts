@@ -32,6 +32,8 @@ async function overflowing(page: Page): Promise<string[]> {
     for (const el of Array.from(document.body.querySelectorAll('*'))) {
       const r = el.getBoundingClientRect();
       // Shown elements only: a closed menu's body (inside a closed <details>) is not on the page.
+      // Wholly left of the page (Plotly's text-measuring svg sits at -10000 px): never on screen, never scrolls.
+      if (r.right <= 0) continue;
       if (r.width === 0 || r.height === 0 || fits(r) || !el.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) continue;
       let clipped = false;
       for (let a = el.parentElement; a && !clipped; a = a.parentElement) clipped = getComputedStyle(a).overflowX !== 'visible' && fits(a.getBoundingClientRect());
