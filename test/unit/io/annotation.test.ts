@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { thrownFwiError } from '../thrownFwiError.ts';
 import { parseAnnotation, pathSegments, readAnnotation, resolveAnnotation, resolvePath, type SuppliedFile } from '../../../src/engine/io/annotation.ts';
-import { FwiError } from '../../../src/engine/errors.ts';
 
 const supplied = (...paths: string[]): SuppliedFile<string>[] => paths.map((p) => ({ path: p, file: `file:${p}` }));
 
-function thrown(f: () => unknown): FwiError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FwiError);
-    return e as FwiError;
-  }
-  throw new Error('expected a FwiError');
-}
 
 describe('annotation parsing', () => {
   it('reads tab-separated pairs, CRLF, comments, blank lines and a missing final newline without losing a character', () => {
@@ -36,14 +27,14 @@ describe('annotation parsing', () => {
 
   it('an empty list or only comments is an error naming the list', () => {
     for (const text of ['', '\n\n', '# nothing here\r\n']) {
-      const e = thrown(() => parseAnnotation(text, 'val.txt'));
+      const e = thrownFwiError(() => parseAnnotation(text, 'val.txt'));
       expect(e.code).toBe('annotation-empty');
       expect(e.message).toBe('val.txt: the annotation list names no files (it is empty or only comments)');
     }
   });
 
   it('three fields on a line is an error naming the line', () => {
-    const e = thrown(() => parseAnnotation('a.npy\tb.npy\n a.npy\tb.npy\tc.npy\n', 'train.txt'));
+    const e = thrownFwiError(() => parseAnnotation('a.npy\tb.npy\n a.npy\tb.npy\tc.npy\n', 'train.txt'));
     expect(e.code).toBe('annotation-syntax');
     expect(e.message).toMatch(/^train\.txt: line 2: .*found 3/);
   });
@@ -76,13 +67,13 @@ describe('annotation resolution', () => {
   it('a tie is won by the file under the list folder, otherwise it is an ambiguity naming line and candidates', () => {
     const files = supplied('a/data1.npy', 'b/data1.npy');
     expect(resolvePath('/cluster/data1.npy', files, { listName: 'b/train.txt', listPath: 'b/train.txt', line: 1 }).path).toBe('b/data1.npy');
-    const e = thrown(() => resolvePath('/cluster/data1.npy', files, { listName: 'train.txt', listPath: 'train.txt', line: 3 }));
+    const e = thrownFwiError(() => resolvePath('/cluster/data1.npy', files, { listName: 'train.txt', listPath: 'train.txt', line: 3 }));
     expect(e.code).toBe('annotation-ambiguous');
     expect(e.message).toBe('train.txt: line 3: "/cluster/data1.npy" matches 2 supplied files equally well (a/data1.npy, b/data1.npy); supply only one, or write more of its path');
   });
 
   it('a missing file is an error naming the line, the path and what was supplied', () => {
-    const e = thrown(() => resolvePath('/cluster/data9.npy', supplied('a/data1.npy', 'a/train.txt'), { listName: 'train.txt', line: 2 }));
+    const e = thrownFwiError(() => resolvePath('/cluster/data9.npy', supplied('a/data1.npy', 'a/train.txt'), { listName: 'train.txt', line: 2 }));
     expect(e.code).toBe('annotation-missing');
     expect(e.file).toBe('train.txt');
     expect(e.message).toBe('train.txt: line 2: no supplied file matches "/cluster/data9.npy" (by relative path, path suffix or the name "data9.npy"); supplied .npy files include: a/data1.npy');
@@ -94,7 +85,7 @@ describe('annotation resolution', () => {
     const { pairs, problems } = resolveAnnotation(entries, files, { listName: 'train.txt' });
     expect(pairs.map((p) => [p.line, p.seismic.path, p.velocity?.path])).toEqual([[1, 'd/data1.npy', 'd/model1.npy']]);
     expect(problems.map((p) => p.message.match(/line \d/)![0])).toEqual(['line 2', 'line 3']);
-    const e = thrown(() => readAnnotation('data1.npy\tmodel1.npy\ndata2.npy\tmodel2.npy\ndata3.npy\n', files, { listName: 'train.txt' }));
+    const e = thrownFwiError(() => readAnnotation('data1.npy\tmodel1.npy\ndata2.npy\tmodel2.npy\ndata3.npy\n', files, { listName: 'train.txt' }));
     expect(e.message).toMatch(/^train\.txt: line 2: no supplied file matches "data2\.npy".*\(and 1 more problem\)$/);
   });
 });

@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { WidthPresetName } from '../../../src/engine/model/widths.ts';
+import { memoryShape } from './memoryShapes.ts';
 import { FwiError } from '../../../src/engine/errors.ts';
-import { widthPresets, type WidthPresetName } from '../../../src/engine/model/widths.ts';
 import {
   WASM_HEAP_BYTES,
   checkBatchFits,
   largestBatch,
   trainingStepBytes,
   translateOutOfMemory,
-  type MemoryShape,
 } from '../../../src/engine/train/memoryBudget.ts';
 
-const shape = (preset: WidthPresetName): MemoryShape => ({
-  generatorWidths: widthPresets[preset].generator,
-  criticWidths: widthPresets[preset].critic,
-  seismicShape: [5, 1000, 70],
-  velocityShape: [1, 70, 70],
-});
 
 describe('training memory estimate', () => {
   // wasm heap (MB) after two iterations, measured on this machine with bench/trainMemory.ts; the
@@ -31,23 +25,23 @@ describe('training memory estimate', () => {
     ['full', 16, 1700.2],
   ];
   it.each(measured)('%s widths, batch %i: the estimate is 0.95 to 2 times the measured %f MB', (preset, batch, mb) => {
-    const estimate = trainingStepBytes(shape(preset), batch) / 1e6;
+    const estimate = trainingStepBytes(memoryShape(preset), batch) / 1e6;
     expect(estimate).toBeGreaterThan(0.95 * mb);
     expect(estimate).toBeLessThan(2 * mb);
   });
 
   it('largest batch on wasm: 64 at full widths, 244 at small, 320 at tiny', () => {
-    expect(largestBatch(shape('full'), WASM_HEAP_BYTES)).toBe(64);
-    expect(largestBatch(shape('small'), WASM_HEAP_BYTES)).toBe(244);
-    expect(largestBatch(shape('tiny'), WASM_HEAP_BYTES)).toBe(320);
+    expect(largestBatch(memoryShape('full'), WASM_HEAP_BYTES)).toBe(64);
+    expect(largestBatch(memoryShape('small'), WASM_HEAP_BYTES)).toBe(244);
+    expect(largestBatch(memoryShape('tiny'), WASM_HEAP_BYTES)).toBe(320);
   });
 
   it('takes OpenFWI’s batch 64 on wasm and refuses 96, naming the largest batch and the alternatives; cpu has no limit here', () => {
-    expect(() => checkBatchFits('wasm', shape('full'), 64)).not.toThrow();
-    expect(() => checkBatchFits('cpu', shape('full'), 96)).not.toThrow();
+    expect(() => checkBatchFits('wasm', memoryShape('full'), 64)).not.toThrow();
+    expect(() => checkBatchFits('cpu', memoryShape('full'), 96)).not.toThrow();
     let error: unknown;
     try {
-      checkBatchFits('wasm', shape('full'), 96);
+      checkBatchFits('wasm', memoryShape('full'), 96);
     } catch (e) {
       error = e;
     }
@@ -61,14 +55,14 @@ describe('training memory estimate', () => {
 
   it('translates the wasm module’s out-of-heap errors, passes others through', () => {
     for (const raw of [new Error('memory access out of bounds'), new Error('Aborted(). Build with -sASSERTIONS for more info.')]) {
-      const t = translateOutOfMemory(raw, 'wasm', shape('full'), 96);
+      const t = translateOutOfMemory(raw, 'wasm', memoryShape('full'), 96);
       expect(t).toBeInstanceOf(FwiError);
       expect((t as FwiError).code).toBe('memory');
       expect((t as FwiError).message).toMatch(/batch 96 .* about 64/);
     }
     const other = new Error('shapes do not match');
-    expect(translateOutOfMemory(other, 'wasm', shape('full'), 8)).toBe(other);
+    expect(translateOutOfMemory(other, 'wasm', memoryShape('full'), 8)).toBe(other);
     const oom = new Error('memory access out of bounds');
-    expect(translateOutOfMemory(oom, 'cpu', shape('full'), 8)).toBe(oom);
+    expect(translateOutOfMemory(oom, 'cpu', memoryShape('full'), 8)).toBe(oom);
   });
 });
