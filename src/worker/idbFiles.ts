@@ -6,7 +6,7 @@
  * append never leaves half its bytes. A full quota is FwiError('storage-full') naming the file.
  */
 import { errorMessage, FwiError } from '../engine/errors.ts';
-import { pathParts, type RunFileEntry, type RunFiles } from '../engine/session/runFiles.ts';
+import { entriesIn, pathParts, type RunFileEntry, type RunFiles } from '../engine/session/runFiles.ts';
 
 const STORE = 'files';
 
@@ -92,14 +92,9 @@ export function idbFiles(db: IDBDatabase, label = db.name): RunFiles {
       });
     },
     async list(p): Promise<RunFileEntry[]> {
-      const prefix = p === '' ? '' : `${pathParts(p).join('/')}/`;
+      if (p !== '') pathParts(p);
       const keys = (await transaction('readonly', 'list', p, (files) => request(files.getAllKeys(p === '' ? undefined : under(p))))) as string[];
-      const seen = new Map<string, RunFileEntry['kind']>();
-      for (const key of keys) {
-        const rest = key.slice(prefix.length).split('/');
-        seen.set(rest[0], rest.length > 1 ? 'folder' : (seen.get(rest[0]) ?? 'file'));
-      }
-      return [...seen].map(([name, kind]) => ({ name, kind }));
+      return entriesIn(keys, p);
     },
     async rename(from, to) {
       pathParts(from);

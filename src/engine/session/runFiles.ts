@@ -51,6 +51,21 @@ export interface MemoryRunFiles extends RunFiles {
   copy(): MemoryRunFiles;
 }
 
+/**
+ * The entries directly in folder `path` ('' for the root) of a flat store whose keys are whole file
+ * paths ("run-a/checkpoint.safetensors"): a key with more parts below the folder makes a folder entry.
+ */
+export function entriesIn(keys: Iterable<string>, path: string): RunFileEntry[] {
+  const prefix = path === '' ? '' : `${pathParts(path).join('/')}/`;
+  const seen = new Map<string, RunFileEntry['kind']>();
+  for (const key of keys) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length).split('/');
+    seen.set(rest[0], rest.length > 1 ? 'folder' : (seen.get(rest[0]) ?? 'file'));
+  }
+  return [...seen].map(([name, kind]) => ({ name, kind }));
+}
+
 export function memoryRunFiles(from: ReadonlyMap<string, Uint8Array> = new Map()): MemoryRunFiles {
   const files = new Map([...from].map(([p, b]) => [p, b.slice()]));
   const under = (path: string) => [...files.keys()].filter((p) => p.startsWith(`${path}/`));
@@ -81,14 +96,7 @@ export function memoryRunFiles(from: ReadonlyMap<string, Uint8Array> = new Map()
       for (const p of under(path)) files.delete(p);
     },
     async list(path) {
-      const prefix = path === '' ? '' : `${pathParts(path).join('/')}/`;
-      const seen = new Map<string, RunFileEntry['kind']>();
-      for (const p of files.keys()) {
-        if (!p.startsWith(prefix)) continue;
-        const rest = p.slice(prefix.length).split('/');
-        seen.set(rest[0], rest.length > 1 ? 'folder' : (seen.get(rest[0]) ?? 'file'));
-      }
-      return [...seen].map(([name, kind]) => ({ name, kind }));
+      return entriesIn(files.keys(), path);
     },
     async rename(from, to) {
       pathParts(from);
