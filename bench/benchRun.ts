@@ -9,7 +9,9 @@ import { createRng, type Rng } from '../src/engine/data/random.ts';
 import { createCritic } from '../src/engine/model/critic.ts';
 import { createGenerator } from '../src/engine/model/generator.ts';
 import type { Network } from '../src/engine/model/network.ts';
+import { errorMessage } from '../src/engine/errors.ts';
 import { AdamW } from '../src/engine/train/adamw.ts';
+import { currentGpu, initBackend, type GpuHandle } from '../src/engine/train/backend.ts';
 
 export interface BenchRun {
   G: Network;
@@ -40,4 +42,17 @@ export function createBenchRun(widths: keyof typeof WIDTH_PRESETS, batch: number
       tf.dispose([data, label]);
     },
   };
+}
+
+/** Starts the webgpu backend for a GPU benchmark; where it cannot start, prints why and returns null (the bench is skipped). */
+export async function startWebGpuOrSkip(): Promise<GpuHandle | null> {
+  try {
+    await initBackend('webgpu');
+  } catch (e) {
+    console.log(`  skipped: ${errorMessage(e)}`);
+    return null;
+  }
+  const gpu = currentGpu();
+  if (!gpu) throw new Error('the webgpu backend started without a GPU device handle');
+  return gpu;
 }

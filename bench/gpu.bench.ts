@@ -11,10 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
-import { currentGpu, initBackend, releaseBackend } from '../src/engine/train/backend.ts';
+import { releaseBackend } from '../src/engine/train/backend.ts';
 import { checkBatchFits } from '../src/engine/train/memoryBudget.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
-import { createBenchRun } from './benchRun.ts';
+import { createBenchRun, startWebGpuOrSkip } from './benchRun.ts';
 import { findTorchPython, openfwiSamplesPerSecond, runJson } from './train.bench.ts';
 
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
@@ -81,13 +81,8 @@ function describe(label: string, t: { criticS: number; generatorS: number }, pea
 }
 
 export async function main(): Promise<void> {
-  try {
-    await initBackend('webgpu');
-  } catch (e) {
-    console.log(`  skipped: ${e instanceof Error ? e.message : String(e)}`);
-    return;
-  }
-  const gpu = currentGpu()!;
+  const gpu = await startWebGpuOrSkip();
+  if (!gpu) return;
   const widths = (process.env.FWI_GPU_WIDTHS ?? (gpu.software ? 'tiny' : 'full')) as keyof typeof WIDTH_PRESETS;
   const batch = Number(process.env.FWI_GPU_BATCH ?? (gpu.software ? 2 : 64));
   const repeats = gpu.software ? 1 : 3;

@@ -10,9 +10,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
 import { convGradientRewrite, useConvGradientRewrite } from '../src/engine/model/convGradients.ts';
-import { currentGpu, initBackend, releaseBackend } from '../src/engine/train/backend.ts';
+import { releaseBackend } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
-import { createBenchRun } from './benchRun.ts';
+import { createBenchRun, startWebGpuOrSkip } from './benchRun.ts';
 
 const LOSS_WEIGHTS = { g1v: 100, g2v: 0, adv: 1, gp: 10 };
 
@@ -79,13 +79,8 @@ function table(title: string, builtin: StepProfile, rewrite: StepProfile): strin
 }
 
 export async function main(): Promise<void> {
-  try {
-    await initBackend('webgpu');
-  } catch (e) {
-    console.log(`  skipped: ${e instanceof Error ? e.message : String(e)}`);
-    return;
-  }
-  const gpu = currentGpu()!;
+  const gpu = await startWebGpuOrSkip();
+  if (!gpu) return;
   const widths = (process.env.FWI_BENCH_WIDTHS ?? (gpu.software ? 'tiny' : 'full')) as keyof typeof WIDTH_PRESETS;
   const batch = Number(process.env.FWI_BENCH_BATCH ?? (gpu.software ? 2 : 8));
   console.log(`per-kernel GPU time on webgpu (${gpu.adapterName}), ${widths} widths, batch ${batch}, timestamp queries: ${gpu.device.features.has('timestamp-query') ? 'yes' : 'no'}`);

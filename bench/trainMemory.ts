@@ -9,12 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WIDTH_PRESETS } from '../src/engine/config.ts';
-import { createRng } from '../src/engine/data/random.ts';
-import { createCritic } from '../src/engine/model/critic.ts';
-import { createGenerator } from '../src/engine/model/generator.ts';
-import { AdamW } from '../src/engine/train/adamw.ts';
 import { initBackend, parseBackendName } from '../src/engine/train/backend.ts';
 import { alphaTensor, criticStep, generatorStep } from '../src/engine/train/steps.ts';
+import { createBenchRun } from './benchRun.ts';
 
 export interface TrainMemoryResult {
   backend: string;
@@ -55,17 +52,8 @@ async function main(): Promise<void> {
   const widths = option('widths', 'full') as keyof typeof WIDTH_PRESETS;
   const batch = Number(option('batch'));
   const iterations = Number(option('iterations', '2'));
-  const { generator: gw, critic: cw } = WIDTH_PRESETS[widths];
-  const G = createGenerator(gw, 1);
-  const D = createCritic(cw, 2);
-  const adam = { lr: 1e-4, betas: [0, 0.9] as [number, number], eps: 1e-8, weightDecay: 1e-4 };
-  const optG = new AdamW(G.params, adam);
-  const optD = new AdamW(D.params, adam);
-  const rng = createRng(7);
-  const uniform = (shape: [number, number, number, number]) =>
-    tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(rng.uniformArray(shape.reduce((a, b) => a * b)), shape), 2), 1)) as tf.Tensor4D;
-  const data = uniform([batch, 1000, 70, 5]);
-  const label = uniform([batch, 70, 70, 1]);
+  // The process ends after one JSON line, so nothing is disposed.
+  const { G, D, optG, optD, rng, data, label } = createBenchRun(widths, batch);
   const setupPeakBytes = peakRss();
   let criticPeakBytes = 0;
   let generatorPeakBytes = 0;
