@@ -21,25 +21,29 @@ export function RunList() {
       <h2 id="run-list-title">Runs</h2>
       {runs.length === 0 && unreadable.length === 0 ? <p className="muted">No runs kept yet: each run you train is kept here, with its checkpoints and curves.</p> : null}
       {runs.length ? (
-        <table className="run-table" data-testid="run-list">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Latest checkpoint</th>
-              <th scope="col">Changed</th>
-              <th scope="col">Data</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <RunRow key={run.id} run={run} shown={run.id === shownRunId} liveState={active && run.id === shownRunId ? STATE_TEXT[runState] : null} engineBusy={active} />
-            ))}
-          </tbody>
-        </table>
+        // Six columns do not fit the controls column or a phone: the table scrolls sideways inside
+        // its own focusable region (keyboard users scroll it too), never the page.
+        <div className="run-table-scroll" role="region" aria-label="Runs table" tabIndex={0}>
+          <table className="run-table" data-testid="run-list">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">State</th>
+                <th scope="col">Latest checkpoint</th>
+                <th scope="col">Changed</th>
+                <th scope="col">Data</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((run) => (
+                <RunRow key={run.id} run={run} shown={run.id === shownRunId} liveState={active && run.id === shownRunId ? STATE_TEXT[runState] : null} engineBusy={active} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {unreadable.map((u) => (
         <p key={u.id} className="alert" role="alert" data-testid="unreadable-run">
