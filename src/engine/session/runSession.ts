@@ -572,7 +572,7 @@ export class RunSession {
       format: RUN_RECORD_FORMAT,
       version: RUN_RECORD_VERSION,
       id: this.newId(),
-      name: name?.trim() || `${config.preset}, ${config.widthPreset} widths, ${now.slice(0, 16).replace('T', ' ')}`,
+      name: name?.trim() || (await this.unusedName(`${config.preset}, ${config.widthPreset} widths, ${now.slice(0, 16).replace('T', ' ')}`)),
       createdAt: now,
       updatedAt: now,
       config,
@@ -585,6 +585,19 @@ export class RunSession {
     await this.store.createRun(record);
     this.onEvent({ type: 'run-record', run: { ...record } });
     return record;
+  }
+
+  /**
+   * `base`, or `base #2`, `base #3`, … when a kept run already has that name: default names carry
+   * the minute, and two runs started in the same minute must still be told apart (the run list,
+   * a comparison's legend).
+   */
+  private async unusedName(base: string): Promise<string> {
+    const taken = new Set((await this.store.listRuns()).runs.map((r) => r.name));
+    if (!taken.has(base)) return base;
+    let k = 2;
+    while (taken.has(`${base} #${k}`)) k++;
+    return `${base} #${k}`;
   }
 
   private async updateRecord(record: RunRecord, change: Partial<RunRecord>): Promise<void> {

@@ -475,6 +475,20 @@ describe('RunSession kept runs', () => {
   }, 120_000);
 });
 
+describe('RunSession default names', () => {
+  it('runs started in the same minute are told apart: the second and third get #2 and #3', async () => {
+    const h = harness();
+    const config = tinyConfig({ epochs: 1 });
+    for (let k = 0; k < 3; k++) {
+      await h.session.start({ config, data: { train, val }, paused: true });
+      expect(await h.session.stop()).toBe('stopped');
+    }
+    const base = `${config.preset}, ${config.widthPreset} widths, 2026-11-30 07:00`;
+    const names = new Map((await h.session.listRuns()).runs.map((r) => [r.id, r.name]));
+    expect([names.get('run-a'), names.get('run-b'), names.get('run-c')]).toEqual([base, `${base} #2`, `${base} #3`]);
+  }, 120_000);
+});
+
 describe('RunSession host signals', () => {
   it('a continued run keeps its own skip-non-finite choice, also after a reload before the bad sample came up', async () => {
     // Sample 0's velocity holds an Infinity; the run is stopped at step 0, before any batch.
