@@ -17,7 +17,7 @@ import { expect, test } from '@playwright/test';
 import { encodeSafetensors } from '../../src/engine/io/safetensors.ts';
 import { createGenerator } from '../../src/engine/model/generator.ts';
 import { stateDictOf } from '../../src/engine/model/stateDict.ts';
-import { fileItems, longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap } from './harness.ts';
+import { fileItems, longTasksSince, lowerSoftwareGpuPriority, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap } from './harness.ts';
 
 test('the demo dataset is modelled in the worker, used like dropped files, zipped, and physics-checked', async ({ page, baseURL }, info) => {
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
@@ -28,6 +28,7 @@ test('the demo dataset is modelled in the worker, used like dropped files, zippe
   await snap(page, info, '1-first-screen');
 
   const started = Date.now();
+  console.log(`software GPU threads lowered to nice 19: ${lowerSoftwareGpuPriority()}`);
   const t0 = await pageNow(page);
   await page.getByRole('button', { name: 'Use demo dataset' }).click();
   await expect(page.getByRole('progressbar', { name: 'Demo dataset' })).toBeVisible();

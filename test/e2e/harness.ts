@@ -3,8 +3,8 @@
  * PerformanceObserver installed before any script of the page runs) and for requests leaving
  * its own origin, and a small OpenFWI-layout dataset written to a temporary folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { applyWidthPreset, defaultConfig, type TrainConfig } from '../../src/engine/config.ts';
@@ -90,6 +90,46 @@ export async function reportLongTasks(page: Page, info: TestInfo, phase: string,
   info.annotations.push({ type: `long tasks (${phase})`, description: note });
   console.log(`long tasks during ${phase}: ${note}`);
   expect(tasks.filter((t) => t.duration > budget), `main-thread tasks over ${budget} ms during ${phase}`).toEqual([]);
+}
+
+/**
+ * Lowers every thread of the browser's GPU processes to the lowest CPU priority (nice 19), and
+ * returns how many threads it lowered. Where WebGPU is SwiftShader, those threads are the GPU,
+ * emulated on the CPU: on a 2-core CI machine they take both cores, and the page's main thread
+ * waits its turn, so a task's wall time there measured the machine's contention as much as the
+ * page's work (one Plotly redraw of a 2-point chart: 224 ms in CI on 2026-11-30). A real GPU does
+ * its work off the CPU; at nice 19 the emulated one still does all of it, but yields the cores to
+ * the page when the page has work. Linux priorities are per thread, and threads inherit their
+ * creator's, so this lowers every thread the GPU processes have now; call it once WebGPU is up
+ * (SwiftShader's worker threads exist then). Elsewhere than Linux it lowers nothing.
+ */
+export function lowerSoftwareGpuPriority(): number {
+  if (process.platform !== 'linux') return 0;
+  let lowered = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    } catch {
+      continue; // the process ended while the list was read
+    }
+    if (!cmdline.includes('--type=gpu-process')) continue;
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of threads) {
+      try {
+        setPriority(Number(tid), 19);
+        lowered++;
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+  }
+  return lowered;
 }
 
 /** The page's clock now (performance.now()), to mark the start of a measured phase. */
