@@ -12,7 +12,7 @@ import { applyWidthPreset, defaultConfig } from '../../src/engine/config.ts';
 import { bytesSource } from '../../src/engine/io/byteSource.ts';
 import { openNpy } from '../../src/engine/io/npy.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
-import { fileItems, longTasksSince, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap, writeTinyDataset } from './harness.ts';
+import { fileItems, longTasksSince, lowerSoftwareGpuPriority, pageNow, recordForeignRequests, recordLongTasks, reportLongTasks, snap, writeTinyDataset } from './harness.ts';
 
 const METRICS = ['mae', 'rmse', 'ssim', 'maeMs', 'rmseMs'] as const;
 type Metrics = Record<(typeof METRICS)[number], number>;
@@ -99,6 +99,7 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
 
   let trainStart = 0;
   await test.step('train: curves with one point per step, maps drawn', async () => {
+    console.log(`software GPU threads lowered to nice 19: ${lowerSoftwareGpuPriority()}`);
     trainStart = await pageNow(page);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const status = page.getByTestId('run-status');
@@ -139,6 +140,9 @@ test('train on a dropped dataset (pausing and resuming), evaluate, export, match
   await test.step('the curves: Plotly lines, whole-step ticks, symlog, keyboard zoom, exports with a title', async () => {
     const critic = page.getByRole('group', { name: 'Critic', exact: true });
     const plot = critic.getByTestId('curve-plot');
+    // WebGL here is SwiftShader, a software renderer: the curves are SVG (compare.spec draws them with WebGL).
+    await expect(page.getByTestId('curve-renderer')).toHaveText('Live curves: SVG: WebGL is a software renderer here, slower than SVG for the page.');
+    await expect(plot).toHaveAttribute('data-renderer', 'scatter');
     // Four smoothed curves (and their faint raw ones) drawn by Plotly as SVG paths with points on them.
     await expect.poll(() => plot.locator('.scatterlayer .trace').count()).toBe(8);
     expect(await plot.locator('.scatterlayer .trace .js-line').evaluateAll((ls) => ls.filter((l) => (l.getAttribute('d') ?? '').length > 3).length)).toBeGreaterThanOrEqual(4);

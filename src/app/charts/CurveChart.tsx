@@ -28,6 +28,7 @@ import { CHART_KEYS, extentOf, integerTickStep, padRange, viewForKey, type Range
 import { buildCurveFigure, curveSummary, formatValue, SERIES_STYLES, tableRows, type CurveSeries } from './curveTraces.ts';
 import { loadPlotly, PlotlyPlot, type RelayoutChange } from './PlotlyPlot.tsx';
 import { useThrottledValue } from './useThrottledValue.ts';
+import { curveTraceType } from './webgl.ts';
 import { symlogTicks, Y_SCALE_LABELS, Y_SCALES, type YScale } from './yScale.ts';
 
 /**
@@ -84,7 +85,7 @@ export function CurveChart(props: CurveChartProps) {
   // live run must not redraw on every event batch.
   const dataVersion = useThrottledValue(useMemo(() => ({ x, revision }), [x, revision]), REDRAW_MS);
   const figure = useMemo(
-    () => buildCurveFigure(x, series, { smoothing, yScale, maxPoints: MAX_POINTS, rawMaxPoints: RAW_MAX_POINTS, yLimits, markers, hidden }),
+    () => buildCurveFigure(x, series, { smoothing, yScale, maxPoints: MAX_POINTS, rawMaxPoints: RAW_MAX_POINTS, yLimits, markers, hidden, traceType: curveTraceType() }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [dataVersion, names, smoothing, yScale, yLimits, markers, hidden],
   );
@@ -199,6 +200,7 @@ export function CurveChart(props: CurveChartProps) {
         onKeyDown={onKeyDown}
         style={{ height }}
         data-testid="curve-plot"
+        data-renderer={figure.traces[0]?.type ?? curveTraceType()}
         data-view={view ? 'zoomed' : 'fit'}
         data-x-range={shown.x.map((v) => v.toPrecision(6)).join(' ')}
       >

@@ -1,8 +1,8 @@
 /**
  * A Plotly plot that follows its props: each change of `data` or `layout` is drawn with
  * Plotly.react (a diff, not a new plot), and `layout.uirevision` keeps what the user did in the
- * plot across updates. Plotly (the cartesian bundle, 1.5 MB) is loaded once, when the first plot
- * mounts. Draws are queued page-wide and run one per task, so charts updated in the same render
+ * plot across updates. Plotly (its strict bundle, 5 MB, with WebGL traces) is loaded once, when
+ * the first plot mounts. Draws are queued page-wide and run one per task, so charts updated in the same render
  * never add up to one long main-thread task. Zoom, pan and double-click come back through
  * `onRelayout` as axis ranges, or 'fit' when the user asked Plotly to autorange.
  *
@@ -10,6 +10,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { Range } from './chartView.ts';
+import { curveTraceType } from './webgl.ts';
 
 /** The part of Plotly's API the studio uses (the partial bundle ships no types). */
 export interface PlotlyApi {
@@ -36,7 +37,7 @@ export function loadPlotly(): Promise<PlotlyApi> {
 
 /**
  * Plotly's first plot with points costs several times a later one (its drawing code and styles
- * are set up then: ~300 ms against ~20 ms here). Paying that on a throwaway plot while the page
+ * are set up then, and for WebGL traces the shaders and buffers: ~300 ms against ~20 ms here). Paying that on a throwaway plot while the page
  * loads keeps it out of a training run, where the first points would otherwise pay it.
  */
 async function warmUp(plotly: PlotlyApi): Promise<void> {
@@ -46,7 +47,7 @@ async function warmUp(plotly: PlotlyApi): Promise<void> {
   div.style.cssText = 'position:fixed;left:-10000px;top:0;width:400px;height:200px;visibility:hidden';
   document.body.appendChild(div);
   try {
-    const trace = { type: 'scatter', mode: 'lines+markers', x: [1, 2, 3], y: [1, 3, 2], marker: { maxdisplayed: 12 } };
+    const trace = { type: curveTraceType(), mode: 'lines+markers', x: [1, 2, 3], y: [1, 3, 2], marker: { size: [7, 0, 7] } };
     await plotly.react(div, [trace, { ...trace, mode: 'lines', opacity: 0.25 }], { width: 400, height: 200, showlegend: false }, { displayModeBar: false });
   } finally {
     plotly.purge(div);

@@ -42,6 +42,8 @@ export interface CurveOptions {
   hidden?: ReadonlySet<string>;
   /** 'sparse': a dozen shape markers per curve (long step series); 'all': one per point (per-epoch series). */
   markers?: 'sparse' | 'all';
+  /** Plotly trace type (default 'scatter'): 'scattergl' where the browser has WebGL. */
+  traceType?: CurveTraceType;
 }
 
 /** Line styles cycled through series, so no two are told apart by colour alone. */
@@ -55,21 +57,25 @@ export const SERIES_STYLES: readonly CurveStyle[] = [
 ];
 
 /**
- * Plotly's trace type for live curves. Not 'scattergl': the installed cartesian bundle has no gl
- * traces (its README lists scatter, bar, box, heatmap, … only), and Plotly's gl traces compile
- * their shaders through regl with `Function`, which the studio's CSP (no 'unsafe-eval') refuses.
- * SVG lines stay cheap because every curve is downsampled to ≤ maxPoints before it is drawn.
+ * Plotly's trace types for live curves: 'scattergl' (WebGL: the points are drawn by the GPU, and a
+ * redraw's main-thread work no longer grows with them) wherever the browser gives a WebGL context,
+ * 'scatter' (SVG) otherwise. The studio loads Plotly's strict bundle, whose WebGL traces come with
+ * precompiled shaders, so the CSP needs no 'unsafe-eval' for them.
  */
-export const CURVE_TRACE_TYPE = 'scatter';
+export type CurveTraceType = 'scattergl' | 'scatter';
+
+/** Markers per curve where they only cue its shape ('sparse'). */
+export const SPARSE_MARKERS = 12;
 
 export interface CurveTrace {
-  type: typeof CURVE_TRACE_TYPE;
+  type: CurveTraceType;
   mode: 'lines' | 'lines+markers';
   name: string;
   x: Float64Array;
   y: Float64Array;
   line: { color: string; dash: string; width: number };
-  marker?: { symbol: string; size: number; color: string; maxdisplayed?: number };
+  /** size is one number, or one per point (WebGL traces have no maxdisplayed: sparse markers are size 0 between). */
+  marker?: { symbol: string; size: number | number[]; color: string; maxdisplayed?: number };
   opacity: number;
   showlegend: boolean;
   legendgroup: string;
@@ -105,25 +111,25 @@ export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], op
   // What the axis draws: symlog units on a symlog scale, the values themselves otherwise.
   const axisValues = (y: Float64Array) => (c === null ? y : symlogSeries(y, c));
   let drawnPoints = 0;
+  const type = opts.traceType ?? 'scatter';
   series.forEach((s, k) => {
     if (!shown[k]) return;
     const style = s.style ?? SERIES_STYLES[k % SERIES_STYLES.length];
     const sx = s.x ?? x;
     const group = `s${k}`;
-    // A handful of markers per curve carry the shape cue without hiding the line.
-    const marker = opts.markers === 'all' ? { symbol: style.symbol, size: 7, color: style.color } : { symbol: style.symbol, size: 7, color: style.color, maxdisplayed: 12 };
     if (smoothing) {
       const raw = downsampleMinMax(sx, s.y, opts.rawMaxPoints ?? opts.maxPoints);
       traces.push({
-        type: CURVE_TRACE_TYPE, mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: axisValues(raw.y),
+        type, mode: 'lines', name: `${s.name} (raw)`, x: raw.x, y: axisValues(raw.y),
         line: { color: style.color, dash: 'solid', width: 1 }, opacity: 0.25, showlegend: false,
         legendgroup: group, hoverinfo: 'skip', connectgaps: false,
       });
     }
     const d = downsampleMinMax(sx, smoothed[k], opts.maxPoints);
     drawnPoints = Math.max(drawnPoints, d.x.length);
+    const marker = { symbol: style.symbol, size: opts.markers === 'all' ? 7 : sparseMarkerSize(d.x.length, type), color: style.color, ...(opts.markers !== 'all' && type === 'scatter' ? { maxdisplayed: SPARSE_MARKERS } : {}) };
     traces.push({
-      type: CURVE_TRACE_TYPE, mode: 'lines+markers', name: s.name, x: d.x, y: axisValues(d.y),
+      type, mode: 'lines+markers', name: s.name, x: d.x, y: axisValues(d.y),
       line: { color: style.color, dash: style.dash, width: 2 }, marker, opacity: 1, showlegend: true,
       legendgroup: group, connectgaps: false,
       ...(c === null ? {} : { customdata: d.y, hovertemplate: '%{customdata:.4g}<extra>%{fullData.name}</extra>' }),
@@ -140,6 +146,18 @@ export function buildCurveFigure(x: ArrayLike<number>, series: CurveSeries[], op
   let j = 0;
   const offScale = shown.map((v) => (v ? r.offScale[j++] : 0));
   return { traces, yRange: r.range, offScale, offScaleTotal: r.offScaleTotal, smoothed, drawnPoints, symlogC: c };
+}
+
+/**
+ * A handful of markers per curve carry the shape cue without hiding the line. SVG traces thin
+ * them out themselves (maxdisplayed); for WebGL ones the size is per point: 7 px at SPARSE_MARKERS
+ * evenly spaced points (the first and last among them), 0 elsewhere.
+ */
+export function sparseMarkerSize(points: number, type: CurveTraceType): number | number[] {
+  if (type === 'scatter' || points <= SPARSE_MARKERS) return 7;
+  const size = new Array<number>(points).fill(0);
+  for (let m = 0; m < SPARSE_MARKERS; m++) size[Math.round((m * (points - 1)) / (SPARSE_MARKERS - 1))] = 7;
+  return size;
 }
 
 function countOutside(s: ArrayLike<number>, range: [number, number], log: boolean): number {

@@ -1,7 +1,9 @@
 /**
  * Which tf.js backend trains, on which adapter; and when it is not WebGPU, a visible notice of
- * why each faster backend was passed over. Also says plainly what happens while the tab is hidden.
+ * why each faster backend was passed over. Also says how the live curves are drawn (WebGL or SVG, and
+ * why), and plainly what happens while the tab is hidden.
  */
+import { curveRendering } from '../charts/webgl.ts';
 import { useStudio } from '../store/studioStore.ts';
 
 const LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JavaScript)' } as const;
@@ -48,6 +50,9 @@ export function BackendStatus() {
           </ul>
         </div>
       ) : null}
+      <p className="hidden-tab-note" data-testid="curve-renderer" data-type={curveRendering().type}>
+        Live curves: {curveRendering().reason}.
+      </p>
       <p className="hidden-tab-note">
         Training runs in a background worker and continues while this tab is hidden or minimised; the charts catch up when
         you return. Closing the tab stops it (the last checkpoint is kept).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCurveFigure } from '../../../src/app/charts/curveTraces.ts';
+import { buildCurveFigure, SPARSE_MARKERS, sparseMarkerSize } from '../../../src/app/charts/curveTraces.ts';
 import { smoothSeries } from '../../../src/app/charts/smoothing.ts';
 import { symlog } from '../../../src/app/charts/yScale.ts';
 
@@ -23,6 +23,30 @@ describe('curve figure', () => {
     // series differ by dash and marker, not colour alone
     expect(f.traces[1].line.dash).not.toBe(f.traces[3].line.dash);
     expect(f.traces[1].marker!.symbol).not.toBe(f.traces[3].marker!.symbol);
+  });
+
+  it('draws WebGL traces with a dozen sparse markers as per-point sizes (scattergl has no maxdisplayed)', () => {
+    const f = buildCurveFigure(x, [{ name: 'Critic loss', y: critic }], { smoothing: 0.6, yScale: 'linear', maxPoints: 800, traceType: 'scattergl' });
+    expect(f.traces.map((t) => t.type)).toEqual(['scattergl', 'scattergl']);
+    const marker = f.traces[1].marker!;
+    expect(marker.maxdisplayed).toBeUndefined();
+    const sizes = marker.size as number[];
+    expect(sizes.length).toBe(f.traces[1].x.length);
+    const at = sizes.flatMap((v, i) => (v > 0 ? [i] : []));
+    // 12 markers, first and last point included, evenly spaced (gaps differ by at most one point).
+    expect(at.length).toBe(12);
+    expect(at[0]).toBe(0);
+    expect(at[at.length - 1]).toBe(sizes.length - 1);
+    const gaps = at.slice(1).map((v, i) => v - at[i]);
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
+    // SVG traces thin their markers themselves.
+    const svg = buildCurveFigure(x, [{ name: 'Critic loss', y: critic }], { smoothing: 0, yScale: 'linear', maxPoints: 800 });
+    expect(svg.traces[0].type).toBe('scatter');
+    expect(svg.traces[0].marker).toEqual({ symbol: 'circle', size: 7, color: '#1f5fbf', maxdisplayed: 12 });
+    // Per-epoch series ('all') and short ones keep a marker on every point.
+    expect(sparseMarkerSize(SPARSE_MARKERS, 'scattergl')).toBe(7);
+    const all = buildCurveFigure([1, 2, 3], [{ name: 'SSIM', y: [0.1, 0.2, 0.3] }], { smoothing: 0, yScale: 'linear', maxPoints: 800, markers: 'all', traceType: 'scattergl' });
+    expect(all.traces[0].marker!.size).toBe(7);
   });
 
   it('draws no raw trace at smoothing 0 and honours manual y-limits', () => {
