@@ -168,6 +168,19 @@ test('laptop and phone layouts fit, pass axe-core, and train by keyboard alone',
     const trainTop = (await box(newRun)).y;
     const dataTop = (await box(page.getByRole('region', { name: 'Data', exact: true }))).y;
     expect(Math.abs(dataTop - trainTop), 'Train within one screen of the data').toBeLessThan(PHONE.height);
+    // Every chart's menus open within the screen (a menu hung from a wrapped toolbar's button could not).
+    for (const chart of await page.locator('figure.vg-chart').all()) {
+      const title = await chart.locator('.vg-chart-title').first().textContent();
+      for (const [menu, inside] of [['Y limits', 'Min'], ['Export', 'PNG']] as const) {
+        const summary = chart.locator('details.vg-menu > summary', { hasText: menu });
+        await summary.scrollIntoViewIfNeeded();
+        await summary.click();
+        const item = menu === 'Y limits' ? chart.getByLabel(inside) : chart.getByRole('button', { name: inside, exact: true });
+        await item.scrollIntoViewIfNeeded();
+        await expectInView(page, item, `${menu} menu of the ${title} chart: ${inside}`);
+        await summary.click();
+      }
+    }
     for (const panel of ['loss-panel', 'metrics-panel', 'maps-panel']) {
       const b = await box(page.getByTestId(panel));
       expect(b.x + b.width, `${panel} within the screen`).toBeLessThanOrEqual(PHONE.width);
