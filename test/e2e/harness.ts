@@ -229,14 +229,16 @@ export function tinyRunConfig(over: Partial<TrainConfig> = {}): TrainConfig {
 }
 
 /**
- * Opens the studio at `path`, waits for WebGPU, and gives it the dataset's files and `config`
- * (written beside the data and imported as a configuration file, as a user would).
+ * Opens the studio at `path`, waits for its backend (WebGPU, or the one `?backend=` names), and
+ * gives it the dataset's files and `config` (written beside the data and imported as a
+ * configuration file, as a user would).
  */
 export async function openStudioWith(page: Page, data: TinyDataset, config: TrainConfig, path = '/'): Promise<void> {
   const configPath = join(data.dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
   await page.goto(path);
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  const backend = new URL(path, 'http://x').searchParams.get('backend') ?? 'webgpu';
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', backend);
   await page.getByLabel('Dataset files').setInputFiles(data.files);
   await page.getByLabel('Import configuration (JSON)').setInputFiles(configPath);
 }

@@ -11,7 +11,10 @@ test('a reload mid-run offers to resume, and the run continues from its step', a
   const foreign = recordForeignRequests(page, new URL(baseURL!).origin);
   const data = writeTinyDataset(4, 2);
   // A checkpoint after every batch (0.001 min); no snapshots or validation before the end, to keep it short.
-  await openStudioWith(page, data, tinyRunConfig({ epochs: 3, checkpointMinutes: 0.001, snapshotEvery: 100, valEvery: 100 }));
+  // WebAssembly: what is kept and resumed is the same on every backend, and a tiny run takes seconds
+  // there against minutes on SwiftShader's WebGPU (train.spec and deviceLoss.spec run WebGPU). Enough
+  // epochs that the run is still going at the reload; the test stops it.
+  await openStudioWith(page, data, tinyRunConfig({ epochs: 200, checkpointMinutes: 0.001, snapshotEvery: 1000, valEvery: 1000 }), '/?backend=wasm');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('log')).toContainText(/Checkpoint saved \(interval\) at critic step [1-9]/, { timeout: 240_000 });
   const before = Number(await page.getByTestId('loss-panel').getAttribute('data-last-step'));
