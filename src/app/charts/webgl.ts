@@ -5,7 +5,7 @@
  * - 'scatter' (SVG) where WebGL is missing or is a software renderer (SwiftShader, llvmpipe). There
  *   every WebGL call the page waits on goes to a GPU emulated on the CPU, busy with the training's
  *   own WebGPU work: measured on SwiftShader (2-core machine, 2026-11-30), redraws of the same
- *   curves were single main-thread tasks of 500–860 ms with scattergl, against under 200 ms in SVG.
+ *   curves were single main-thread tasks of 500–860 ms with scattergl, against 60–104 ms in SVG.
  * `?curves=webgl` or `?curves=svg` in the address overrides the choice (to try the other one, or
  * to draw with WebGL on a machine whose GPU the browser reports as slow).
  */
