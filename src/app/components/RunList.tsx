@@ -21,29 +21,25 @@ export function RunList() {
       <h2 id="run-list-title">Runs</h2>
       {runs.length === 0 && unreadable.length === 0 ? <p className="muted">No runs kept yet: each run you train is kept here, with its checkpoints and curves.</p> : null}
       {runs.length ? (
-        // Six columns do not fit the controls column or a phone: the table scrolls sideways inside
-        // its own focusable region (keyboard users scroll it too), never the page.
-        <div className="run-table-scroll" role="region" aria-label="Runs table" tabIndex={0}>
-          <table className="run-table" data-testid="run-list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">State</th>
-                <th scope="col">Latest checkpoint</th>
-                <th scope="col">Changed</th>
-                <th scope="col">Data</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => (
-                <RunRow key={run.id} run={run} shown={run.id === shownRunId} liveState={active && run.id === shownRunId ? STATE_TEXT[runState] : null} engineBusy={active} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // A table (one row per run, a header per column), laid out as one card per run: six columns
+        // fit neither the controls column nor a phone, and each cell names its column itself.
+        <table className="run-table" data-testid="run-list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">Latest checkpoint</th>
+              <th scope="col">Changed</th>
+              <th scope="col">Data</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <RunRow key={run.id} run={run} shown={run.id === shownRunId} liveState={active && run.id === shownRunId ? STATE_TEXT[runState] : null} engineBusy={active} />
+            ))}
+          </tbody>
+        </table>
       ) : null}
       {unreadable.map((u) => (
         <p key={u.id} className="alert" role="alert" data-testid="unreadable-run">
@@ -92,10 +88,10 @@ function RunRow({ run, shown, liveState, engineBusy }: { run: RunRecord; shown: 
           }}
         />
       </td>
-      <td data-testid="run-state">{liveState ?? runStateText(run)}</td>
-      <td>{runStepsText(run)}</td>
-      <td>{runTimeText(run)}</td>
-      <td className="run-data">{runDataText(run)}</td>
+      <td data-testid="run-state" data-label="State">{liveState ?? runStateText(run)}</td>
+      <td data-label="Latest checkpoint">{runStepsText(run)}</td>
+      <td data-label="Changed">{runTimeText(run)}</td>
+      <td className="run-data" data-label="Data">{runDataText(run)}</td>
       <td>
         <div className="buttons">
           <button type="button" disabled={engineBusy || shown || !run.latest} onClick={() => void openRun(run.id)} title={!run.latest ? 'this run has no checkpoint yet' : undefined}>
