@@ -262,6 +262,10 @@ export class Trainer {
     const batches = train.batches({ batchSize: config.batchSize, epoch, seed: config.seed, shuffle: config.shuffle, dropLast: true, startBatch: iteration, reuseBuffers: true, exclude });
     for await (const batch of batches) {
       if (await this.stopOrHold()) return true;
+      // Once a batch: the host's timers and messages run (events out; Pause and Stop in, for the next
+      // batch). Where reads and the backend resolve at once (preloaded data on wasm or cpu) the loop
+      // would otherwise never leave the microtask queue, and the page would hear nothing until the end.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       // Samples just skipped change how the rest of the epoch is cut: start it again from this batch.
       if (this.screen(batch)) break;
       await this.trainBatch(batch);
