@@ -101,7 +101,7 @@ export type SessionEvent =
   | { type: 'run-record'; run: RunRecord }
   | { type: 'run-deleted'; id: string }
   | { type: 'weights-source'; weights: WeightsInfo | null }
-  | { type: 'run-alert'; runId: string | null; level: 'warn' | 'error'; message: string };
+  | { type: 'run-alert'; runId: string | null; level: 'warn' | 'error'; message: string; offer?: 'download-checkpoint' };
 
 export interface DeviceLossInfo {
   /** GPUDeviceLostInfo.reason, or the host's own word ("destroyed", "unknown"). */
@@ -519,8 +519,8 @@ export class RunSession {
     this.onEvent(message === undefined ? { type: 'session-state', state, runId } : { type: 'session-state', state, runId, message });
   }
 
-  private alert(runId: string | null, level: 'warn' | 'error', message: string): void {
-    this.onEvent({ type: 'run-alert', runId, level, message });
+  private alert(runId: string | null, level: 'warn' | 'error', message: string, offer?: 'download-checkpoint'): void {
+    this.onEvent(offer ? { type: 'run-alert', runId, level, message, offer } : { type: 'run-alert', runId, level, message });
   }
 
   /** Queues a store write after the earlier ones; a failure is told to the user and does not stop the queue. */
@@ -542,6 +542,7 @@ export class RunSession {
       runId,
       'error',
       `Autosave stopped: ${errorMessage(e)}. Training goes on, but nothing more of this run is kept until there is room.${size} Free space (delete runs you no longer need), or use Download checkpoint to keep the newest one.`,
+      'download-checkpoint',
     );
   }
 
@@ -608,6 +609,20 @@ export class RunSession {
   }
 
   /**
+   * `updateRecord` where a full storage must not stop the run or its ending: the change is kept in
+   * memory and shown, and the user is told autosave stopped (once), as for a checkpoint not kept.
+   */
+  private async updateRecordUnlessFull(record: RunRecord, change: Partial<RunRecord>): Promise<void> {
+    try {
+      await this.updateRecord(record, change);
+    } catch (e) {
+      if (!(isFwiError(e) && e.code === 'storage-full')) throw e;
+      this.autosaveStopped(record.id, e, null);
+      this.onEvent({ type: 'run-record', run: { ...record } });
+    }
+  }
+
+  /**
    * The run's newest whole checkpoint. When the store had to fall back from a damaged one, the
    * user is told which checkpoint is used instead, and the record's `latest` follows it.
    */
@@ -670,7 +685,7 @@ export class RunSession {
           this.storageFull = null;
           this.alert(record.id, 'warn', `Autosave works again: the checkpoint at ${describeCheckpoint(checkpointInfo(checkpoint, reason))} is saved.`);
         }
-        await this.updateRecord(record, { latest: checkpointInfo(checkpoint, reason) });
+        await this.updateRecordUnlessFull(record, { latest: checkpointInfo(checkpoint, reason) });
       },
     };
   }
@@ -717,16 +732,19 @@ export class RunSession {
       a.trainer.dispose();
       const latest = a.record.latest;
       this.setSource(latest ? { kind: 'checkpoint', runId: id, name: a.record.name, info: latest, config: a.record.config, loaded: null } : null);
-      await this.updateRecord(a.record, { state, message: undefined });
+      await this.updateRecordUnlessFull(a.record, { state, message: undefined });
       this.unlockRun(id);
-      this.setState(state, id, state === 'stopped' && latest ? `stopped at ${describeCheckpoint(latest)}; the checkpoint is saved` : undefined);
+      // With storage full the stop's checkpoint was not kept: say which one is.
+      const full = this.storageFull?.runId === id;
+      const stopped = (at: string) => (full ? `stopped; browser storage is full, so the newest checkpoint kept is at ${at}` : `stopped at ${at}; the checkpoint is saved`);
+      this.setState(state, id, state === 'stopped' && latest ? stopped(describeCheckpoint(latest)) : undefined);
       return state;
     }
     // The live networks may be damaged (NaN running statistics): only the stored checkpoint is trusted.
     a.trainer.dispose();
     const reason = error !== null ? errorMessage(error) : (a.failure ?? 'training failed');
     const message = `${reason} ${await this.fallBack(a.record)}`;
-    await this.updateRecord(a.record, { state: 'failed', message });
+    await this.updateRecordUnlessFull(a.record, { state: 'failed', message });
     this.unlockRun(id);
     this.setState('failed', id, message);
     return 'failed';

@@ -17,6 +17,8 @@ import { initBackend } from '../../../src/engine/train/backend.ts';
 import { checkpointTensorBytes, encodeCheckpointBundle } from '../../../src/engine/train/checkpoint.ts';
 import { FwiError } from '../../../src/engine/errors.ts';
 import { fileCheckpointStore } from '../../../src/engine/session/fileCheckpointStore.ts';
+import { memoryRunFiles } from '../../../src/engine/session/runFiles.ts';
+import { storageFaults } from '../../../src/worker/storageFaults.ts';
 import { layeredDataset } from '../train/layeredDataset.ts';
 import { damage } from './storeFixtures.ts';
 
@@ -455,6 +457,29 @@ describe('RunSession kept runs', () => {
     expect(checkpoints).toEqual(['start@0', 'end@4']);
     expect((await mem.readRecord('run-a')).latest).toMatchObject({ reason: 'end', criticStep: 4 });
     expect((await mem.loadCheckpoint('run-a'))!.checkpoint.meta.criticStep).toBe(4);
+  }, 120_000);
+
+  it('storage full for every write (records and metrics too): the run goes on, its Stop settles, and the state names the newest checkpoint kept', async () => {
+    const files = memoryRunFiles();
+    const faults = storageFaults(files);
+    const store: MemoryCheckpointStore = { ...fileCheckpointStore(faults.files, { layout: 'bundle' }), files, checkpointWrites: () => 0, copy: () => memoryCheckpointStore(files.copy()) };
+    const h = harness(store, ['run-a']);
+    h.on((e) => {
+      if (e.type !== 'critic-step') return;
+      h.tick();
+      if (e.criticStep === 2) faults.limitRoom(0); // after the interval checkpoint of critic step 1
+      if (e.criticStep === 3) void h.session.stop();
+    });
+    await h.session.start({ config: tinyConfig(), data: { train, val } });
+    expect(await h.session.finished()).toBe('stopped');
+    const alerts = h.events.flatMap((e) => (e.type === 'run-alert' ? [`${e.level}: ${e.message}`] : []));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/^error: Autosave stopped: run-a\/(metrics\.jsonl: could not append to|run\.json\.partial: could not write): browser storage is full \(this write needed 0\.0 MB\)\. Training goes on/);
+    expect(h.states.slice(-2)).toEqual(['stopping', 'stopped']);
+    const stopped = h.events.filter((e) => e.type === 'session-state').at(-1);
+    expect(stopped).toMatchObject({ state: 'stopped', message: 'stopped; browser storage is full, so the newest checkpoint kept is at epoch 1 after batch 1, critic step 1, generator step 0' });
+    // What a reload finds: the run whole at the checkpoint kept before storage filled.
+    expect((await memoryCheckpointStore(files.copy()).loadCheckpoint('run-a'))!.checkpoint.meta.criticStep).toBe(1);
   }, 120_000);
 
   it('New run after Stop keeps the stopped run intact and listed', async () => {
