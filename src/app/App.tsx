@@ -19,6 +19,7 @@ import { GatherPanel } from './components/GatherPanel.tsx';
 import { InferencePanel } from './components/InferencePanel.tsx';
 import { MapsPanel } from './components/MapsPanel.tsx';
 import { ResumeOffer } from './components/ResumeOffer.tsx';
+import { ReattachFiles } from './components/ReattachFiles.tsx';
 import { RunLog } from './components/RunLog.tsx';
 import { RunList } from './components/RunList.tsx';
 import { RunPanel } from './components/RunPanel.tsx';
@@ -39,6 +40,7 @@ export function App() {
         <BackendStatus />
       </header>
       <AlertList />
+      <ReattachFiles />
       <ResumeOffer />
       <div className="studio-body">
         <aside className="controls" id="controls" aria-label="Run, data and configuration">

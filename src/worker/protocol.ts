@@ -34,6 +34,13 @@ export interface DroppedFile {
   path: string;
 }
 
+/** A supplied file the browser refuses to read now (moved, deleted or changed on disk since it was added), with its reason. */
+export interface UnreadableFile {
+  path: string;
+  size: number;
+  reason: string;
+}
+
 /** What an annotation list is used for; the studio guesses from the name, the user may change it. */
 export type ListRole = 'train' | 'validation' | 'inference' | 'unused';
 
@@ -184,7 +191,9 @@ export type StudioEvent =
   | { type: 'evaluation'; report: EvaluationReport }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; time: number }
   /** Something the user must see now; `runId` when it concerns a run (it goes when the run's alerts are cleared). */
-  | { type: 'alert'; message: string; runId: string | null };
+  | { type: 'alert'; message: string; runId: string | null; offer?: AlertOffer }
+  /** The run holds because these supplied files cannot be read (re-attach them to continue); empty once it does not. */
+  | { type: 'unreadable-files'; files: UnreadableFile[] };
 
 /** The page's view of the worker. Results that take time also arrive as events. */
 /** A batch the backend's heap cannot hold at the configured widths (wasm's 4 GiB), found before training. */
@@ -258,4 +267,17 @@ export interface StudioApi {
    * as a driver reset or a GPU removal would, so the recovery from a lost device can be tried.
    */
   simulateDeviceLoss(): Promise<void>;
+  /**
+   * Puts picked files in place of supplied files of the same name that the browser stopped letting
+   * the run read; each must be the same file (size, a .npy's shape and dtype) or none is taken. A run
+   * held for them continues from the batch it stopped at.
+   */
+  reattachFiles(files: DroppedFile[]): Promise<void>;
+  /** Diagnostics only: from now on browser storage refuses writes beyond `roomBytes` more, as a full quota does (null: no limit). */
+  simulateStorageFull(roomBytes: number | null): Promise<void>;
+  /** Diagnostics only: resolves once the next checkpoint is written and verified; its switch then never happens (kill the worker now). */
+  holdNextCheckpointSwitch(): Promise<void>;
 }
+
+/** What an alert offers to do: download the checkpoint autosave could not keep, or restart a stopped engine. */
+export type AlertOffer = 'download-checkpoint' | 'restart-engine';

@@ -41,6 +41,7 @@ import { splitPairs } from './dataReport.ts';
 import { EventBatcher } from './eventBatcher.ts';
 import { checkGeneratorWeights, generatorSafetensors } from './generatorWeights.ts';
 import type {
+  AlertOffer,
   BackendReport,
   BatchFit,
   DemoOptions,
@@ -57,8 +58,11 @@ import type {
   StudioEvent,
   TaskEvent,
   TrainStart,
+  UnreadableFile,
 } from './protocol.ts';
+import type { StorageFaults } from './storageFaults.ts';
 import { SuppliedData } from './suppliedData.ts';
+import { webRunLocks } from './webLocks.ts';
 
 /** Demo sizes: samples, samples per file, and a configuration that trains on them in minutes. */
 const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perFile: number; widths: 'tiny' | 'small' | 'half'; batchSize: number; epochs: number }> = {
@@ -71,6 +75,8 @@ const DEMO_SIZES: Record<DemoOptions['size'], { train: number; val: number; perF
 export interface StudioStorage {
   runs: CheckpointStore;
   copies: DatasetCopies | null;
+  /** The run store's files with faults on demand (diagnostics only). */
+  faults?: StorageFaults;
 }
 
 export class Studio implements StudioApi {
@@ -85,6 +91,8 @@ export class Studio implements StudioApi {
   private runShape: { shape: MemoryShape; batch: number } | null = null;
   /** Steps of the run shown, from its events: the step a live source's exports are named after. */
   private steps = { critic: 0, generator: 0 };
+  /** Supplied files the run holds for, as the page was told (it cannot read them). */
+  private unreadable: UnreadableFile[] = [];
   /** The run a reload interrupted, offered until it is continued or deleted. */
   private offeredRunId: string | null = null;
   /** What imported generator weights say about their training (the normalisation choice). */
@@ -109,7 +117,15 @@ export class Studio implements StudioApi {
       this.storage = this.memoryStorage();
       this.alert(`Runs cannot be kept in browser storage (${errorMessage(e)}): they are kept until this tab closes. Use Download checkpoint to keep one.`, null);
     }
-    this.session = new RunSession({ store: this.storage.runs, onEvent: (e) => this.onSessionEvent(e), restartBackend: () => this.restartEngine(), deviceLoss: () => this.deviceLoss() });
+    this.session = new RunSession({
+      store: this.storage.runs,
+      onEvent: (e) => this.onSessionEvent(e),
+      restartBackend: () => this.restartEngine(),
+      deviceLoss: () => this.deviceLoss(),
+      // Two tabs on one saved run: the second is refused; a dropped file that goes away pauses the run until it is re-attached.
+      locks: webRunLocks() ?? undefined,
+      holdOnUnreadableData: true,
+    });
     this.watchDevice();
     void this.announceRuns(true);
     return this.backend;
@@ -123,8 +139,8 @@ export class Studio implements StudioApi {
     this.emit({ type: 'log', level, message, time: Date.now() });
   }
 
-  private alert(message: string, runId: string | null): void {
-    this.emit({ type: 'alert', message, runId });
+  private alert(message: string, runId: string | null, offer?: AlertOffer): void {
+    this.emit(offer ? { type: 'alert', message, runId, offer } : { type: 'alert', message, runId });
   }
 
   private get runs(): RunSession {
@@ -154,10 +170,13 @@ export class Studio implements StudioApi {
         return;
       }
       case 'run-alert':
-        this.alert(e.message, e.runId);
+        this.alert(e.message, e.runId, e.offer);
         return;
       case 'session-state':
         if (!['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'].includes(e.state)) this.runShape = null;
+        // A run that holds with a reason may hold for data files it cannot read: the page offers to re-attach them.
+        if (e.state === 'paused' && e.message) void this.data.unreadable().then((files) => this.setUnreadable(files));
+        else if (e.state !== 'paused' && this.unreadable.length) this.setUnreadable([]);
         break;
     }
     this.emit(e);
@@ -176,6 +195,10 @@ export class Studio implements StudioApi {
     if (!offer) return;
     const interrupted = listing.runs.find((r) => r.state === 'running' || r.state === 'paused' || r.state === 'created');
     if (!interrupted || !isUnfinished(interrupted)) return;
+    if (await this.runs.isOpenElsewhere(interrupted.id)) {
+      this.alert(`Run “${interrupted.name}” is open in another tab or window: continue it there (or close it there, then reload here).`, interrupted.id);
+      return;
+    }
     const manifest = await this.storage!.copies?.manifest(interrupted.data.headerHash).catch((e: unknown) => {
       this.log(`The dataset kept for run “${interrupted.name}” could not be read: ${errorMessage(e)}`, 'warn');
       return null;
@@ -276,6 +299,23 @@ export class Studio implements StudioApi {
     gpu.device.destroy();
   }
 
+  async simulateStorageFull(roomBytes: number | null): Promise<void> {
+    const faults = this.diagnosticFaults('simulateStorageFull');
+    this.log(roomBytes === null ? 'Diagnostics: browser storage has room again' : `Diagnostics: browser storage refuses writes beyond ${roomBytes} more bytes`, 'warn');
+    faults.limitRoom(roomBytes);
+  }
+
+  async holdNextCheckpointSwitch(): Promise<void> {
+    await this.diagnosticFaults('holdNextCheckpointSwitch').holdNextSwitch();
+  }
+
+  private diagnosticFaults(call: string): StorageFaults {
+    if (!this.diagnostics) throw new FwiError('usage', `${call} is a diagnostics call: open the studio with ?diagnostics=1 to use it`);
+    const faults = this.storage?.faults;
+    if (!faults) throw new FwiError('usage', 'runs are not kept in browser storage here: there is no storage to fault');
+    return faults;
+  }
+
   /** The forward model's kernel: tf.js ops on a real GPU; on an emulated one (SwiftShader) the WebAssembly stencil on the CPU is many times faster. */
   private forwardKernel(): ForwardKernel {
     return this.backend?.software ? 'js' : 'auto';
@@ -285,6 +325,20 @@ export class Studio implements StudioApi {
 
   async addFiles(files: DroppedFile[]): Promise<void> {
     await this.data.add(files);
+  }
+
+  async reattachFiles(files: DroppedFile[]): Promise<void> {
+    const held = this.unreadable.length > 0;
+    const paths = await this.data.reattach(files);
+    this.log(`Re-attached ${paths.join(', ')}: the same size and shape as before`);
+    const still = await this.data.unreadable();
+    this.setUnreadable(still);
+    if (held && !still.length) this.runs.resume();
+  }
+
+  private setUnreadable(files: UnreadableFile[]): void {
+    this.unreadable = files;
+    this.emit({ type: 'unreadable-files', files });
   }
 
   async removeFile(path: string): Promise<void> {
@@ -380,8 +434,9 @@ export class Studio implements StudioApi {
       this.runShape = { shape: memoryShape(config, train), batch: config.batchSize };
       this.config = config;
       this.emit({ type: 'config-changed', config, reason: 'resume' });
-      await this.runs.continueRun(id, { data: { train, val }, settings: options.epochs !== undefined ? { epochs: options.epochs } : undefined, skipNonFinite: options.skipNonFinite });
-      this.taskDone('resume', `Continuing run “${record.name}” from ${record.latest ? describeCheckpoint(record.latest) : 'step 0'}`);
+      // The checkpoint it continues from, as loading found it (a save the listing did not know of, or a fallback).
+      const { latest } = await this.runs.continueRun(id, { data: { train, val }, settings: options.epochs !== undefined ? { epochs: options.epochs } : undefined, skipNonFinite: options.skipNonFinite });
+      this.taskDone('resume', `Continuing run “${record.name}” from ${latest ? describeCheckpoint(latest) : 'step 0'}`);
       return { nonFinite: [] };
     });
     if (data.nonFinite.length) return { started: false, nonFinite: data.nonFinite };

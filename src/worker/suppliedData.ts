@@ -1,15 +1,18 @@
 /**
  * The files the user supplied (File handles, never copied into the worker's memory) and what they
  * make: the data report, the value check of the training and validation files, and the splits
- * opened as datasets. A newer change always wins over a report still being worked out.
+ * opened as datasets. A newer change always wins over a report still being worked out. The
+ * datasets read each file through its path, so a file re-attached (the same file, picked again
+ * after the browser stopped letting it be read) is read on by the datasets already open.
  */
 import { openDataset, type Dataset, type DatasetOptions } from '../engine/data/dataset.ts';
 import type { NonFiniteReport } from '../engine/data/nonFinite.ts';
 import { errorMessage, FwiError } from '../engine/errors.ts';
 import type { SuppliedFile } from '../engine/io/annotation.ts';
-import { blobSource } from '../engine/io/byteSource.ts';
+import { blobSource, type ByteSource } from '../engine/io/byteSource.ts';
 import { buildDataState, checkValues, filesToCheck, splitPairs, type DataState } from './dataReport.ts';
-import type { DataReport, ListRole } from './protocol.ts';
+import type { DataReport, ListRole, UnreadableFile } from './protocol.ts';
+import { checkSameFile, reattachTarget, unreadableFiles } from './reattach.ts';
 
 export class SuppliedData {
   private files: SuppliedFile<Blob>[] = [];
@@ -47,6 +50,29 @@ export class SuppliedData {
     await this.refresh();
   }
 
+  /**
+   * Puts picked files in place of the supplied files of the same name, each checked to be the same
+   * file (size, and a .npy's shape and dtype) before any is replaced; resolves to the paths replaced.
+   */
+  async reattach(picked: { path: string; file: Blob }[]): Promise<string[]> {
+    const state = await this.current();
+    const rows = new Map(state.report.files.map((r) => [r.path, r]));
+    const swaps = new Map<string, Blob>();
+    for (const p of picked) {
+      const path = reattachTarget(p.path, [...rows.keys()]);
+      await checkSameFile(rows.get(path)!, p.file);
+      swaps.set(path, p.file);
+    }
+    this.files = this.files.map((f) => (swaps.has(f.path) ? { path: f.path, file: swaps.get(f.path)! } : f));
+    await this.refresh();
+    return [...swaps.keys()];
+  }
+
+  /** The training and validation files the browser refuses to read now. */
+  async unreadable(): Promise<UnreadableFile[]> {
+    return unreadableFiles((await this.trainingFiles()).files);
+  }
+
   /** The current data, worked out if it is not yet. */
   async current(): Promise<DataState> {
     if (!this.state) await this.refresh();
@@ -66,7 +92,7 @@ export class SuppliedData {
     const pairs = splitPairs((await this.current()).lists, role);
     if (pairs.length === 0) return null;
     return openDataset(
-      pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: p.velocity ? blobSource(p.velocity.file, p.velocity.path) : null, label: `line ${p.line}` })),
+      pairs.map((p) => ({ seismic: this.source(p.seismic.path, p.seismic.file), velocity: p.velocity ? this.source(p.velocity.path, p.velocity.file) : null, label: `line ${p.line}` })),
       options,
     );
   }
@@ -76,9 +102,22 @@ export class SuppliedData {
     const list = (await this.current()).lists.find((l) => l.path === listPath);
     if (!list) throw new FwiError('usage', `${listPath} is not a usable annotation list`);
     return openDataset(
-      list.pairs.map((p) => ({ seismic: blobSource(p.seismic.file, p.seismic.path), velocity: null, label: `${listPath} line ${p.line}` })),
+      list.pairs.map((p) => ({ seismic: this.source(p.seismic.path, p.seismic.file), velocity: null, label: `${listPath} line ${p.line}` })),
       options,
     );
+  }
+
+  /** Reads the file supplied at `path` now (a re-attached one once it is), else `file`, the one the dataset opened. */
+  private source(path: string, file: Blob): ByteSource {
+    const opened = blobSource(file, path);
+    return {
+      name: opened.name,
+      size: opened.size,
+      read: (offset, length) => {
+        const now = this.files.find((f) => f.path === path)?.file;
+        return now && now !== file && now.size === file.size ? blobSource(now, path).read(offset, length) : opened.read(offset, length);
+      },
+    };
   }
 
   /** The reports of the training files that hold NaN or ±Infinity (waits for their value check). */

@@ -10,9 +10,11 @@ import * as Comlink from 'comlink';
 import { errorMessage } from '../engine/errors.ts';
 import { memoryCheckpointStore } from '../engine/session/checkpointStore.ts';
 import { fileCheckpointStore, type FileCheckpointStoreOptions } from '../engine/session/fileCheckpointStore.ts';
-import { opfsDatasetCopies } from './datasetCopies.ts';
+import type { RunFiles } from '../engine/session/runFiles.ts';
+import { opfsDatasetCopies, type DatasetCopies } from './datasetCopies.ts';
 import { idbFiles, openIdbDatabase } from './idbFiles.ts';
 import { opfsFiles, opfsFolder } from './opfsFiles.ts';
+import { storageFaults } from './storageFaults.ts';
 import { Studio, type StudioStorage } from './studio.ts';
 
 /** The OPFS folder (or IndexedDB database) holding one folder per kept run. */
@@ -20,12 +22,18 @@ const RUNS = 'velocitygan-runs';
 /** Checkpoints are one bundle file each; metric events are appended every two seconds, not per step. */
 const STORE_OPTIONS: FileCheckpointStoreOptions = { layout: 'bundle', metricsFlushMs: 2000 };
 
+/** The run store over `files`, through a fault switch that passes everything on unless the diagnostics calls (refused without `?diagnostics=1`) switch a fault on. */
+function runStore(files: RunFiles, copies: DatasetCopies | null): StudioStorage {
+  const faults = storageFaults(files);
+  return { runs: fileCheckpointStore(faults.files, STORE_OPTIONS), copies, faults };
+}
+
 async function browserStorage(): Promise<StudioStorage> {
   try {
-    return { runs: fileCheckpointStore(opfsFiles(await opfsFolder(RUNS)), STORE_OPTIONS), copies: opfsDatasetCopies() };
+    return runStore(opfsFiles(await opfsFolder(RUNS)), opfsDatasetCopies());
   } catch (opfs) {
     try {
-      return { runs: fileCheckpointStore(idbFiles(await openIdbDatabase(RUNS)), STORE_OPTIONS), copies: null };
+      return runStore(idbFiles(await openIdbDatabase(RUNS)), null);
     } catch (idb) {
       throw new Error(`${errorMessage(opfs)}; ${errorMessage(idb)}`);
     }

@@ -3,7 +3,7 @@
  * however many steps it carries. Takes the current state and returns the changed fields. Step
  * points go into a new `losses` object whose column arrays grow by appending (slices.ts says why).
  */
-import type { StudioEvent } from '../../worker/protocol.ts';
+import type { AlertOffer, StudioEvent } from '../../worker/protocol.ts';
 import { appendCriticStep, appendGeneratorStep, columnsUpTo, emptyCritic, emptyGenerator } from '../../engine/train/lossColumns.ts';
 import type { LossSeries, StudioState } from './slices.ts';
 
@@ -23,13 +23,13 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
     if (!out.losses) out.losses = { ...state.losses, revision: state.losses.revision + 1 };
     return out.losses;
   };
-  const pushAlert = (message: string, runId: string | null) => {
+  const pushAlert = (message: string, runId: string | null, offer?: AlertOffer) => {
     // The same error is never shown twice: not while it is up, and a run's not again once dismissed
     // (a command that fails again on a later click is news, and is shown again).
     if (get('alerts').some((a) => a.message === message)) return;
     if (runId !== null && get('alertsRaised').includes(message)) return;
     if (runId !== null) out.alertsRaised = [...get('alertsRaised'), message];
-    out.alerts = [...get('alerts'), { id: ++alertId, message, runId }];
+    out.alerts = [...get('alerts'), offer ? { id: ++alertId, message, runId, offer } : { id: ++alertId, message, runId }];
   };
   const pushLog = (level: 'info' | 'warn' | 'error', message: string, time = Date.now()) => {
     const log = [...get('log'), { time, level, message }];
@@ -178,8 +178,11 @@ export function applyEvents(state: StudioState, events: StudioEvent[]): Partial<
         pushLog(e.level, e.message, e.time);
         break;
       case 'alert':
-        pushAlert(e.message, e.runId);
+        pushAlert(e.message, e.runId, e.offer);
         pushLog('error', e.message);
+        break;
+      case 'unreadable-files':
+        out.unreadableFiles = e.files;
         break;
     }
   }

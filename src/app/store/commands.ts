@@ -14,13 +14,17 @@ import { blobSource } from '../../engine/io/byteSource.ts';
 import { openNpy } from '../../engine/io/npy.ts';
 
 let api: Comlink.Remote<StudioApi> | null = null;
+let engine: Worker | null = null;
+let startOptions: { prefer?: StudioBackend } = {};
 
 
 /** Starts the worker and its backend; the backend report arrives through the store. */
 export async function startStudio(options: { prefer?: StudioBackend } = {}): Promise<void> {
   if (api) return;
+  startOptions = options;
   const worker = new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'velocitygan-engine' });
-  worker.addEventListener('error', (e) => setBackendError(`The engine worker failed: ${e.message}`));
+  engine = worker;
+  worker.addEventListener('error', (e) => engineStopped(worker, `the engine worker failed: ${e.message}`));
   api = Comlink.wrap<StudioApi>(worker);
   const sink = Comlink.proxy((events: StudioEvent[]) => receiveEvents(events));
   const diagnostics = new URLSearchParams(location.search).get('diagnostics') === '1';
@@ -34,12 +38,47 @@ export async function startStudio(options: { prefer?: StudioBackend } = {}): Pro
 }
 
 /**
- * With `?diagnostics=1`, puts `velocitygan.simulateDeviceLoss()` on the page's global object (for
- * the developer console and the browser tests), to try the recovery from a lost GPU device.
+ * The engine worker is gone (it failed, or was killed): nothing it was doing goes on. The run it
+ * trained keeps its last checkpoint in browser storage; the page says so and offers to restart the
+ * engine, which offers to resume the run from that checkpoint.
+ */
+function engineStopped(worker: Worker, why: string): void {
+  if (engine !== worker) return;
+  worker.terminate();
+  engine = null;
+  api = null;
+  const { runState } = useStudio.getState();
+  const training = ['starting', 'running', 'pausing', 'paused', 'stopping', 'recovering'].includes(runState);
+  // What the stopped worker held is gone with it: its run state, and a hold on files it could not read.
+  useStudio.setState(training ? { runState: 'failed', unreadableFiles: [] } : { unreadableFiles: [] });
+  raiseAlert(
+    `The engine stopped (${why}).${training ? ' The run it was training keeps its last checkpoint in browser storage: at most one checkpoint interval of training is lost.' : ''} Restart the engine to go on${training ? ' and resume the run' : ''}.`,
+    'restart-engine',
+  );
+}
+
+/** Starts a new engine worker after the last one stopped; a run it was training is offered for resuming. */
+export async function restartEngine(): Promise<void> {
+  if (api) return;
+  useStudio.setState((s) => ({ alerts: s.alerts.filter((a) => a.offer !== 'restart-engine'), resumeOfferDismissed: false }));
+  await startStudio(startOptions);
+}
+
+/**
+ * With `?diagnostics=1`, puts `velocitygan.*` on the page's global object (for the developer
+ * console and the browser tests): `simulateDeviceLoss()` (a lost GPU device), `killWorker()` (the
+ * engine worker terminated, as a crash would end it), `simulateStorageFull(roomBytes)` (browser
+ * storage refuses writes beyond that many bytes; null lifts it) and `holdNextCheckpointSwitch()`
+ * (resolves when the next checkpoint is written and verified but not switched to: kill now).
  */
 function exposeDiagnostics(): void {
-  (globalThis as unknown as { velocitygan: { simulateDeviceLoss: () => Promise<void> } }).velocitygan = {
+  (globalThis as unknown as { velocitygan: Record<string, (...args: never[]) => Promise<void>> }).velocitygan = {
     simulateDeviceLoss: () => remote().simulateDeviceLoss(),
+    killWorker: async () => {
+      if (engine) engineStopped(engine, 'the engine worker was terminated');
+    },
+    simulateStorageFull: (roomBytes: number | null) => remote().simulateStorageFull(roomBytes),
+    holdNextCheckpointSwitch: () => remote().holdNextCheckpointSwitch(),
   };
 }
 
@@ -60,6 +99,11 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T | und
 /** Hands dropped or picked files to the worker (the File objects, not their bytes). */
 export function addFiles(files: DroppedFile[]): Promise<void | undefined> {
   return guarded('Adding files', () => remote().addFiles(files));
+}
+
+/** Gives picked files in place of dataset files the browser stopped letting the run read (a run held for them continues). */
+export function reattachFiles(files: File[]): Promise<void | undefined> {
+  return guarded('Re-attaching files', () => remote().reattachFiles(files.map((file) => ({ file, path: file.name }))));
 }
 
 export function removeFile(path: string): Promise<void | undefined> {

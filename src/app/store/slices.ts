@@ -17,6 +17,7 @@ import type { NonFiniteReport } from '../../engine/data/nonFinite.ts';
 import type { CheckpointEvent, ProgressEvent, SnapshotEvent, ValidationEvent } from '../../engine/train/events.ts';
 import type { CriticSeries, GeneratorSeries } from '../../engine/train/lossColumns.ts';
 import type {
+  AlertOffer,
   BackendReport,
   BatchFit,
   DataReport,
@@ -28,11 +29,14 @@ import type {
   SessionState,
   ShotGather,
   TaskEvent,
+  UnreadableFile,
   WeightsInfo,
 } from '../../worker/protocol.ts';
 
 export interface DataSlice {
   data: DataReport | null;
+  /** Supplied files the run holds for because the browser refuses to read them (offered for Re-attach files). */
+  unreadableFiles: UnreadableFile[];
 }
 
 export interface ConfigSlice {
@@ -52,6 +56,8 @@ export interface Alert {
   id: number;
   message: string;
   runId: string | null;
+  /** What the alert offers to do (a button beside it). */
+  offer?: AlertOffer;
 }
 
 /** What Train (or Continue) asked to do when it was held back on files with NaN or ±Infinity, to do again with those samples left out. */

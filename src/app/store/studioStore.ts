@@ -6,7 +6,7 @@
 import { startTransition, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { defaultConfig, validateConfig, type ConfigErrors, type TrainConfig } from '../../engine/config.ts';
-import type { SessionState, StudioEvent } from '../../worker/protocol.ts';
+import type { AlertOffer, SessionState, StudioEvent } from '../../worker/protocol.ts';
 import { applyEvents } from './applyEvents.ts';
 import { emptyCritic, emptyGenerator } from '../../engine/train/lossColumns.ts';
 import type { StudioState } from './slices.ts';
@@ -42,6 +42,7 @@ export function initialState(): StudioState {
     backendError: null,
     runs: [],
     unreadableRuns: [],
+    unreadableFiles: [],
     shownRunId: null,
     runHistories: {},
     resumeOffer: null,
@@ -101,8 +102,8 @@ export function dismissAlert(id: number): void {
   useStudio.setState((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) }));
 }
 
-export function raiseAlert(message: string): void {
-  receiveEvents([{ type: 'alert', message, runId: null }]);
+export function raiseAlert(message: string, offer?: AlertOffer): void {
+  receiveEvents([offer ? { type: 'alert', message, runId: null, offer } : { type: 'alert', message, runId: null }]);
 }
 
 export function dismissResumeOffer(): void {
