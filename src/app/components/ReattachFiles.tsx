@@ -6,6 +6,7 @@
 import { reattachFiles } from '../store/commands.ts';
 import { useStudio } from '../store/studioStore.ts';
 import { formatBytes } from './views/byteSize.ts';
+import { DatasetFilePicker } from './views/DatasetFilePicker.tsx';
 
 export function ReattachFiles() {
   const files = useStudio((s) => s.unreadableFiles);
@@ -19,21 +20,7 @@ export function ReattachFiles() {
           Training is paused: {names} can no longer be read ({reasons}). {files.length > 1 ? 'They were' : 'It was'} moved, deleted or changed on disk after
           {files.length > 1 ? ' they were' : ' it was'} added. Pick the same {files.length > 1 ? 'files' : 'file'} again to continue the run where it stopped.
         </span>
-        <label className="button">
-          Re-attach files
-          <input
-            className="visually-hidden"
-            type="file"
-            multiple
-            accept=".npy,.txt"
-            aria-label="Re-attach files"
-            onChange={(e) => {
-              const picked = [...(e.target.files ?? [])];
-              e.target.value = '';
-              if (picked.length) void reattachFiles(picked);
-            }}
-          />
-        </label>
+        <DatasetFilePicker label="Re-attach files" ariaLabel="Re-attach files" onFiles={(picked) => void reattachFiles(picked)} />
       </div>
     </div>
   );

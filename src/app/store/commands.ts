@@ -102,8 +102,8 @@ export function addFiles(files: DroppedFile[]): Promise<void | undefined> {
 }
 
 /** Gives picked files in place of dataset files the browser stopped letting the run read (a run held for them continues). */
-export function reattachFiles(files: File[]): Promise<void | undefined> {
-  return guarded('Re-attaching files', () => remote().reattachFiles(files.map((file) => ({ file, path: file.name }))));
+export function reattachFiles(files: DroppedFile[]): Promise<void | undefined> {
+  return guarded('Re-attaching files', () => remote().reattachFiles(files));
 }
 
 export function removeFile(path: string): Promise<void | undefined> {
